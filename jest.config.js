@@ -1,0 +1,19 @@
+/** @type {import('jest').Config} */
+const common = {
+  moduleFileExtensions: ['js', 'json', 'ts'],
+  transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true }] },
+  testEnvironment: 'node',
+};
+
+module.exports = {
+  projects: [
+    { ...common, displayName: 'unit', rootDir: 'src', testRegex: '.*\\.spec\\.ts$' },
+    {
+      ...common,
+      displayName: 'e2e',
+      rootDir: 'test',
+      testRegex: '.*\\.e2e-spec\\.ts$',
+      testTimeout: 120000,
+    },
+  ],
+};

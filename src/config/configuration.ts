@@ -1,0 +1,87 @@
+import { ConfigType, registerAs } from '@nestjs/config';
+import { resolve } from 'node:path';
+import { validateEnvironment } from './env.validation';
+
+const env = () => validateEnvironment(process.env);
+
+export const appConfig = registerAs('app', () => {
+  const e = env();
+  return {
+    mode: e.MODE,
+    port: e.PORT,
+    host: e.HOST,
+    publicBaseUrl: e.PUBLIC_BASE_URL.replace(/\/+$/, ''),
+  };
+});
+
+export const databaseConfig = registerAs('database', () => {
+  const e = env();
+  return {
+    url: e.DATABASE_URL,
+    sqlitePath: resolve(e.SQLITE_PATH),
+    migrationsRun: e.DATABASE_MIGRATIONS_RUN,
+  };
+});
+
+export const queueConfig = registerAs('queue', () => {
+  const e = env();
+  return {
+    redisUrl: e.REDIS_URL,
+    prefix: e.QUEUE_PREFIX,
+    keepFinishedJobs: e.KEEP_FINISHED_JOBS,
+  };
+});
+
+export const storageConfig = registerAs('storage', () => ({
+  directory: resolve(env().STORAGE_DIR),
+}));
+
+export const imagesConfig = registerAs('images', () => {
+  const e = env();
+  return {
+    concurrency: e.IMAGE_CONCURRENCY,
+    attempts: e.IMAGE_JOB_ATTEMPTS,
+    backoffMs: e.IMAGE_JOB_BACKOFF_MS,
+    downloadTimeoutMs: e.DOWNLOAD_TIMEOUT_MS,
+    downloadMaxBytes: e.DOWNLOAD_MAX_BYTES,
+    downloadMaxRedirects: e.DOWNLOAD_MAX_REDIRECTS,
+  };
+});
+
+export const csvConfig = registerAs('csv', () => {
+  const e = env();
+  return {
+    maxUploadBytes: e.UPLOAD_MAX_BYTES,
+    maxRows: e.CSV_MAX_ROWS,
+    maxUrlsPerRow: e.CSV_MAX_URLS_PER_ROW,
+    maxUrlLength: e.CSV_MAX_URL_LENGTH,
+  };
+});
+
+export const webhookConfig = registerAs('webhook', () => {
+  const e = env();
+  return {
+    attempts: e.WEBHOOK_ATTEMPTS,
+    backoffMs: e.WEBHOOK_BACKOFF_MS,
+    timeoutMs: e.WEBHOOK_TIMEOUT_MS,
+    secret: e.WEBHOOK_SECRET,
+  };
+});
+
+export type AppConfig = ConfigType<typeof appConfig>;
+export type DatabaseConfig = ConfigType<typeof databaseConfig>;
+export type QueueConfig = ConfigType<typeof queueConfig>;
+export type StorageConfig = ConfigType<typeof storageConfig>;
+export type ImagesConfig = ConfigType<typeof imagesConfig>;
+export type CsvConfig = ConfigType<typeof csvConfig>;
+export type WebhookConfig = ConfigType<typeof webhookConfig>;
+
+export const allConfigs = [
+  appConfig,
+  databaseConfig,
+  queueConfig,
+  storageConfig,
+  imagesConfig,
+  csvConfig,
+  webhookConfig,
+];

@@ -1,0 +1,159 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Matches,
+  Max,
+  Min,
+  validateSync,
+} from 'class-validator';
+import { availableParallelism } from 'node:os';
+
+export const APP_MODES = ['api', 'worker', 'all'] as const;
+export type AppMode = (typeof APP_MODES)[number];
+
+const toInt = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+const toBool = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' ? ['1', 'true', 'yes', 'on'].includes(value.toLowerCase()) : value;
+const emptyToUndefined = ({ value }: { value: unknown }): unknown =>
+  value === '' ? undefined : value;
+
+/**
+ * Every environment variable the service reads, with its default.
+ * Validated once at start-up; feature code reads the typed namespaces in `configuration.ts`.
+ */
+export class EnvironmentVariables {
+  @IsIn(APP_MODES)
+  MODE: AppMode = 'all';
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  PORT = 3000;
+
+  @IsString()
+  HOST = '0.0.0.0';
+
+  @IsUrl({ protocols: ['http', 'https'], require_tld: false, require_protocol: true })
+  PUBLIC_BASE_URL = 'http://localhost:3000';
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsUrl({ protocols: ['postgres', 'postgresql'], require_tld: false, require_protocol: true })
+  DATABASE_URL?: string;
+
+  @IsString()
+  SQLITE_PATH = './data/app.sqlite';
+
+  @Transform(toBool)
+  @IsBoolean()
+  DATABASE_MIGRATIONS_RUN = true;
+
+  @IsUrl({ protocols: ['redis', 'rediss'], require_tld: false, require_protocol: true })
+  REDIS_URL = 'redis://127.0.0.1:6379';
+
+  @IsString()
+  QUEUE_PREFIX = 'bull';
+
+  @IsString()
+  STORAGE_DIR = './data/images';
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(256)
+  IMAGE_CONCURRENCY = availableParallelism();
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(50)
+  IMAGE_JOB_ATTEMPTS = 3;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  IMAGE_JOB_BACKOFF_MS = 2000;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  DOWNLOAD_TIMEOUT_MS = 20000;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  DOWNLOAD_MAX_BYTES = 30 * 1024 * 1024;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(20)
+  DOWNLOAD_MAX_REDIRECTS = 5;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  UPLOAD_MAX_BYTES = 64 * 1024 * 1024;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  CSV_MAX_ROWS = 200_000;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  CSV_MAX_URLS_PER_ROW = 50;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(16)
+  CSV_MAX_URL_LENGTH = 2048;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  WEBHOOK_ATTEMPTS = 8;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  WEBHOOK_BACKOFF_MS = 5000;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  WEBHOOK_TIMEOUT_MS = 15000;
+
+  /** Standard Webhooks secret (`whsec_` + base64); webhooks are unsigned without it. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^whsec_[A-Za-z0-9+/]+={0,2}$/, {
+    message: 'WEBHOOK_SECRET must be "whsec_" followed by a base64 key',
+  })
+  WEBHOOK_SECRET?: string;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  KEEP_FINISHED_JOBS = 1000;
+}
+
+export function validateEnvironment(config: Record<string, unknown>): EnvironmentVariables {
+  const env = plainToInstance(EnvironmentVariables, config, { exposeDefaultValues: true });
+  const errors = validateSync(env, { skipMissingProperties: false });
+  if (errors.length > 0) {
+    const details = errors
+      .map((error) => `  ${error.property}: ${Object.values(error.constraints ?? {}).join('; ')}`)
+      .join('\n');
+    throw new Error(`Invalid configuration:\n${details}`);
+  }
+  return env;
+}

@@ -1,0 +1,38 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { DataSourceOptions } from 'typeorm';
+import { DatabaseConfig } from '../config/configuration';
+import { ImageProcessingRequest } from '../requests/image-processing-request.entity';
+import { Image } from '../requests/image.entity';
+import { Product } from '../requests/product.entity';
+import { WebhookDelivery } from '../webhook/webhook-delivery.entity';
+import { InitialSchema1764038400000 } from './migrations/1764038400000-initial-schema';
+
+export const entities = [ImageProcessingRequest, Product, Image, WebhookDelivery];
+export const migrations = [InitialSchema1764038400000];
+
+/**
+ * PostgreSQL when DATABASE_URL is set, otherwise an embedded SQLite file.
+ * Shared by the Nest app and the TypeORM CLI (ormconfig.ts) so both run the same migrations.
+ */
+export function buildDataSourceOptions(config: DatabaseConfig): DataSourceOptions {
+  const common = {
+    entities,
+    migrations,
+    migrationsRun: config.migrationsRun,
+    synchronize: false,
+  } as const;
+  if (config.url) {
+    return { ...common, type: 'postgres', url: config.url, poolSize: 10 };
+  }
+  mkdirSync(dirname(config.sqlitePath), { recursive: true });
+  return {
+    ...common,
+    type: 'better-sqlite3',
+    database: config.sqlitePath,
+    // WAL lets the API read while workers in other processes write; the busy timeout
+    // makes concurrent writers wait for the lock instead of failing.
+    enableWAL: true,
+    timeout: 15000,
+  };
+}

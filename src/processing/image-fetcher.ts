@@ -1,0 +1,97 @@
+import { Inject, Injectable } from '@nestjs/common';
+import axios, { AxiosError } from 'axios';
+import { Readable } from 'node:stream';
+import { imagesConfig, ImagesConfig } from '../config/configuration';
+
+/** A download that failed; `retryable` says whether trying again later may help. */
+export class ImageFetchError extends Error {
+  constructor(
+    message: string,
+    readonly retryable: boolean,
+  ) {
+    super(message);
+  }
+}
+
+const RETRYABLE_STATUS = new Set([408, 425, 429, 500, 502, 503, 504]);
+/** Network errors that another try will not mend. */
+const PERMANENT_NETWORK_CODES = new Set(['ENOTFOUND', 'ERR_INVALID_URL']);
+
+/** Downloads an image with a byte cap, timeouts and a capped number of redirects. */
+@Injectable()
+export class ImageFetcher {
+  constructor(@Inject(imagesConfig.KEY) private readonly config: ImagesConfig) {}
+
+  async fetch(url: string): Promise<Buffer> {
+    const { downloadMaxBytes: maxBytes, downloadTimeoutMs: timeoutMs } = this.config;
+    const abort = new AbortController();
+    const timer = setTimeout(() => abort.abort(), timeoutMs);
+    try {
+      const response = await axios.get<Readable>(url, {
+        responseType: 'stream',
+        timeout: timeoutMs,
+        signal: abort.signal,
+        maxRedirects: this.config.downloadMaxRedirects,
+        proxy: false,
+        decompress: true,
+        validateStatus: () => true,
+        headers: { Accept: 'image/*', 'User-Agent': 'image-batch-compressor' },
+      });
+      const body = response.data;
+      if (response.status < 200 || response.status >= 300) {
+        body.destroy();
+        throw new ImageFetchError(
+          `Download failed with HTTP ${response.status}`,
+          RETRYABLE_STATUS.has(response.status),
+        );
+      }
+      const declared = Number(response.headers['content-length']);
+      if (Number.isFinite(declared) && declared > maxBytes) {
+        body.destroy();
+        throw new ImageFetchError(
+          `Image is ${declared} bytes; the limit is ${maxBytes} bytes`,
+          false,
+        );
+      }
+      return await readCapped(body, maxBytes);
+    } catch (error) {
+      throw toFetchError(error, abort.signal.aborted, timeoutMs);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
+
+async function readCapped(body: Readable, maxBytes: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > maxBytes) {
+      body.destroy();
+      throw new ImageFetchError(
+        `Image is larger than the limit of ${maxBytes} bytes; download stopped`,
+        false,
+      );
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks, size);
+}
+
+function toFetchError(error: unknown, timedOut: boolean, timeoutMs: number): ImageFetchError {
+  if (error instanceof ImageFetchError) return error;
+  if (timedOut) return new ImageFetchError(`Download timed out after ${timeoutMs} ms`, true);
+  if (error instanceof AxiosError) {
+    if (error.code === 'ERR_FR_TOO_MANY_REDIRECTS') {
+      return new ImageFetchError('Too many redirects', false);
+    }
+    const code = error.code ?? '';
+    return new ImageFetchError(
+      `Download failed: ${error.message}`,
+      !PERMANENT_NETWORK_CODES.has(code),
+    );
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return new ImageFetchError(`Download failed: ${message}`, true);
+}

@@ -1,0 +1,84 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { ImageOutcome, RequestsRepository } from '../requests/requests.repository';
+import { PublicUrls } from '../requests/public-urls';
+import { ImageStatus } from '../requests/request-status';
+import { CompressImageJob } from '../queue/queue.constants';
+import { ImageStorage } from '../storage/image-storage';
+import { WebhookService } from '../webhook/webhook.service';
+import { ImageCompressor } from './image-compressor';
+import { ImageFetcher, ImageFetchError } from './image-fetcher';
+
+/**
+ * Processes one image of a request: download, compress, store, record. Safe to run twice
+ * for the same image (Bull delivers at least once): the stored file is overwritten and
+ * the outcome is recorded only once. When the last image of a request is recorded, the
+ * request is finalised and its webhook is queued.
+ */
+@Injectable()
+export class ImageProcessingService {
+  private readonly logger = new Logger(ImageProcessingService.name);
+
+  constructor(
+    private readonly requests: RequestsRepository,
+    private readonly fetcher: ImageFetcher,
+    private readonly compressor: ImageCompressor,
+    private readonly storage: ImageStorage,
+    private readonly urls: PublicUrls,
+    private readonly webhooks: WebhookService,
+  ) {}
+
+  /**
+   * @param finalAttempt when false, a transient download error is thrown so that Bull retries;
+   *   on the final attempt it is recorded as the image's failure instead.
+   */
+  async process(job: CompressImageJob, finalAttempt: boolean): Promise<void> {
+    const request = await this.requests.findRequest(job.requestId);
+    const image = await this.requests.findImage(job.productId, job.position);
+    if (!request || !image || image.requestId !== request.id) {
+      this.logger.warn(`Skipping job for an image that no longer exists: ${JSON.stringify(job)}`);
+      return;
+    }
+    if (image.status === ImageStatus.Pending) {
+      await this.requests.markProcessing(request.id);
+      const outcome = await this.compressAndStore(job, image.inputUrl, finalAttempt);
+      await this.requests.recordImageOutcome(image, outcome);
+    }
+    const finalised = await this.requests.finaliseIfDone(request.id);
+    if (finalised) {
+      this.logger.log(`Request ${finalised.requestId} finished: ${finalised.status}`);
+      if (finalised.webhookUrl) await this.webhooks.enqueue(finalised.requestId);
+    }
+  }
+
+  private async compressAndStore(
+    job: CompressImageJob,
+    url: string,
+    finalAttempt: boolean,
+  ): Promise<ImageOutcome> {
+    let bytesIn: number | null = null;
+    try {
+      const source = await this.fetcher.fetch(url);
+      bytesIn = source.length;
+      const compressed = await this.compressor.compress(source);
+      const outputPath = `${job.requestId}/${job.rowNumber}-${job.position}.${compressed.extension}`;
+      await this.storage.save(outputPath, compressed.data);
+      return {
+        status: ImageStatus.Completed,
+        outputPath,
+        outputUrl: this.urls.image(outputPath),
+        bytesIn,
+        bytesOut: compressed.data.length,
+        format: compressed.format,
+        sourceQuality: compressed.sourceQuality,
+        targetQuality: compressed.targetQuality,
+        width: compressed.width,
+        height: compressed.height,
+        skipReason: compressed.skipReason,
+      };
+    } catch (error) {
+      if (error instanceof ImageFetchError && error.retryable && !finalAttempt) throw error;
+      const message = error instanceof Error ? error.message : String(error);
+      return { status: ImageStatus.Failed, error: message, bytesIn };
+    }
+  }
+}

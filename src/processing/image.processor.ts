@@ -1,0 +1,32 @@
+import { InjectQueue } from '@nestjs/bull';
+import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { Job, Queue } from 'bull';
+import { imagesConfig, ImagesConfig } from '../config/configuration';
+import { COMPRESS_IMAGE_JOB, CompressImageJob, IMAGES_QUEUE } from '../queue/queue.constants';
+import { ImageProcessingService } from './image-processing.service';
+
+/**
+ * Consumes the images queue. Registered by hand rather than with `@Process()` because the
+ * concurrency comes from validated configuration, which a decorator cannot read.
+ */
+@Injectable()
+export class ImageProcessor implements OnModuleInit {
+  private readonly logger = new Logger(ImageProcessor.name);
+
+  constructor(
+    @InjectQueue(IMAGES_QUEUE) private readonly queue: Queue<CompressImageJob>,
+    @Inject(imagesConfig.KEY) private readonly config: ImagesConfig,
+    private readonly processing: ImageProcessingService,
+  ) {}
+
+  onModuleInit(): void {
+    this.queue
+      .process(COMPRESS_IMAGE_JOB, this.config.concurrency, (job) => this.handle(job))
+      .catch((error: unknown) => this.logger.error(`Image worker stopped: ${String(error)}`));
+  }
+
+  private handle(job: Job<CompressImageJob>): Promise<void> {
+    const finalAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+    return this.processing.process(job.data, finalAttempt);
+  }
+}

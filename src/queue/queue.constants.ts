@@ -1,0 +1,21 @@
+import { ImageJobRef } from '../requests/requests.repository';
+
+/** Queue names, job names and payloads, declared once for producers and processors. */
+export const IMAGES_QUEUE = 'images';
+export const WEBHOOKS_QUEUE = 'webhooks';
+
+export const COMPRESS_IMAGE_JOB = 'compress-image';
+export const DELIVER_WEBHOOK_JOB = 'deliver-webhook';
+
+export type CompressImageJob = ImageJobRef;
+
+export interface DeliverWebhookJob {
+  requestId: string;
+  /** Same on every retry so that receivers can drop duplicates. */
+  webhookId: string;
+}
+
+export const compressImageJobId = (job: CompressImageJob): string =>
+  `${job.requestId}-${job.rowNumber}-${job.position}`;
+
+export const deliverWebhookJobId = (requestId: string): string => `webhook-${requestId}`;

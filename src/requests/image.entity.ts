@@ -1,0 +1,75 @@
+import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { ImageProcessingRequest } from './image-processing-request.entity';
+import { Product } from './product.entity';
+import { ImageStatus } from './request-status';
+
+@Entity('images')
+@Index(['productId', 'position'], { unique: true })
+@Index(['requestId', 'id'])
+export class Image {
+  @PrimaryGeneratedColumn()
+  id!: number;
+
+  @Column({ name: 'product_id', type: 'integer' })
+  productId!: number;
+
+  @ManyToOne(() => Product, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'product_id' })
+  product?: Product;
+
+  /** Denormalised so that a request's images are read without a join. */
+  @Column({ name: 'request_id', type: 'integer' })
+  requestId!: number;
+
+  @ManyToOne(() => ImageProcessingRequest, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'request_id' })
+  request?: ImageProcessingRequest;
+
+  /** 1-based position of the URL within its product's list. */
+  @Column({ type: 'integer' })
+  position!: number;
+
+  @Column({ name: 'input_url', type: 'text' })
+  inputUrl!: string;
+
+  @Column({ type: 'varchar', length: 16, default: ImageStatus.Pending })
+  status!: ImageStatus;
+
+  /** Storage key of the compressed file. */
+  @Column({ name: 'output_path', type: 'varchar', length: 512, nullable: true })
+  outputPath!: string | null;
+
+  @Column({ name: 'output_url', type: 'text', nullable: true })
+  outputUrl!: string | null;
+
+  @Column({ name: 'bytes_in', type: 'integer', nullable: true })
+  bytesIn!: number | null;
+
+  @Column({ name: 'bytes_out', type: 'integer', nullable: true })
+  bytesOut!: number | null;
+
+  @Column({ type: 'varchar', length: 16, nullable: true })
+  format!: string | null;
+
+  @Column({ name: 'source_quality', type: 'integer', nullable: true })
+  sourceQuality!: number | null;
+
+  @Column({ name: 'target_quality', type: 'integer', nullable: true })
+  targetQuality!: number | null;
+
+  @Column({ type: 'integer', nullable: true })
+  width!: number | null;
+
+  @Column({ type: 'integer', nullable: true })
+  height!: number | null;
+
+  /** Why the source bytes were kept instead of the re-encoded ones, when they were. */
+  @Column({ name: 'skip_reason', type: 'text', nullable: true })
+  skipReason!: string | null;
+
+  @Column({ type: 'text', nullable: true })
+  error!: string | null;
+
+  @Column({ name: 'processed_at', type: Date, nullable: true })
+  processedAt!: Date | null;
+}

@@ -1,0 +1,235 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager, In } from 'typeorm';
+import { ParsedProduct } from '../upload/csv/products-csv.parser';
+import { ImageProcessingRequest } from './image-processing-request.entity';
+import { Image } from './image.entity';
+import { OutputCsvRow, writeOutputCsv } from './output-csv';
+import { Product } from './product.entity';
+import { ImageStatus, RequestStatus } from './request-status';
+
+/** What a worker needs to find one image again. */
+export interface ImageJobRef {
+  requestId: string;
+  productId: number;
+  rowNumber: number;
+  position: number;
+}
+
+export type ImageOutcome =
+  | {
+      status: ImageStatus.Completed;
+      outputPath: string;
+      outputUrl: string;
+      bytesIn: number;
+      bytesOut: number;
+      format: string;
+      sourceQuality: number | null;
+      targetQuality: number | null;
+      width: number;
+      height: number;
+      skipReason: string | null;
+    }
+  | { status: ImageStatus.Failed; error: string; bytesIn?: number | null; format?: string | null };
+
+export interface ProductWithImages extends Product {
+  images: Image[];
+}
+
+const INSERT_CHUNK = 500;
+
+/**
+ * All reads and writes of requests, products and images, named for what the service does
+ * with them. Progress counters are kept on the request row so that status never has to
+ * count a large request's images.
+ */
+@Injectable()
+export class RequestsRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** Stores a request with its products and images in one transaction; returns the job refs. */
+  async createRequest(
+    requestId: string,
+    webhookUrl: string | null,
+    products: ParsedProduct[],
+  ): Promise<ImageJobRef[]> {
+    return this.dataSource.transaction(async (manager) => {
+      const totalImages = products.reduce((sum, product) => sum + product.imageUrls.length, 0);
+      const request = await manager.save(
+        manager.create(ImageProcessingRequest, { requestId, webhookUrl, totalImages }),
+      );
+      const jobs: ImageJobRef[] = [];
+      for (let start = 0; start < products.length; start += INSERT_CHUNK) {
+        const chunk = products.slice(start, start + INSERT_CHUNK);
+        jobs.push(...(await this.insertProducts(manager, request, chunk)));
+      }
+      return jobs;
+    });
+  }
+
+  private async insertProducts(
+    manager: EntityManager,
+    request: ImageProcessingRequest,
+    chunk: ParsedProduct[],
+  ): Promise<ImageJobRef[]> {
+    await manager.insert(
+      Product,
+      chunk.map((product) => ({
+        requestId: request.id,
+        rowNumber: product.rowNumber,
+        lineNumber: product.lineNumber,
+        serialNumber: product.serialNumber,
+        productName: product.productName,
+        inputImageUrls: product.inputImageUrls,
+      })),
+    );
+    const rows = chunk.map((product) => product.rowNumber);
+    const stored = await manager.find(Product, {
+      select: { id: true, rowNumber: true },
+      where: { requestId: request.id, rowNumber: In(rows) },
+    });
+    const idByRow = new Map(stored.map((product) => [product.rowNumber, product.id]));
+    const images: Partial<Image>[] = [];
+    const jobs: ImageJobRef[] = [];
+    for (const product of chunk) {
+      const productId = idByRow.get(product.rowNumber);
+      if (productId === undefined) throw new Error(`Product row ${product.rowNumber} not stored`);
+      product.imageUrls.forEach((inputUrl, index) => {
+        images.push({ productId, requestId: request.id, position: index + 1, inputUrl });
+        jobs.push({
+          requestId: request.requestId,
+          productId,
+          rowNumber: product.rowNumber,
+          position: index + 1,
+        });
+      });
+    }
+    for (let start = 0; start < images.length; start += INSERT_CHUNK) {
+      await manager.insert(Image, images.slice(start, start + INSERT_CHUNK));
+    }
+    return jobs;
+  }
+
+  async deleteRequest(requestId: string): Promise<void> {
+    await this.dataSource.getRepository(ImageProcessingRequest).delete({ requestId });
+  }
+
+  findRequest(requestId: string): Promise<ImageProcessingRequest | null> {
+    return this.dataSource.getRepository(ImageProcessingRequest).findOneBy({ requestId });
+  }
+
+  findRequestById(id: number): Promise<ImageProcessingRequest | null> {
+    return this.dataSource.getRepository(ImageProcessingRequest).findOneBy({ id });
+  }
+
+  findImage(productId: number, position: number): Promise<Image | null> {
+    return this.dataSource.getRepository(Image).findOneBy({ productId, position });
+  }
+
+  /** Moves a pending request to Processing; a no-op once it has moved on. */
+  async markProcessing(requestPk: number): Promise<void> {
+    await this.dataSource
+      .getRepository(ImageProcessingRequest)
+      .update({ id: requestPk, status: RequestStatus.Pending }, { status: RequestStatus.Processing });
+  }
+
+  /**
+   * Records an image's final outcome once. The image row moves out of Pending and the
+   * request's counters move in the same transaction, so a job that Bull runs twice
+   * (after a stall) can neither count an image twice nor lose its count.
+   * Returns false when the image had already been recorded.
+   */
+  async recordImageOutcome(image: Image, outcome: ImageOutcome): Promise<boolean> {
+    return this.dataSource.transaction(async (manager) => {
+      const result = await manager.update(
+        Image,
+        { id: image.id, status: ImageStatus.Pending },
+        { ...outcome, processedAt: new Date() },
+      );
+      if (result.affected !== 1) return false;
+      const failed = outcome.status === ImageStatus.Failed;
+      await manager
+        .createQueryBuilder()
+        .update(ImageProcessingRequest)
+        .set({
+          processedImages: () => 'processed_images + 1',
+          ...(failed ? { failedImages: () => 'failed_images + 1' } : {}),
+        })
+        .where('id = :id', { id: image.requestId })
+        .execute();
+      return true;
+    });
+  }
+
+  /**
+   * Finalises a request whose every image has an outcome: writes the output CSV and the
+   * final status in one conditional update, so that of several workers finishing the last
+   * images at once exactly one wins. Returns the finalised request to the winner only.
+   */
+  async finaliseIfDone(requestPk: number): Promise<ImageProcessingRequest | null> {
+    const requests = this.dataSource.getRepository(ImageProcessingRequest);
+    const request = await requests.findOneBy({ id: requestPk });
+    if (!request || request.completedAt || request.processedImages < request.totalImages) {
+      return null;
+    }
+    const outputCsv = writeOutputCsv(await this.outputRows(requestPk));
+    const status =
+      request.failedImages === request.totalImages ? RequestStatus.Failed : RequestStatus.Completed;
+    const completedAt = new Date();
+    const result = await requests
+      .createQueryBuilder()
+      .update()
+      .set({ status, outputCsv, completedAt })
+      .where('id = :id', { id: requestPk })
+      .andWhere('completed_at IS NULL')
+      .andWhere('processed_images >= total_images')
+      .execute();
+    if (result.affected !== 1) return null;
+    return { ...request, status, outputCsv, completedAt };
+  }
+
+  private async outputRows(requestPk: number): Promise<OutputCsvRow[]> {
+    const products = await this.productsWithImages(requestPk);
+    return products.map((product) => ({
+      serialNumber: product.serialNumber,
+      productName: product.productName,
+      inputImageUrls: product.inputImageUrls,
+      outputImageUrls: product.images.map((image) =>
+        image.status === ImageStatus.Completed ? image.outputUrl : null,
+      ),
+    }));
+  }
+
+  /** Every product of a request in input order, each with its images in URL order. */
+  async productsWithImages(requestPk: number): Promise<ProductWithImages[]> {
+    const products = await this.dataSource
+      .getRepository(Product)
+      .find({ where: { requestId: requestPk }, order: { rowNumber: 'ASC' } });
+    const images = await this.dataSource
+      .getRepository(Image)
+      .find({ where: { requestId: requestPk }, order: { productId: 'ASC', position: 'ASC' } });
+    const byProduct = new Map<number, Image[]>();
+    for (const image of images) {
+      const list = byProduct.get(image.productId) ?? [];
+      list.push(image);
+      byProduct.set(image.productId, list);
+    }
+    return products.map((product) => ({ ...product, images: byProduct.get(product.id) ?? [] }));
+  }
+
+  /** One page of a request's images in output order, with their products. */
+  async pageImages(
+    requestPk: number,
+    page: number,
+    limit: number,
+  ): Promise<{ items: (Image & { product: Product })[]; total: number }> {
+    const [items, total] = await this.dataSource.getRepository(Image).findAndCount({
+      where: { requestId: requestPk },
+      relations: { product: true },
+      order: { product: { rowNumber: 'ASC' }, position: 'ASC' },
+      skip: (page - 1) * limit,
+      take: limit,
+    });
+    return { items: items as (Image & { product: Product })[], total };
+  }
+}

@@ -1,0 +1,100 @@
+import { InjectQueue } from '@nestjs/bull';
+import {
+  BadRequestException,
+  Inject,
+  Injectable,
+  Logger,
+  ServiceUnavailableException,
+} from '@nestjs/common';
+import { Queue } from 'bull';
+import { randomUUID } from 'node:crypto';
+import { csvConfig, CsvConfig, imagesConfig, ImagesConfig } from '../config/configuration';
+import {
+  COMPRESS_IMAGE_JOB,
+  CompressImageJob,
+  compressImageJobId,
+  IMAGES_QUEUE,
+} from '../queue/queue.constants';
+import { PublicUrls } from '../requests/public-urls';
+import { RequestStatus } from '../requests/request-status';
+import { RequestsRepository } from '../requests/requests.repository';
+import { CsvValidationError, parseProductsCsv } from './csv/products-csv.parser';
+import { UploadAcceptedDto } from './dto/upload-csv.dto';
+
+const ENQUEUE_CHUNK = 1000;
+const ENQUEUE_TIMEOUT_MS = 10_000;
+
+@Injectable()
+export class UploadService {
+  private readonly logger = new Logger(UploadService.name);
+
+  constructor(
+    @InjectQueue(IMAGES_QUEUE) private readonly queue: Queue<CompressImageJob>,
+    @Inject(csvConfig.KEY) private readonly csv: CsvConfig,
+    @Inject(imagesConfig.KEY) private readonly images: ImagesConfig,
+    private readonly requests: RequestsRepository,
+    private readonly urls: PublicUrls,
+  ) {}
+
+  /**
+   * Validates the whole CSV, stores the request and queues one job per image.
+   * Either all of it is stored and queued, or nothing is kept.
+   */
+  async accept(csv: Buffer, webhookUrl: string | null): Promise<UploadAcceptedDto> {
+    const products = this.parse(csv);
+    const requestId = randomUUID();
+    const jobs = await this.requests.createRequest(requestId, webhookUrl, products);
+    try {
+      await withTimeout(this.enqueue(jobs), ENQUEUE_TIMEOUT_MS);
+    } catch (error) {
+      this.logger.error(`Queueing request ${requestId} failed: ${String(error)}`);
+      await this.requests.deleteRequest(requestId);
+      throw new ServiceUnavailableException(
+        'The job queue is unavailable right now; nothing was stored. Try the upload again later.',
+      );
+    }
+    return {
+      request_id: requestId,
+      status: RequestStatus.Pending,
+      status_url: this.urls.status(requestId),
+    };
+  }
+
+  private parse(csv: Buffer) {
+    try {
+      return parseProductsCsv(csv, this.csv);
+    } catch (error) {
+      if (!(error instanceof CsvValidationError)) throw error;
+      throw new BadRequestException({
+        statusCode: 400,
+        error: 'Bad Request',
+        message: 'The CSV file is not valid',
+        errors: error.problems,
+      });
+    }
+  }
+
+  private async enqueue(jobs: CompressImageJob[]): Promise<void> {
+    const options = {
+      attempts: this.images.attempts,
+      backoff: { type: 'exponential', delay: this.images.backoffMs },
+    };
+    for (let start = 0; start < jobs.length; start += ENQUEUE_CHUNK) {
+      await this.queue.addBulk(
+        jobs.slice(start, start + ENQUEUE_CHUNK).map((data) => ({
+          name: COMPRESS_IMAGE_JOB,
+          data,
+          opts: { ...options, jobId: compressImageJobId(data) },
+        })),
+      );
+    }
+  }
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}

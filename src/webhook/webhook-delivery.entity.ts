@@ -1,0 +1,55 @@
+import {
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryGeneratedColumn,
+} from 'typeorm';
+import { ImageProcessingRequest } from '../requests/image-processing-request.entity';
+
+export enum WebhookOutcome {
+  Delivered = 'delivered',
+  Retrying = 'retrying',
+  Failed = 'failed',
+}
+
+/** One row per delivery attempt of a request's completion webhook. */
+@Entity('webhook_deliveries')
+@Index(['requestId', 'attempt'])
+export class WebhookDelivery {
+  @PrimaryGeneratedColumn()
+  id!: number;
+
+  @Column({ name: 'request_id', type: 'integer' })
+  requestId!: number;
+
+  @ManyToOne(() => ImageProcessingRequest, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'request_id' })
+  request?: ImageProcessingRequest;
+
+  @Column({ name: 'webhook_id', type: 'varchar', length: 64 })
+  webhookId!: string;
+
+  @Column({ type: 'integer' })
+  attempt!: number;
+
+  @Column({ type: 'varchar', length: 2048 })
+  url!: string;
+
+  @Column({ name: 'status_code', type: 'integer', nullable: true })
+  statusCode!: number | null;
+
+  @Column({ type: 'text', nullable: true })
+  error!: string | null;
+
+  @Column({ type: 'varchar', length: 16 })
+  outcome!: WebhookOutcome;
+
+  @Column({ name: 'duration_ms', type: 'integer' })
+  durationMs!: number;
+
+  @CreateDateColumn({ name: 'created_at' })
+  createdAt!: Date;
+}

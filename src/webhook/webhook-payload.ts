@@ -1,0 +1,25 @@
+import { RequestStatus } from '../requests/request-status';
+
+/** The JSON body POSTed to `webhook_url` when a request ends. */
+export interface WebhookPayload {
+  type: 'image_processing.completed' | 'image_processing.failed';
+  timestamp: string;
+  data: {
+    request_id: string;
+    status: RequestStatus;
+    total_images: number;
+    processed_images: number;
+    failed_images: number;
+    output_csv_url: string;
+    status_url: string;
+    created_at: string;
+    completed_at: string | null;
+    products: {
+      serial_number: string;
+      product_name: string;
+      input_image_urls: string[];
+      /** In input order; null where that image failed. */
+      output_image_urls: (string | null)[];
+    }[];
+  };
+}

@@ -1,0 +1,56 @@
+import { Inject, Injectable } from '@nestjs/common';
+import axios, { AxiosError } from 'axios';
+import { webhookConfig, WebhookConfig } from '../config/configuration';
+import { WebhookSigner } from './webhook-signer';
+
+export interface WebhookResponse {
+  statusCode: number;
+  /** Milliseconds the receiver asked us to wait, from Retry-After. */
+  retryAfterMs: number | null;
+}
+
+/** POSTs a signed JSON body to a receiver. Redirects are not followed. */
+@Injectable()
+export class WebhookSender {
+  constructor(
+    @Inject(webhookConfig.KEY) private readonly config: WebhookConfig,
+    private readonly signer: WebhookSigner,
+  ) {}
+
+  /** Resolves with the receiver's answer, whatever its status; rejects on network errors. */
+  async send(url: string, webhookId: string, payload: unknown): Promise<WebhookResponse> {
+    const body = JSON.stringify(payload);
+    try {
+      const response = await axios.post(url, body, {
+        headers: {
+          'Content-Type': 'application/json',
+          'User-Agent': 'image-batch-compressor',
+          ...this.signer.headers(webhookId, body),
+        },
+        timeout: this.config.timeoutMs,
+        maxRedirects: 0,
+        proxy: false,
+        validateStatus: () => true,
+        responseType: 'text',
+        maxContentLength: 64 * 1024,
+      });
+      return {
+        statusCode: response.status,
+        retryAfterMs: parseRetryAfter(response.headers['retry-after']),
+      };
+    } catch (error) {
+      if (error instanceof AxiosError && error.code === 'ECONNABORTED') {
+        throw new Error(`Webhook timed out after ${this.config.timeoutMs} ms`);
+      }
+      throw error;
+    }
+  }
+}
+
+function parseRetryAfter(value: unknown): number | null {
+  if (typeof value !== 'string' || value.trim() === '') return null;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? null : Math.max(0, date - Date.now());
+}
