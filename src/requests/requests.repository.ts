@@ -130,7 +130,10 @@ export class RequestsRepository {
   async markProcessing(requestPk: number): Promise<void> {
     await this.dataSource
       .getRepository(ImageProcessingRequest)
-      .update({ id: requestPk, status: RequestStatus.Pending }, { status: RequestStatus.Processing });
+      .update(
+        { id: requestPk, status: RequestStatus.Pending },
+        { status: RequestStatus.Processing },
+      );
   }
 
   /**

@@ -282,7 +282,8 @@ function readRow(
 
 function checkImageUrl(url: string, maxLength: number): string | undefined {
   const shown = url.length > 80 ? `"${url.slice(0, 77)}..."` : `"${url}"`;
-  if (url.length > maxLength) return `is ${url.length} characters long; at most ${maxLength} are allowed`;
+  if (url.length > maxLength)
+    return `is ${url.length} characters long; at most ${maxLength} are allowed`;
   if (/\s/.test(url)) return `${shown} contains white space`;
   let parsed: URL;
   try {

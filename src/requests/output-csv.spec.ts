@@ -1,0 +1,66 @@
+import { parseProductsCsv } from '../upload/csv/products-csv.parser';
+import { writeOutputCsv } from './output-csv';
+
+describe('writeOutputCsv', () => {
+  it('writes the input columns unchanged plus the output URLs, quoting where needed', () => {
+    const csv = writeOutputCsv([
+      {
+        serialNumber: '1',
+        productName: 'Mug, large "blue"',
+        inputImageUrls: 'http://in/a.jpg, http://in/b.jpg',
+        outputImageUrls: ['http://out/1-1.jpg', 'http://out/1-2.jpg'],
+      },
+      {
+        serialNumber: '2',
+        productName: 'Cup',
+        inputImageUrls: 'http://in/c.jpg',
+        outputImageUrls: ['http://out/2-1.jpg'],
+      },
+    ]);
+
+    expect(csv).toBe(
+      'S. No.,Product Name,Input Image Urls,Output Image Urls\r\n' +
+        '1,"Mug, large ""blue""","http://in/a.jpg, http://in/b.jpg","http://out/1-1.jpg, http://out/1-2.jpg"\r\n' +
+        '2,Cup,http://in/c.jpg,http://out/2-1.jpg\r\n',
+    );
+  });
+
+  it('leaves an empty slot where an image failed, so positions still line up', () => {
+    const csv = writeOutputCsv([
+      {
+        serialNumber: '1',
+        productName: 'Mug',
+        inputImageUrls: 'http://in/a.jpg, http://in/b.jpg, http://in/c.jpg',
+        outputImageUrls: ['http://out/1-1.jpg', null, 'http://out/1-3.jpg'],
+      },
+    ]);
+
+    expect(csv.split('\r\n')[1]).toBe(
+      '1,Mug,"http://in/a.jpg, http://in/b.jpg, http://in/c.jpg","http://out/1-1.jpg, , http://out/1-3.jpg"',
+    );
+  });
+
+  it('round-trips through the upload parser, BOM and all', () => {
+    const csv = writeOutputCsv([
+      {
+        serialNumber: '7',
+        productName: 'Plate, "deep"',
+        inputImageUrls: 'http://in/a.jpg',
+        outputImageUrls: ['http://out/1-1.jpg'],
+      },
+    ]);
+    const withBom = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(csv)]);
+    const inputOnly = withBom
+      .toString()
+      .replace(',Output Image Urls', '')
+      .replace(',http://out/1-1.jpg', '');
+
+    const [product] = parseProductsCsv(Buffer.from(inputOnly), {
+      maxRows: 10,
+      maxUrlsPerRow: 10,
+      maxUrlLength: 100,
+    });
+
+    expect(product).toMatchObject({ serialNumber: '7', productName: 'Plate, "deep"' });
+  });
+});

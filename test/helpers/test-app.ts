@@ -1,0 +1,129 @@
+import { INestApplication } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import { getDataSourceToken } from '@nestjs/typeorm';
+import { ChildProcess, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { DataSource } from 'typeorm';
+import { AppModule } from '../../src/app.module';
+import { configureApp } from '../../src/app.setup';
+
+export type Env = Record<string, string>;
+
+/** Settings that keep every test's data and queues apart and its retries short. */
+export async function testEnvironment(overrides: Env = {}): Promise<Env> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'image-batch-'));
+  const port = await freePort();
+  return {
+    MODE: 'all',
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
+    SQLITE_PATH: join(dataDir, 'app.sqlite'),
+    STORAGE_DIR: join(dataDir, 'images'),
+    QUEUE_PREFIX: `test-${randomUUID()}`,
+    IMAGE_CONCURRENCY: '2',
+    IMAGE_JOB_ATTEMPTS: '2',
+    IMAGE_JOB_BACKOFF_MS: '100',
+    DOWNLOAD_TIMEOUT_MS: '1500',
+    WEBHOOK_ATTEMPTS: '3',
+    WEBHOOK_BACKOFF_MS: '100',
+    WEBHOOK_TIMEOUT_MS: '2000',
+    ALLOW_PRIVATE_NETWORKS: 'true',
+    ...overrides,
+  };
+}
+
+export interface TestApp {
+  app: INestApplication;
+  baseUrl: string;
+  env: Env;
+  dataSource: DataSource;
+  close(): Promise<void>;
+}
+
+/** Starts the whole app in this process, listening on loopback, against real Redis and SQLite. */
+export async function startTestApp(env: Env): Promise<TestApp> {
+  Object.assign(process.env, env);
+  const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
+  const app = moduleRef.createNestApplication({ logger: ['error', 'warn'] });
+  configureApp(app);
+  await app.listen(Number(env.PORT), '127.0.0.1');
+  return {
+    app,
+    baseUrl: env.PUBLIC_BASE_URL,
+    env,
+    dataSource: app.get<DataSource>(getDataSourceToken()),
+    close: async () => {
+      await app.close();
+    },
+  };
+}
+
+export function removeTestData(env: Env): void {
+  rmSync(resolve(env.SQLITE_PATH, '..'), { recursive: true, force: true });
+}
+
+/** Runs the service from source as a separate process (e.g. MODE=worker). */
+export class ServiceProcess {
+  private output = '';
+  private readonly child: ChildProcess;
+
+  constructor(env: Env) {
+    this.child = spawn(
+      process.execPath,
+      ['-r', 'ts-node/register/transpile-only', resolve(__dirname, '../../src/main.ts')],
+      {
+        cwd: resolve(__dirname, '../..'),
+        env: { ...process.env, ...env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    this.child.stdout?.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
+    this.child.stderr?.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
+  }
+
+  get log(): string {
+    return this.output;
+  }
+
+  async waitForLog(text: string, timeoutMs = 60_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!this.output.includes(text)) {
+      if (this.child.exitCode !== null) {
+        throw new Error(`Service exited with ${this.child.exitCode}:\n${this.output}`);
+      }
+      if (Date.now() > deadline)
+        throw new Error(`No "${text}" in the service log:\n${this.output}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+
+  kill(signal: NodeJS.Signals): void {
+    this.child.kill(signal);
+  }
+
+  async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
+    if (this.child.exitCode !== null) return this.child.exitCode;
+    const exited = new Promise<number | null>((resolve) =>
+      this.child.once('exit', (code) => resolve(code)),
+    );
+    this.child.kill(signal);
+    return exited;
+  }
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolvePort(port));
+    });
+  });
+}
