@@ -6,6 +6,7 @@ const common = {
 };
 
 module.exports = {
+  testTimeout: 120000,
   projects: [
     { ...common, displayName: 'unit', rootDir: 'src', testRegex: '.*\\.spec\\.ts$' },
     {
@@ -13,7 +14,6 @@ module.exports = {
       displayName: 'e2e',
       rootDir: 'test',
       testRegex: '.*\\.e2e-spec\\.ts$',
-      testTimeout: 120000,
     },
   ],
 };

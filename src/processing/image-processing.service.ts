@@ -41,7 +41,11 @@ export class ImageProcessingService {
     if (image.status === ImageStatus.Pending) {
       await this.requests.markProcessing(request.id);
       const outcome = await this.compressAndStore(job, image.inputUrl, finalAttempt);
-      await this.requests.recordImageOutcome(image, outcome);
+      const recorded = await this.requests.recordImageOutcome(image, outcome);
+      this.logger.debug(
+        `Image ${job.requestId}/${job.rowNumber}-${job.position}: ${outcome.status}` +
+          (recorded ? '' : ' (already recorded)'),
+      );
     }
     const finalised = await this.requests.finaliseIfDone(request.id);
     if (finalised) {

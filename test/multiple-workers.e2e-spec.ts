@@ -1,0 +1,92 @@
+import { readdirSync } from 'node:fs';
+import request from 'supertest';
+import { jpegPhoto } from './helpers/fixture-images';
+import { FixtureServer } from './helpers/fixture-server';
+import {
+  removeTestData,
+  ServiceProcess,
+  startTestApp,
+  TestApp,
+  testEnvironment,
+} from './helpers/test-app';
+import { sleep, waitFor } from './helpers/wait-for';
+import { WebhookReceiver } from './helpers/webhook-receiver';
+
+const IMAGES = 24;
+
+describe('One API and two worker processes on one queue', () => {
+  let images: FixtureServer;
+  let receiver: WebhookReceiver;
+  let api: TestApp;
+  let workers: ServiceProcess[] = [];
+
+  beforeAll(async () => {
+    images = await new FixtureServer().start();
+    const photo = await jpegPhoto(320, 240, 92);
+    for (let index = 1; index <= IMAGES; index++) {
+      // A short delay per download keeps both workers busy at once.
+      images.route(`/p${index}.jpg`, (_, response) => {
+        setTimeout(() => response.writeHead(200, { 'Content-Type': 'image/jpeg' }).end(photo), 50);
+      });
+    }
+    receiver = await new WebhookReceiver().start();
+    const env = await testEnvironment({ IMAGE_CONCURRENCY: '1' });
+    api = await startTestApp({ ...env, MODE: 'api' });
+    workers = [1, 2].map(() => new ServiceProcess({ ...env, MODE: 'worker' }));
+    await Promise.all(workers.map((worker) => worker.waitForLog('Worker started')));
+  });
+
+  afterAll(async () => {
+    await Promise.all(workers.map((worker) => worker.stop()));
+    await api?.close();
+    await images.stop();
+    await receiver.stop();
+    removeTestData(api.env);
+  });
+
+  it('spreads one batch over both workers and finalises it exactly once', async () => {
+    const rows = Array.from({ length: IMAGES / 2 }, (_, row) => {
+      const urls = [2 * row + 1, 2 * row + 2].map((n) => images.url(`/p${n}.jpg`));
+      return `${row + 1},Product ${row + 1},"${urls.join(', ')}"`;
+    });
+    const csv = `S. No.,Product Name,Input Image Urls\n${rows.join('\n')}\n`;
+
+    const upload = await request(api.baseUrl)
+      .post('/upload')
+      .field('webhook_url', receiver.url)
+      .attach('file', Buffer.from(csv), 'products.csv')
+      .expect(202);
+    const requestId = (upload.body as { request_id: string }).request_id;
+
+    const status = await waitFor(
+      async () => {
+        const response = await request(api.baseUrl).get(`/status/${requestId}`).expect(200);
+        const body = response.body as { status: string; progress: { processed: number } };
+        return body.status === 'Completed' ? body : undefined;
+      },
+      { what: 'the batch to complete' },
+    );
+    await waitFor(() => receiver.received.length > 0, { what: 'the webhook' });
+    await sleep(1000);
+
+    expect(status.progress).toMatchObject({ total: IMAGES, processed: IMAGES, failed: 0 });
+    expect(receiver.received).toHaveLength(1);
+    for (let index = 1; index <= IMAGES; index++) expect(images.hitsOf(`/p${index}.jpg`)).toBe(1);
+    expect(readdirSync(`${api.env.STORAGE_DIR}/${requestId}`).sort()).toEqual(
+      Array.from({ length: IMAGES / 2 }, (_, row) => [`${row + 1}-1.jpg`, `${row + 1}-2.jpg`])
+        .flat()
+        .sort(),
+    );
+    const finishedLines = workers.map(
+      (worker) =>
+        worker.log.split('\n').filter((line) => line.includes('finished: Completed')).length,
+    );
+    if (finishedLines.reduce((a, b) => a + b, 0) !== 1)
+      console.log(workers.map((w) => w.log).join('\n-----\n'));
+    expect(finishedLines.reduce((sum, count) => sum + count, 0)).toBe(1);
+    const imagesPerWorker = workers.map(
+      (worker) => worker.log.split('\n').filter((line) => line.includes(': Completed')).length,
+    );
+    expect(imagesPerWorker.every((count) => count > 0)).toBe(true);
+  });
+});
