@@ -48,6 +48,16 @@ export const imagesConfig = registerAs('images', () => {
   };
 });
 
+export const networkConfig = registerAs('network', () => {
+  const e = env();
+  return {
+    allowPrivateNetworks: e.ALLOW_PRIVATE_NETWORKS,
+    allowedHosts: e.ALLOWED_PRIVATE_HOSTS.split(',')
+      .map((host) => host.trim())
+      .filter((host) => host !== ''),
+  };
+});
+
 export const csvConfig = registerAs('csv', () => {
   const e = env();
   return {
@@ -73,6 +83,7 @@ export type DatabaseConfig = ConfigType<typeof databaseConfig>;
 export type QueueConfig = ConfigType<typeof queueConfig>;
 export type StorageConfig = ConfigType<typeof storageConfig>;
 export type ImagesConfig = ConfigType<typeof imagesConfig>;
+export type NetworkConfig = ConfigType<typeof networkConfig>;
 export type CsvConfig = ConfigType<typeof csvConfig>;
 export type WebhookConfig = ConfigType<typeof webhookConfig>;
 
@@ -82,6 +93,7 @@ export const allConfigs = [
   queueConfig,
   storageConfig,
   imagesConfig,
+  networkConfig,
   csvConfig,
   webhookConfig,
 ];

@@ -97,6 +97,15 @@ export class EnvironmentVariables {
   @Max(20)
   DOWNLOAD_MAX_REDIRECTS = 5;
 
+  /** Lets downloads and webhooks reach private and loopback addresses (tests, intranets). */
+  @Transform(toBool)
+  @IsBoolean()
+  ALLOW_PRIVATE_NETWORKS = false;
+
+  /** Comma-separated hostnames, IPs or CIDRs reachable even though they are private. */
+  @IsString()
+  ALLOWED_PRIVATE_HOSTS = '';
+
   @Transform(toInt)
   @IsInt()
   @Min(1)

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import axios, { AxiosError } from 'axios';
 import { Readable } from 'node:stream';
+import { OutboundHttp } from '../common/network/outbound-http';
 import { imagesConfig, ImagesConfig } from '../config/configuration';
 
 /** A download that failed; `retryable` says whether trying again later may help. */
@@ -15,12 +16,15 @@ export class ImageFetchError extends Error {
 
 const RETRYABLE_STATUS = new Set([408, 425, 429, 500, 502, 503, 504]);
 /** Network errors that another try will not mend. */
-const PERMANENT_NETWORK_CODES = new Set(['ENOTFOUND', 'ERR_INVALID_URL']);
+const PERMANENT_NETWORK_CODES = new Set(['ENOTFOUND', 'ERR_INVALID_URL', 'ERR_UNSAFE_ADDRESS']);
 
 /** Downloads an image with a byte cap, timeouts and a capped number of redirects. */
 @Injectable()
 export class ImageFetcher {
-  constructor(@Inject(imagesConfig.KEY) private readonly config: ImagesConfig) {}
+  constructor(
+    @Inject(imagesConfig.KEY) private readonly config: ImagesConfig,
+    private readonly outbound: OutboundHttp,
+  ) {}
 
   async fetch(url: string): Promise<Buffer> {
     const { downloadMaxBytes: maxBytes, downloadTimeoutMs: timeoutMs } = this.config;
@@ -28,11 +32,11 @@ export class ImageFetcher {
     const timer = setTimeout(() => abort.abort(), timeoutMs);
     try {
       const response = await axios.get<Readable>(url, {
+        ...this.outbound.axiosConfig,
         responseType: 'stream',
         timeout: timeoutMs,
         signal: abort.signal,
         maxRedirects: this.config.downloadMaxRedirects,
-        proxy: false,
         decompress: true,
         validateStatus: () => true,
         headers: { Accept: 'image/*', 'User-Agent': 'image-batch-compressor' },

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { NetworkModule } from '../common/network/network.module';
 import { QueueModule } from '../queue/queue.module';
 import { RequestsModule } from '../requests/requests.module';
 import { StorageModule } from '../storage/storage.module';
@@ -10,7 +11,7 @@ import { ImageProcessor } from './image.processor';
 
 /** The image worker: imported only when this process consumes the queue. */
 @Module({
-  imports: [QueueModule, RequestsModule, StorageModule, WebhookModule],
+  imports: [NetworkModule, QueueModule, RequestsModule, StorageModule, WebhookModule],
   providers: [ImageFetcher, ImageCompressor, ImageProcessingService, ImageProcessor],
 })
 export class ProcessingModule {}

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import axios, { AxiosError } from 'axios';
+import { OutboundHttp } from '../common/network/outbound-http';
 import { webhookConfig, WebhookConfig } from '../config/configuration';
 import { WebhookSigner } from './webhook-signer';
 
@@ -15,6 +16,7 @@ export class WebhookSender {
   constructor(
     @Inject(webhookConfig.KEY) private readonly config: WebhookConfig,
     private readonly signer: WebhookSigner,
+    private readonly outbound: OutboundHttp,
   ) {}
 
   /** Resolves with the receiver's answer, whatever its status; rejects on network errors. */
@@ -22,6 +24,7 @@ export class WebhookSender {
     const body = JSON.stringify(payload);
     try {
       const response = await axios.post(url, body, {
+        ...this.outbound.axiosConfig,
         headers: {
           'Content-Type': 'application/json',
           'User-Agent': 'image-batch-compressor',
@@ -29,7 +32,6 @@ export class WebhookSender {
         },
         timeout: this.config.timeoutMs,
         maxRedirects: 0,
-        proxy: false,
         validateStatus: () => true,
         responseType: 'text',
         maxContentLength: 64 * 1024,

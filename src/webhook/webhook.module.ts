@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { NetworkModule } from '../common/network/network.module';
 import { QueueModule } from '../queue/queue.module';
 import { RequestsModule } from '../requests/requests.module';
 import { WebhookDelivery } from './webhook-delivery.entity';
@@ -10,7 +11,12 @@ import { WebhookService } from './webhook.service';
 
 /** Completion webhooks: queued by the image worker, delivered by the webhook processor. */
 @Module({
-  imports: [QueueModule, RequestsModule, TypeOrmModule.forFeature([WebhookDelivery])],
+  imports: [
+    NetworkModule,
+    QueueModule,
+    RequestsModule,
+    TypeOrmModule.forFeature([WebhookDelivery]),
+  ],
   providers: [WebhookService, WebhookSender, WebhookSigner, WebhookProcessor],
   exports: [WebhookService],
 })
