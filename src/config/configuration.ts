@@ -29,6 +29,9 @@ export const queueConfig = registerAs('queue', () => {
     redisUrl: e.REDIS_URL,
     prefix: e.QUEUE_PREFIX,
     keepFinishedJobs: e.KEEP_FINISHED_JOBS,
+    lockDurationMs: e.QUEUE_LOCK_DURATION_MS,
+    stalledIntervalMs: e.QUEUE_STALLED_INTERVAL_MS,
+    enqueueTimeoutMs: e.QUEUE_ENQUEUE_TIMEOUT_MS,
   };
 });
 
@@ -71,8 +74,7 @@ export const csvConfig = registerAs('csv', () => {
 export const webhookConfig = registerAs('webhook', () => {
   const e = env();
   return {
-    attempts: e.WEBHOOK_ATTEMPTS,
-    backoffMs: e.WEBHOOK_BACKOFF_MS,
+    retryDelaysMs: e.WEBHOOK_RETRY_DELAYS_MS.split(',').map(Number),
     timeoutMs: e.WEBHOOK_TIMEOUT_MS,
     secret: e.WEBHOOK_SECRET,
   };

@@ -126,15 +126,12 @@ export class EnvironmentVariables {
   @Min(16)
   CSV_MAX_URL_LENGTH = 2048;
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  WEBHOOK_ATTEMPTS = 8;
-
-  @Transform(toInt)
-  @IsInt()
-  @Min(0)
-  WEBHOOK_BACKOFF_MS = 5000;
+  /**
+   * Delays before each webhook retry, in ms; the first attempt is immediate. The default is the
+   * Standard Webhooks schedule: 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h.
+   */
+  @Matches(/^\d+(,\d+)*$/, { message: 'WEBHOOK_RETRY_DELAYS_MS must be comma-separated numbers' })
+  WEBHOOK_RETRY_DELAYS_MS = '5000,300000,1800000,7200000,18000000,36000000,36000000';
 
   @Transform(toInt)
   @IsInt()
@@ -153,6 +150,24 @@ export class EnvironmentVariables {
   @IsInt()
   @Min(1)
   KEEP_FINISHED_JOBS = 1000;
+
+  /** How long a worker's lock on a job lasts before the job counts as stalled. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(500)
+  QUEUE_LOCK_DURATION_MS = 30_000;
+
+  /** How often workers look for stalled jobs (those of a crashed worker) to run again. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(500)
+  QUEUE_STALLED_INTERVAL_MS = 30_000;
+
+  /** How long an upload waits for the queue before answering 503. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  QUEUE_ENQUEUE_TIMEOUT_MS = 10_000;
 }
 
 export function validateEnvironment(config: Record<string, unknown>): EnvironmentVariables {

@@ -47,11 +47,25 @@ export class ImageProcessingService {
           (recorded ? '' : ' (already recorded)'),
       );
     }
-    const finalised = await this.requests.finaliseIfDone(request.id);
-    if (finalised) {
-      this.logger.log(`Request ${finalised.requestId} finished: ${finalised.status}`);
-      if (finalised.webhookUrl) await this.webhooks.enqueue(finalised.requestId);
-    }
+    await this.finaliseIfDone(request.id);
+  }
+
+  /** Records a job that Bull gave up on as a failed image. */
+  async recordLostImage(job: CompressImageJob, error: Error): Promise<void> {
+    const image = await this.requests.findImage(job.productId, job.position);
+    if (!image) return;
+    await this.requests.recordImageOutcome(image, {
+      status: ImageStatus.Failed,
+      error: `Processing failed: ${error.message}`,
+    });
+    await this.finaliseIfDone(image.requestId);
+  }
+
+  private async finaliseIfDone(requestPk: number): Promise<void> {
+    const finalised = await this.requests.finaliseIfDone(requestPk);
+    if (!finalised) return;
+    this.logger.log(`Request ${finalised.requestId} finished: ${finalised.status}`);
+    if (finalised.webhookUrl) await this.webhooks.enqueue(finalised.requestId);
   }
 
   private async compressAndStore(

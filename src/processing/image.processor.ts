@@ -23,6 +23,16 @@ export class ImageProcessor implements OnModuleInit {
     this.queue
       .process(COMPRESS_IMAGE_JOB, this.config.concurrency, (job) => this.handle(job))
       .catch((error: unknown) => this.logger.error(`Image worker stopped: ${String(error)}`));
+    // A job that fails for good without an outcome (an unexpected error on every attempt, or
+    // stalled too often) is still recorded, so that its request can finish.
+    this.queue.on('failed', (job: Job<CompressImageJob>, error: Error) => {
+      if (job.name !== COMPRESS_IMAGE_JOB || job.attemptsMade < (job.opts.attempts ?? 1)) return;
+      this.processing
+        .recordLostImage(job.data, error)
+        .catch((cause: unknown) =>
+          this.logger.error(`Recording a lost image failed: ${String(cause)}`),
+        );
+    });
   }
 
   private handle(job: Job<CompressImageJob>): Promise<void> {

@@ -1,6 +1,7 @@
 import { BullModule } from '@nestjs/bull';
 import { Module } from '@nestjs/common';
-import { queueConfig, QueueConfig } from '../config/configuration';
+import { queueConfig, QueueConfig, webhookConfig, WebhookConfig } from '../config/configuration';
+import { WEBHOOK_BACKOFF, webhookBackoff } from '../webhook/webhook-retry-schedule';
 import { IMAGES_QUEUE, WEBHOOKS_QUEUE } from './queue.constants';
 
 const DAY_IN_SECONDS = 24 * 60 * 60;
@@ -8,10 +9,16 @@ const DAY_IN_SECONDS = 24 * 60 * 60;
 @Module({
   imports: [
     BullModule.forRootAsync({
-      inject: [queueConfig.KEY],
-      useFactory: (config: QueueConfig) => ({
+      inject: [queueConfig.KEY, webhookConfig.KEY],
+      useFactory: (config: QueueConfig, webhooks: WebhookConfig) => ({
         url: config.redisUrl,
         prefix: config.prefix,
+        settings: {
+          lockDuration: config.lockDurationMs,
+          stalledInterval: config.stalledIntervalMs,
+          maxStalledCount: 2,
+          backoffStrategies: { [WEBHOOK_BACKOFF]: webhookBackoff(webhooks.retryDelaysMs) },
+        },
         defaultJobOptions: {
           removeOnComplete: { age: DAY_IN_SECONDS, count: config.keepFinishedJobs },
           removeOnFail: { age: 7 * DAY_IN_SECONDS, count: config.keepFinishedJobs },

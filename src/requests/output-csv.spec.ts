@@ -40,6 +40,29 @@ describe('writeOutputCsv', () => {
     );
   });
 
+  it('neutralises cells that a spreadsheet would run as formulas', () => {
+    const csv = writeOutputCsv([
+      {
+        serialNumber: '1',
+        productName: '=HYPERLINK("http://evil.example","click")',
+        inputImageUrls: 'http://in/a.jpg',
+        outputImageUrls: ['http://out/1-1.jpg'],
+      },
+      {
+        serialNumber: '2',
+        productName: '@SUM(A1)',
+        inputImageUrls: 'http://in/b.jpg',
+        outputImageUrls: ['http://out/2-1.jpg'],
+      },
+    ]);
+
+    const [, first, second] = csv.split('\r\n');
+    expect(first).toBe(
+      `1,"'=HYPERLINK(""http://evil.example"",""click"")",http://in/a.jpg,http://out/1-1.jpg`,
+    );
+    expect(second.startsWith(`2,"'@SUM(A1)",`)).toBe(true);
+  });
+
   it('round-trips through the upload parser, BOM and all', () => {
     const csv = writeOutputCsv([
       {

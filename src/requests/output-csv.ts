@@ -28,5 +28,6 @@ export function writeOutputCsv(rows: Iterable<OutputCsvRow>): string {
       row.outputImageUrls.map((url) => url ?? '').join(', '),
     ]);
   }
-  return Papa.unparse(data, { newline: '\r\n' }) + '\r\n';
+  // escapeFormulae keeps spreadsheets from running cells that start with = + - @ (CSV injection).
+  return Papa.unparse(data, { newline: '\r\n', escapeFormulae: true }) + '\r\n';
 }

@@ -8,7 +8,14 @@ import {
 } from '@nestjs/common';
 import { Queue } from 'bull';
 import { randomUUID } from 'node:crypto';
-import { csvConfig, CsvConfig, imagesConfig, ImagesConfig } from '../config/configuration';
+import {
+  csvConfig,
+  CsvConfig,
+  imagesConfig,
+  ImagesConfig,
+  queueConfig,
+  QueueConfig,
+} from '../config/configuration';
 import {
   COMPRESS_IMAGE_JOB,
   CompressImageJob,
@@ -22,7 +29,6 @@ import { CsvValidationError, parseProductsCsv } from './csv/products-csv.parser'
 import { UploadAcceptedDto } from './dto/upload-csv.dto';
 
 const ENQUEUE_CHUNK = 1000;
-const ENQUEUE_TIMEOUT_MS = 10_000;
 
 @Injectable()
 export class UploadService {
@@ -32,6 +38,7 @@ export class UploadService {
     @InjectQueue(IMAGES_QUEUE) private readonly queue: Queue<CompressImageJob>,
     @Inject(csvConfig.KEY) private readonly csv: CsvConfig,
     @Inject(imagesConfig.KEY) private readonly images: ImagesConfig,
+    @Inject(queueConfig.KEY) private readonly queueSettings: QueueConfig,
     private readonly requests: RequestsRepository,
     private readonly urls: PublicUrls,
   ) {}
@@ -45,7 +52,7 @@ export class UploadService {
     const requestId = randomUUID();
     const jobs = await this.requests.createRequest(requestId, webhookUrl, products);
     try {
-      await withTimeout(this.enqueue(jobs), ENQUEUE_TIMEOUT_MS);
+      await withTimeout(this.enqueue(jobs), this.queueSettings.enqueueTimeoutMs);
     } catch (error) {
       this.logger.error(`Queueing request ${requestId} failed: ${String(error)}`);
       await this.requests.deleteRequest(requestId);

@@ -2,7 +2,8 @@ import { InjectQueue } from '@nestjs/bull';
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { Job, Queue } from 'bull';
 import { DELIVER_WEBHOOK_JOB, DeliverWebhookJob, WEBHOOKS_QUEUE } from '../queue/queue.constants';
-import { PermanentWebhookError, WebhookService } from './webhook.service';
+import { PermanentWebhookError } from './webhook-errors';
+import { WebhookService } from './webhook.service';
 
 const WEBHOOK_CONCURRENCY = 4;
 

@@ -16,20 +16,9 @@ import { ImageStatus, RequestStatus } from '../requests/request-status';
 import { RequestsRepository } from '../requests/requests.repository';
 import { WebhookDelivery, WebhookOutcome } from './webhook-delivery.entity';
 import { WebhookPayload } from './webhook-payload';
+import { PermanentWebhookError, RetryableWebhookError } from './webhook-errors';
+import { WEBHOOK_BACKOFF } from './webhook-retry-schedule';
 import { WebhookSender } from './webhook-sender';
-
-/** A delivery that may succeed later (network error, timeout, 5xx, 429). */
-export class RetryableWebhookError extends Error {
-  constructor(
-    message: string,
-    readonly retryAfterMs: number | null = null,
-  ) {
-    super(message);
-  }
-}
-
-/** A delivery the receiver refused for good (a 4xx other than 408/429). */
-export class PermanentWebhookError extends Error {}
 
 const RETRYABLE_STATUS = new Set([408, 429]);
 
@@ -50,8 +39,8 @@ export class WebhookService {
       { requestId, webhookId: `msg_${requestId.replace(/-/g, '')}` },
       {
         jobId: deliverWebhookJobId(requestId),
-        attempts: this.config.attempts,
-        backoff: { type: 'exponential', delay: this.config.backoffMs },
+        attempts: this.config.retryDelaysMs.length + 1,
+        backoff: { type: WEBHOOK_BACKOFF },
       },
     );
   }

@@ -10,27 +10,34 @@ import { join, resolve } from 'node:path';
 import { DataSource } from 'typeorm';
 import { AppModule } from '../../src/app.module';
 import { configureApp } from '../../src/app.setup';
+import { createPostgresDatabase, dropPostgresDatabase, usesPostgres } from './test-database';
 
 export type Env = Record<string, string>;
 
-/** Settings that keep every test's data and queues apart and its retries short. */
+/**
+ * Settings that keep every test's data and queues apart and its retries short. With
+ * `TEST_DATABASE=postgres` the data goes to a fresh PostgreSQL database instead of SQLite.
+ */
 export async function testEnvironment(overrides: Env = {}): Promise<Env> {
   const dataDir = mkdtempSync(join(tmpdir(), 'image-batch-'));
   const port = await freePort();
+  const database = usesPostgres()
+    ? { DATABASE_URL: await createPostgresDatabase() }
+    : { DATABASE_URL: '' };
   return {
     MODE: 'all',
     HOST: '127.0.0.1',
     PORT: String(port),
     PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
     SQLITE_PATH: join(dataDir, 'app.sqlite'),
+    ...database,
     STORAGE_DIR: join(dataDir, 'images'),
     QUEUE_PREFIX: `test-${randomUUID()}`,
     IMAGE_CONCURRENCY: '2',
     IMAGE_JOB_ATTEMPTS: '2',
     IMAGE_JOB_BACKOFF_MS: '100',
     DOWNLOAD_TIMEOUT_MS: '1500',
-    WEBHOOK_ATTEMPTS: '3',
-    WEBHOOK_BACKOFF_MS: '100',
+    WEBHOOK_RETRY_DELAYS_MS: '100,100',
     WEBHOOK_TIMEOUT_MS: '2000',
     ALLOW_PRIVATE_NETWORKS: 'true',
     ...overrides,
@@ -45,7 +52,7 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/** Starts the whole app in this process, listening on loopback, against real Redis and SQLite. */
+/** Starts the whole app in this process, listening on loopback, against real Redis and database. */
 export async function startTestApp(env: Env): Promise<TestApp> {
   Object.assign(process.env, env);
   const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
@@ -63,8 +70,9 @@ export async function startTestApp(env: Env): Promise<TestApp> {
   };
 }
 
-export function removeTestData(env: Env): void {
+export async function removeTestData(env: Env): Promise<void> {
   rmSync(resolve(env.SQLITE_PATH, '..'), { recursive: true, force: true });
+  if (env.DATABASE_URL) await dropPostgresDatabase(env.DATABASE_URL);
 }
 
 /** Runs the service from source as a separate process (e.g. MODE=worker). */

@@ -1,4 +1,4 @@
-import { IncomingHttpHeaders } from 'node:http';
+import { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
 import { FixtureServer } from './fixture-server';
 
 export interface ReceivedWebhook {
@@ -6,6 +6,7 @@ export interface ReceivedWebhook {
   body: string;
   json: unknown;
   answeredWith: number;
+  receivedAt: number;
 }
 
 /** A loopback webhook receiver that records every POST and answers with scripted statuses. */
@@ -13,8 +14,14 @@ export class WebhookReceiver {
   readonly received: ReceivedWebhook[] = [];
   private readonly server = new FixtureServer();
 
-  /** @param statuses status for each call in turn; the last one repeats. */
-  constructor(private readonly statuses: number[] = [200]) {}
+  /**
+   * @param statuses status for each call in turn; the last one repeats.
+   * @param extraHeaders response headers for the call with that index (0-based).
+   */
+  constructor(
+    private readonly statuses: number[] = [200],
+    private readonly extraHeaders: Record<number, OutgoingHttpHeaders> = {},
+  ) {}
 
   async start(): Promise<this> {
     await this.server.start();
@@ -22,15 +29,24 @@ export class WebhookReceiver {
       const chunks: Buffer[] = [];
       request.on('data', (chunk: Buffer) => chunks.push(chunk));
       request.on('end', () => {
-        const status = this.statuses[Math.min(this.received.length, this.statuses.length - 1)];
+        const index = this.received.length;
+        const status = this.statuses[Math.min(index, this.statuses.length - 1)];
         const body = Buffer.concat(chunks).toString('utf8');
         this.received.push({
           headers: request.headers,
           body,
           json: JSON.parse(body) as unknown,
           answeredWith: status,
+          receivedAt: Date.now(),
         });
-        response.writeHead(status, { 'Content-Type': 'text/plain' }).end('ok');
+        const location = status >= 300 && status < 400 ? { Location: '/elsewhere' } : {};
+        response
+          .writeHead(status, {
+            'Content-Type': 'text/plain',
+            ...location,
+            ...this.extraHeaders[index],
+          })
+          .end('ok');
       });
     });
     return this;
