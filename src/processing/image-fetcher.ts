@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import axios, { AxiosError } from 'axios';
 import { Readable } from 'node:stream';
+import { UNSAFE_ADDRESS_CODE } from '../common/network/guarded-agent';
 import { OutboundHttp } from '../common/network/outbound-http';
 import { imagesConfig, ImagesConfig } from '../config/configuration';
 
@@ -16,7 +17,7 @@ export class ImageFetchError extends Error {
 
 const RETRYABLE_STATUS = new Set([408, 425, 429, 500, 502, 503, 504]);
 /** Network errors that another try will not mend. */
-const PERMANENT_NETWORK_CODES = new Set(['ENOTFOUND', 'ERR_INVALID_URL', 'ERR_UNSAFE_ADDRESS']);
+const PERMANENT_NETWORK_CODES = new Set(['ENOTFOUND', 'ERR_INVALID_URL', UNSAFE_ADDRESS_CODE]);
 
 /** Downloads an image with a byte cap, timeouts and a capped number of redirects. */
 @Injectable()

@@ -1,8 +1,10 @@
 import { InjectQueue } from '@nestjs/bull';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
+import { AxiosError } from 'axios';
 import { Queue } from 'bull';
 import { Repository } from 'typeorm';
+import { UNSAFE_ADDRESS_CODE } from '../common/network/guarded-agent';
 import { webhookConfig, WebhookConfig } from '../config/configuration';
 import {
   DELIVER_WEBHOOK_JOB,
@@ -70,6 +72,11 @@ export class WebhookService {
       response = await this.sender.send(url, job.webhookId, payload);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
+      // The SSRF guard refused the receiver's address: no retry will change that.
+      if (error instanceof AxiosError && error.code === UNSAFE_ADDRESS_CODE) {
+        await record(WebhookOutcome.Failed, null, message);
+        throw new PermanentWebhookError(message);
+      }
       await record(failedOutcome, null, message);
       throw new RetryableWebhookError(message);
     }

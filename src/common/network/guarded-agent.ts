@@ -43,9 +43,12 @@ export interface GuardedAxiosConfig extends GuardedAgents {
   proxy: false;
 }
 
+/** The `code` of a refused connection's error, as axios reports it. */
+export const UNSAFE_ADDRESS_CODE = 'ERR_UNSAFE_ADDRESS';
+
 /** The error a refused connection fails with; axios surfaces it as the request error's cause. */
 export class UnsafeAddressError extends Error {
-  readonly code = 'ERR_UNSAFE_ADDRESS';
+  readonly code = UNSAFE_ADDRESS_CODE;
 
   constructor(
     /** What the connection would have gone to: an IP address, or a Unix socket path. */

@@ -1,0 +1,128 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import request from 'supertest';
+import { jpegPhoto } from './helpers/fixture-images';
+import { FixtureServer } from './helpers/fixture-server';
+import {
+  freePort,
+  removeTestData,
+  ServiceProcess,
+  startTestApp,
+  TestApp,
+  testEnvironment,
+} from './helpers/test-app';
+import { sleep, waitFor } from './helpers/wait-for';
+import { WebhookReceiver } from './helpers/webhook-receiver';
+
+const IMAGES = 16;
+
+interface StatusBody {
+  status: string;
+  progress: { total: number; processed: number; failed: number };
+}
+
+describe('Crash recovery', () => {
+  it('finishes a batch whose worker was killed mid-way, counting every image once', async () => {
+    const images = await new FixtureServer().start();
+    const receiver = await new WebhookReceiver().start();
+    const photo = await jpegPhoto(320, 240, 92);
+    for (let index = 1; index <= IMAGES; index++) {
+      images.route(`/p${index}.jpg`, (_, response) => {
+        setTimeout(() => response.writeHead(200, { 'Content-Type': 'image/jpeg' }).end(photo), 300);
+      });
+    }
+    const env = await testEnvironment({
+      IMAGE_CONCURRENCY: '2',
+      QUEUE_LOCK_DURATION_MS: '2000',
+      QUEUE_STALLED_INTERVAL_MS: '1000',
+    });
+    const api = await startTestApp({ ...env, MODE: 'api' });
+    const doomed = new ServiceProcess({ ...env, MODE: 'worker' });
+    let rescuer: ServiceProcess | undefined;
+    try {
+      await doomed.waitForLog('Worker started');
+      const urls = Array.from({ length: IMAGES }, (_, index) => images.url(`/p${index + 1}.jpg`));
+      const csv = `S. No.,Product Name,Input Image Urls\n${urls
+        .map((url, index) => `${index + 1},Product ${index + 1},${url}`)
+        .join('\n')}\n`;
+      const upload = await request(api.baseUrl)
+        .post('/upload')
+        .field('webhook_url', receiver.url)
+        .attach('file', Buffer.from(csv), 'products.csv')
+        .expect(202);
+      const requestId = (upload.body as { request_id: string }).request_id;
+      const status = async () =>
+        (await request(api.baseUrl).get(`/status/${requestId}`).expect(200)).body as StatusBody;
+
+      await waitFor(async () => (await status()).progress.processed >= 4, {
+        what: 'a few images to be processed',
+      });
+      doomed.kill('SIGKILL');
+      const processedAtCrash = (await status()).progress.processed;
+      expect(processedAtCrash).toBeLessThan(IMAGES);
+
+      rescuer = new ServiceProcess({ ...env, MODE: 'worker' });
+      const finished = await waitFor(
+        async () => {
+          const body = await status();
+          return body.status === 'Completed' ? body : undefined;
+        },
+        { what: 'the rescuer to finish the batch' },
+      );
+      await waitFor(() => receiver.received.length > 0, { what: 'the webhook' });
+      await sleep(1000);
+
+      expect(finished.progress).toMatchObject({ total: IMAGES, processed: IMAGES, failed: 0 });
+      const rows = await api.dataSource
+        .createQueryBuilder()
+        .select('i.status', 'status')
+        .addSelect('COUNT(*)', 'count')
+        .from('images', 'i')
+        .groupBy('i.status')
+        .getRawMany<{ status: string; count: string | number }>();
+      expect(rows.map((row) => ({ ...row, count: Number(row.count) }))).toEqual([
+        { status: 'Completed', count: IMAGES },
+      ]);
+      for (let index = 1; index <= IMAGES; index++) {
+        expect(existsSync(join(env.STORAGE_DIR, requestId, `${index}-1.jpg`))).toBe(true);
+      }
+      expect(receiver.received).toHaveLength(1);
+    } finally {
+      doomed.kill('SIGKILL');
+      await rescuer?.stop();
+      await api.close();
+      await images.stop();
+      await receiver.stop();
+      await removeTestData(env);
+    }
+  });
+
+  it('answers 503 and keeps nothing when Redis is down at upload time', async () => {
+    const deadRedis = `redis://127.0.0.1:${await freePort()}`;
+    const env = await testEnvironment({
+      MODE: 'api',
+      REDIS_URL: deadRedis,
+      QUEUE_ENQUEUE_TIMEOUT_MS: '1000',
+    });
+    const api: TestApp = await startTestApp(env);
+    try {
+      const csv = 'S. No.,Product Name,Input Image Urls\n1,Mug,http://images.example/a.jpg\n';
+
+      const response = await request(api.baseUrl)
+        .post('/upload')
+        .attach('file', Buffer.from(csv), 'products.csv')
+        .expect(503);
+
+      expect((response.body as { message: string }).message).toMatch(
+        /queue is unavailable right now; nothing was stored/,
+      );
+      const [{ count }] = await api.dataSource.query<{ count: number | string }[]>(
+        'SELECT COUNT(*) AS count FROM image_processing_requests',
+      );
+      expect(Number(count)).toBe(0);
+    } finally {
+      await api.close();
+      await removeTestData(env);
+    }
+  });
+});

@@ -1,0 +1,212 @@
+import request from 'supertest';
+import { FixtureServer } from './helpers/fixture-server';
+import { removeTestData, startTestApp, TestApp, testEnvironment } from './helpers/test-app';
+import { waitFor } from './helpers/wait-for';
+import { WebhookReceiver } from './helpers/webhook-receiver';
+
+interface ImageItem {
+  input_url: string;
+  status: string;
+  error: string | null;
+}
+
+describe('Hostile input', () => {
+  let server: FixtureServer;
+  let service: TestApp;
+  let bytesSent = 0;
+  let streamClosed = false;
+
+  beforeAll(async () => {
+    server = await new FixtureServer().start();
+    const chunk = Buffer.alloc(64 * 1024, 0xab);
+    // Claims nothing about its length and would send 100 MB if nobody stopped reading.
+    server.route('/endless.jpg', (_, response) => {
+      response.writeHead(200, { 'Content-Type': 'image/jpeg' });
+      const pump = () => {
+        while (bytesSent < 100 * 1024 * 1024) {
+          bytesSent += chunk.length;
+          if (!response.write(chunk)) return void response.once('drain', pump);
+        }
+        response.end();
+      };
+      response.on('close', () => (streamClosed = true));
+      pump();
+    });
+    server.file('/page.jpg', Buffer.from('<!DOCTYPE html><html>hello</html>'), 'image/jpeg');
+    service = await startTestApp(
+      await testEnvironment({ ALLOW_PRIVATE_NETWORKS: 'false', DOWNLOAD_MAX_BYTES: '1048576' }),
+    );
+  });
+
+  afterAll(async () => {
+    await service.close();
+    await server.stop();
+    await removeTestData(service.env);
+  });
+
+  const process = async (urls: string[], webhookUrl?: string) => {
+    const csv = `S. No.,Product Name,Input Image Urls\n1,Probe,"${urls.join(', ')}"\n`;
+    const upload = request(service.baseUrl).post('/upload');
+    if (webhookUrl) void upload.field('webhook_url', webhookUrl);
+    const response = await upload.attach('file', Buffer.from(csv), 'probe.csv').expect(202);
+    const requestId = (response.body as { request_id: string }).request_id;
+    return waitFor(
+      async () => {
+        const status = await request(service.baseUrl).get(`/status/${requestId}`).expect(200);
+        const body = status.body as { status: string; images: { items: ImageItem[] } };
+        return ['Completed', 'Failed'].includes(body.status) ? { requestId, ...body } : undefined;
+      },
+      { what: 'the probe request to finish' },
+    );
+  };
+
+  it('refuses to download from loopback in every notation while private networks are off', async () => {
+    const port = new URL(server.baseUrl).port;
+    const urls = [
+      `http://127.0.0.1:${port}/a.jpg`,
+      `http://localhost:${port}/a.jpg`,
+      `http://[::1]:${port}/a.jpg`,
+      `http://0.0.0.0:${port}/a.jpg`,
+      `http://[::ffff:127.0.0.1]:${port}/a.jpg`,
+      `http://2130706433:${port}/a.jpg`,
+      `http://0x7f.1:${port}/a.jpg`,
+    ];
+    const hitsBefore = [...server.hits.values()].reduce((sum, hits) => sum + hits, 0);
+
+    const result = await process(urls);
+
+    expect(result.status).toBe('Failed');
+    for (const image of result.images.items) {
+      expect(image).toMatchObject({
+        status: 'Failed',
+        error: expect.stringMatching(/Refused to connect/),
+      });
+    }
+    const hitsAfter = [...server.hits.values()].reduce((sum, hits) => sum + hits, 0);
+    expect(hitsAfter).toBe(hitsBefore);
+  });
+
+  it('refuses a webhook to a loopback receiver once, without retrying', async () => {
+    const receiver = await new WebhookReceiver().start();
+    try {
+      const result = await process([`http://127.0.0.1:1/a.jpg`], receiver.url);
+      const deliveries = await waitFor(async () => {
+        const rows = await service.dataSource
+          .createQueryBuilder()
+          .select(['d.outcome AS outcome', 'd.error AS error'])
+          .from('webhook_deliveries', 'd')
+          .innerJoin('image_processing_requests', 'r', 'r.id = d.request_id')
+          .where('r.request_id = :id', { id: result.requestId })
+          .getRawMany<{ outcome: string; error: string }>();
+        return rows.length > 0 ? rows : undefined;
+      });
+
+      expect(deliveries).toEqual([
+        { outcome: 'failed', error: expect.stringMatching(/Refused to connect to 127\.0\.0\.1/) },
+      ]);
+      expect(receiver.received).toHaveLength(0);
+    } finally {
+      await receiver.stop();
+    }
+  });
+
+  describe('with loopback allowed for the fixture server', () => {
+    let open: TestApp;
+
+    beforeAll(async () => {
+      open = await startTestApp(
+        await testEnvironment({
+          ALLOWED_PRIVATE_HOSTS: '127.0.0.1',
+          DOWNLOAD_MAX_BYTES: '1048576',
+        }),
+      );
+    });
+
+    afterAll(async () => {
+      await open.close();
+      await removeTestData(open.env);
+    });
+
+    const processOn = async (url: string) => {
+      const csv = `S. No.,Product Name,Input Image Urls\n1,Probe,${url}\n`;
+      const response = await request(open.baseUrl)
+        .post('/upload')
+        .attach('file', Buffer.from(csv), 'probe.csv')
+        .expect(202);
+      const requestId = (response.body as { request_id: string }).request_id;
+      return waitFor(async () => {
+        const status = await request(open.baseUrl).get(`/status/${requestId}`).expect(200);
+        const body = status.body as { status: string; images: { items: ImageItem[] } };
+        return body.status === 'Failed' ? body.images.items[0] : undefined;
+      });
+    };
+
+    it('stops an oversized download at the cap instead of reading it all', async () => {
+      const image = await processOn(server.url('/endless.jpg'));
+
+      expect(image.error).toBe('Image is larger than the limit of 1048576 bytes; download stopped');
+      await waitFor(() => streamClosed, { what: 'the server to see the connection closed' });
+      expect(bytesSent).toBeLessThan(10 * 1024 * 1024);
+    });
+
+    it('rejects an HTML page served as image/jpeg by its content', async () => {
+      const image = await processOn(server.url('/page.jpg'));
+
+      expect(image.error).toMatch(/not a JPEG, PNG, WebP, GIF or AVIF image/);
+    });
+  });
+
+  it('answers every one of a few hundred malformed CSVs with 400 or 202, never 500', async () => {
+    const random = seededRandom(42);
+    const header = ['S. No.,Product Name,Input Image Urls', 's.no,product name,input image urls'];
+    const cellPool = [
+      '"',
+      '""',
+      '"a,b',
+      '\u0000',
+      'x'.repeat(70_000),
+      'http://images.invalid/a.jpg',
+      '"http://images.invalid/a.jpg, http://images.invalid/b.jpg"',
+      'javascript:alert(1)',
+      '=cmd|" /C calc"!A0',
+      '\r',
+      '\n',
+      ',',
+      '\uFEFF',
+      '😀',
+      '-1',
+      '1',
+    ];
+    const statuses = new Map<number, number>();
+    for (let index = 0; index < 300; index++) {
+      let body: Buffer;
+      if (index % 10 === 0) {
+        body = Buffer.from(Array.from({ length: 200 }, () => Math.floor(random() * 256)));
+      } else {
+        const rows = Array.from({ length: 1 + Math.floor(random() * 4) }, () =>
+          Array.from(
+            { length: 1 + Math.floor(random() * 5) },
+            () => cellPool[Math.floor(random() * cellPool.length)],
+          ).join(','),
+        );
+        const text = [header[index % 2], ...rows].join(random() < 0.5 ? '\n' : '\r\n');
+        body = index % 7 === 0 ? Buffer.from(text, 'latin1') : Buffer.from(text, 'utf8');
+      }
+      const response = await request(service.baseUrl)
+        .post('/upload')
+        .attach('file', body, 'fuzz.csv');
+      statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
+      expect([202, 400]).toContain(response.status);
+    }
+    expect(statuses.get(400)).toBeGreaterThan(100);
+    await request(service.baseUrl).get('/docs-json').expect(200);
+  });
+});
+
+function seededRandom(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (state * 1103515245 + 12345) & 0x7fffffff;
+    return state / 0x7fffffff;
+  };
+}
