@@ -24,7 +24,7 @@ describe('Webhook delivery', () => {
   afterAll(async () => {
     await service.close();
     await images.stop();
-    removeTestData(service.env);
+    await removeTestData(service.env);
   });
 
   const uploadWithWebhook = async (webhookUrl: string): Promise<string> => {
