@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ConditionalModule, ConfigModule } from '@nestjs/config';
+import { AuthModule } from './auth/auth.module';
 import { allConfigs } from './config/configuration';
 import { AppMode, validateEnvironment } from './config/env.validation';
 import { DatabaseModule } from './database/database.module';
@@ -18,6 +19,7 @@ const modeIs =
   imports: [
     ConfigModule.forRoot({ isGlobal: true, load: allConfigs, validate: validateEnvironment }),
     DatabaseModule,
+    ConditionalModule.registerWhen(AuthModule, modeIs('api', 'all')),
     ConditionalModule.registerWhen(UploadModule, modeIs('api', 'all')),
     ConditionalModule.registerWhen(StatusModule, modeIs('api', 'all')),
     ConditionalModule.registerWhen(ImagesModule, modeIs('api', 'all')),

@@ -61,6 +61,17 @@ export const networkConfig = registerAs('network', () => {
   };
 });
 
+export const authConfig = registerAs('auth', () => {
+  const e = env();
+  return {
+    apiKeys: e.API_KEYS.split(',')
+      .map((key) => key.trim())
+      .filter((key) => key !== ''),
+    uploadRateLimit: e.UPLOAD_RATE_LIMIT,
+    uploadRateWindowMs: e.UPLOAD_RATE_WINDOW_MS,
+  };
+});
+
 export const csvConfig = registerAs('csv', () => {
   const e = env();
   return {
@@ -86,6 +97,7 @@ export type QueueConfig = ConfigType<typeof queueConfig>;
 export type StorageConfig = ConfigType<typeof storageConfig>;
 export type ImagesConfig = ConfigType<typeof imagesConfig>;
 export type NetworkConfig = ConfigType<typeof networkConfig>;
+export type AuthConfig = ConfigType<typeof authConfig>;
 export type CsvConfig = ConfigType<typeof csvConfig>;
 export type WebhookConfig = ConfigType<typeof webhookConfig>;
 
@@ -96,6 +108,7 @@ export const allConfigs = [
   storageConfig,
   imagesConfig,
   networkConfig,
+  authConfig,
   csvConfig,
   webhookConfig,
 ];

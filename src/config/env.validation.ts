@@ -97,6 +97,24 @@ export class EnvironmentVariables {
   @Max(20)
   DOWNLOAD_MAX_REDIRECTS = 5;
 
+  /**
+   * Comma-separated API keys. When set, every endpoint but the docs needs one, and a request
+   * can only be read with the key that uploaded it.
+   */
+  @IsString()
+  API_KEYS = '';
+
+  /** Uploads one client IP may make per UPLOAD_RATE_WINDOW_MS. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  UPLOAD_RATE_LIMIT = 60;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
+  UPLOAD_RATE_WINDOW_MS = 60_000;
+
   /** Lets downloads and webhooks reach private and loopback addresses (tests, intranets). */
   @Transform(toBool)
   @IsBoolean()

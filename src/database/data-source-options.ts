@@ -7,9 +7,10 @@ import { Image } from '../requests/image.entity';
 import { Product } from '../requests/product.entity';
 import { WebhookDelivery } from '../webhook/webhook-delivery.entity';
 import { InitialSchema1764038400000 } from './migrations/1764038400000-initial-schema';
+import { RequestOwner1764043200000 } from './migrations/1764043200000-request-owner';
 
 export const entities = [ImageProcessingRequest, Product, Image, WebhookDelivery];
-export const migrations = [InitialSchema1764038400000];
+export const migrations = [InitialSchema1764038400000, RequestOwner1764043200000];
 
 /**
  * PostgreSQL when DATABASE_URL is set, otherwise an embedded SQLite file.

@@ -26,6 +26,10 @@ export class ImageProcessingRequest {
   @Column({ name: 'webhook_url', type: 'varchar', length: 2048, nullable: true })
   webhookUrl!: string | null;
 
+  /** Owner id of the API key that uploaded the request; null when API keys are off. */
+  @Column({ type: 'varchar', length: 64, nullable: true })
+  owner!: string | null;
+
   @Column({ name: 'total_images', type: 'integer', default: 0 })
   totalImages!: number;
 

@@ -51,12 +51,13 @@ export class RequestsRepository {
   async createRequest(
     requestId: string,
     webhookUrl: string | null,
+    owner: string | null,
     products: ParsedProduct[],
   ): Promise<ImageJobRef[]> {
     return this.dataSource.transaction(async (manager) => {
       const totalImages = products.reduce((sum, product) => sum + product.imageUrls.length, 0);
       const request = await manager.save(
-        manager.create(ImageProcessingRequest, { requestId, webhookUrl, totalImages }),
+        manager.create(ImageProcessingRequest, { requestId, webhookUrl, owner, totalImages }),
       );
       const jobs: ImageJobRef[] = [];
       for (let start = 0; start < products.length; start += INSERT_CHUNK) {

@@ -8,6 +8,7 @@ import {
   Query,
   Res,
   UploadedFile,
+  UseGuards,
   UseInterceptors,
 } from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
@@ -16,12 +17,16 @@ import {
   ApiBadRequestResponse,
   ApiBody,
   ApiConsumes,
+  ApiExtraModels,
   ApiOperation,
   ApiPayloadTooLargeResponse,
   ApiServiceUnavailableResponse,
   ApiTags,
+  getSchemaPath,
 } from '@nestjs/swagger';
+import { ThrottlerGuard } from '@nestjs/throttler';
 import type { Response } from 'express';
+import { ApiKeyOwner } from '../auth/api-key-owner.decorator';
 import { ErrorResponseDto } from '../common/error-response.dto';
 import {
   CsvValidationErrorDto,
@@ -31,13 +36,50 @@ import {
 } from './dto/upload-csv.dto';
 import { UploadService } from './upload.service';
 
+const badRequestExamples = {
+  invalidCsv: {
+    summary: 'The CSV is not valid (every problem, with its line)',
+    value: {
+      statusCode: 400,
+      error: 'Bad Request',
+      message: 'The CSV file is not valid',
+      errors: [
+        { line: 3, column: 'Product Name', message: 'Product name is missing' },
+        {
+          line: 4,
+          column: 'Input Image Urls',
+          message: 'URL 2 "ftp://example.com/a.jpg" must start with http:// or https://',
+        },
+      ],
+    },
+  },
+  missingFile: {
+    summary: 'No file in the form field `file`',
+    value: {
+      statusCode: 400,
+      error: 'Bad Request',
+      message: 'Send the CSV as the multipart form field "file"',
+    },
+  },
+  invalidWebhookUrl: {
+    summary: '`webhook_url` is not an http(s) URL',
+    value: {
+      statusCode: 400,
+      error: 'Bad Request',
+      message: ['webhook_url must be an http:// or https:// URL'],
+    },
+  },
+};
+
 @ApiTags('upload')
+@ApiExtraModels(CsvValidationErrorDto, ErrorResponseDto)
 @Controller('upload')
 export class UploadController {
   constructor(private readonly uploads: UploadService) {}
 
   @Post()
   @HttpCode(HttpStatus.ACCEPTED)
+  @UseGuards(ThrottlerGuard)
   @UseInterceptors(FileInterceptor('file'))
   @ApiOperation({
     operationId: 'uploadCsv',
@@ -48,21 +90,58 @@ export class UploadController {
   })
   @ApiConsumes('multipart/form-data')
   @ApiBody({ type: UploadCsvBodyDto })
-  @ApiAcceptedResponse({ type: UploadAcceptedDto, description: 'Accepted for processing.' })
-  @ApiBadRequestResponse({
-    type: CsvValidationErrorDto,
-    description: 'The CSV is invalid (every problem listed with its line), or no file was sent.',
+  @ApiAcceptedResponse({
+    type: UploadAcceptedDto,
+    description: 'Accepted for processing; poll `status_url` or wait for the webhook.',
+    headers: {
+      Location: {
+        description: 'The same URL as `status_url`.',
+        schema: {
+          type: 'string',
+          format: 'uri',
+          example: 'http://localhost:3000/status/3f1c2a9e-5b7d-4c1e-9a42-0d6b8f1e2c3a',
+        },
+      },
+    },
   })
-  @ApiPayloadTooLargeResponse({ type: ErrorResponseDto, description: 'The file is too large.' })
+  @ApiBadRequestResponse({
+    description:
+      'The CSV is not valid (`CsvValidationErrorDto`, every problem listed with its line), or ' +
+      'the form is wrong: no `file`, another file field, or an invalid `webhook_url` ' +
+      '(`ErrorResponseDto`).',
+    content: {
+      'application/json': {
+        schema: {
+          oneOf: [
+            { $ref: getSchemaPath(CsvValidationErrorDto) },
+            { $ref: getSchemaPath(ErrorResponseDto) },
+          ],
+        },
+        examples: badRequestExamples,
+      },
+    },
+  })
+  @ApiPayloadTooLargeResponse({
+    type: ErrorResponseDto,
+    description: 'The file is larger than `UPLOAD_MAX_BYTES`.',
+    example: { statusCode: 413, error: 'Payload Too Large', message: 'File too large' },
+  })
   @ApiServiceUnavailableResponse({
     type: ErrorResponseDto,
-    description: 'The job queue is unavailable; nothing was stored.',
+    description: 'The job queue is unavailable; nothing was stored. Try again later.',
+    example: {
+      statusCode: 503,
+      error: 'Service Unavailable',
+      message:
+        'The job queue is unavailable right now; nothing was stored. Try the upload again later.',
+    },
   })
   async upload(
     @UploadedFile() file: Express.Multer.File | undefined,
     @Body() body: UploadCsvBodyDto,
     @Query() query: UploadCsvQueryDto,
     @Res({ passthrough: true }) response: Response,
+    @ApiKeyOwner() owner: string | null,
   ): Promise<UploadAcceptedDto> {
     if (!file) {
       throw new BadRequestException('Send the CSV as the multipart form field "file"');
@@ -70,6 +149,7 @@ export class UploadController {
     const accepted = await this.uploads.accept(
       file.buffer,
       body.webhook_url ?? query.webhook_url ?? null,
+      owner,
     );
     response.location(accepted.status_url);
     return accepted;

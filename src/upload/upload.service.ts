@@ -47,10 +47,14 @@ export class UploadService {
    * Validates the whole CSV, stores the request and queues one job per image.
    * Either all of it is stored and queued, or nothing is kept.
    */
-  async accept(csv: Buffer, webhookUrl: string | null): Promise<UploadAcceptedDto> {
+  async accept(
+    csv: Buffer,
+    webhookUrl: string | null,
+    owner: string | null,
+  ): Promise<UploadAcceptedDto> {
     const products = this.parse(csv);
     const requestId = randomUUID();
-    const jobs = await this.requests.createRequest(requestId, webhookUrl, products);
+    const jobs = await this.requests.createRequest(requestId, webhookUrl, owner, products);
     try {
       await withTimeout(this.enqueue(jobs), this.queueSettings.enqueueTimeoutMs);
     } catch (error) {

@@ -40,6 +40,7 @@ export async function testEnvironment(overrides: Env = {}): Promise<Env> {
     WEBHOOK_RETRY_DELAYS_MS: '100,100',
     WEBHOOK_TIMEOUT_MS: '2000',
     ALLOW_PRIVATE_NETWORKS: 'true',
+    UPLOAD_RATE_LIMIT: '10000',
     ...overrides,
   };
 }

@@ -1,0 +1,60 @@
+import request from 'supertest';
+import { jpegPhoto } from './helpers/fixture-images';
+import { FixtureServer } from './helpers/fixture-server';
+import { removeTestData, startTestApp, TestApp, testEnvironment } from './helpers/test-app';
+import { waitFor } from './helpers/wait-for';
+
+describe('API keys and upload rate limit', () => {
+  let images: FixtureServer;
+  let service: TestApp;
+  let csv: Buffer;
+
+  beforeAll(async () => {
+    images = await new FixtureServer().start();
+    const hat = images.file('/hat.jpg', await jpegPhoto(120, 90, 90), 'image/jpeg');
+    csv = Buffer.from(`S. No.,Product Name,Input Image Urls\n1,Hat,${hat}\n`);
+    service = await startTestApp(
+      await testEnvironment({ API_KEYS: 'key-alice, key-bob', UPLOAD_RATE_LIMIT: '3' }),
+    );
+  });
+
+  afterAll(async () => {
+    await service.close();
+    await images.stop();
+    await removeTestData(service.env);
+  });
+
+  const upload = () => request(service.baseUrl).post('/upload').attach('file', csv, 'hat.csv');
+
+  it('lets only the key that uploaded a request read it, and leaves the docs open', async () => {
+    await upload().expect(401).expect('WWW-Authenticate', 'Bearer');
+    await upload().set('Authorization', 'Bearer wrong-key').expect(401);
+
+    const accepted = await upload().set('Authorization', 'Bearer key-alice').expect(202);
+    const requestId = (accepted.body as { request_id: string }).request_id;
+    const status = await waitFor(async () => {
+      const response = await request(service.baseUrl)
+        .get(`/status/${requestId}`)
+        .set('X-API-Key', 'key-alice')
+        .expect(200);
+      const body = response.body as { status: string; images: { items: { output_url: string }[] } };
+      return body.status === 'Completed' ? body : undefined;
+    });
+    const imagePath = new URL(status.images.items[0].output_url).pathname;
+
+    for (const path of [`/status/${requestId}`, `/status/${requestId}/output.csv`, imagePath]) {
+      await request(service.baseUrl).get(path).set('X-API-Key', 'key-alice').expect(200);
+      await request(service.baseUrl).get(path).set('Authorization', 'Bearer key-bob').expect(404);
+      await request(service.baseUrl).get(path).expect(401);
+    }
+    await request(service.baseUrl).get('/docs-json').expect(200);
+  });
+
+  it('answers 429 once a client has used up its uploads for the window', async () => {
+    // The limit is 3 per window; the first test made one authenticated upload.
+    await upload().set('Authorization', 'Bearer key-bob').expect(202);
+    await upload().set('Authorization', 'Bearer key-bob').expect(202);
+    const response = await upload().set('Authorization', 'Bearer key-bob').expect(429);
+    expect(response.headers['retry-after']).toEqual(expect.any(String));
+  });
+});
