@@ -1,8 +1,19 @@
 import { InjectQueue } from '@nestjs/bull';
-import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import {
+  BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  Logger,
+  OnModuleInit,
+} from '@nestjs/common';
 import { Job, Queue } from 'bull';
 import { imagesConfig, ImagesConfig } from '../config/configuration';
-import { COMPRESS_IMAGE_JOB, CompressImageJob, IMAGES_QUEUE } from '../queue/queue.constants';
+import {
+  COMPRESS_IMAGE_JOB,
+  CompressImageJob,
+  IMAGES_QUEUE,
+  WEBHOOKS_QUEUE,
+} from '../queue/queue.constants';
 import { ImageProcessingService } from './image-processing.service';
 
 /**
@@ -10,11 +21,12 @@ import { ImageProcessingService } from './image-processing.service';
  * concurrency comes from validated configuration, which a decorator cannot read.
  */
 @Injectable()
-export class ImageProcessor implements OnModuleInit {
+export class ImageProcessor implements OnModuleInit, BeforeApplicationShutdown {
   private readonly logger = new Logger(ImageProcessor.name);
 
   constructor(
     @InjectQueue(IMAGES_QUEUE) private readonly queue: Queue<CompressImageJob>,
+    @InjectQueue(WEBHOOKS_QUEUE) private readonly webhooks: Queue,
     @Inject(imagesConfig.KEY) private readonly config: ImagesConfig,
     private readonly processing: ImageProcessingService,
   ) {}
@@ -33,6 +45,16 @@ export class ImageProcessor implements OnModuleInit {
           this.logger.error(`Recording a lost image failed: ${String(cause)}`),
         );
     });
+  }
+
+  /**
+   * Stops taking jobs and waits for those in hand before the database connection closes
+   * (Bull's own close runs in the later onApplicationShutdown phase, in no guaranteed order).
+   * The webhooks queue closes after the images queue, since finishing an image may queue one.
+   */
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.queue.close();
+    await this.webhooks.close();
   }
 
   private handle(job: Job<CompressImageJob>): Promise<void> {
