@@ -15,5 +15,11 @@ module.exports = {
       rootDir: 'test',
       testRegex: '.*\\.e2e-spec\\.ts$',
     },
+    {
+      ...common,
+      displayName: 'browser',
+      rootDir: 'test',
+      testRegex: '.*\\.browser-spec\\.ts$',
+    },
   ],
 };

@@ -2,17 +2,91 @@ import { INestApplication, ValidationPipe } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { AllExceptionsFilter } from './common/all-exceptions.filter';
+import { WEBHOOK_PATH_ITEM, WebhookPayloadDto } from './webhook/dto/webhook-payload.dto';
 
+/**
+ * The OpenAPI 3.1 document, served at /docs and committed as openapi.json (`npm run openapi`).
+ * Keys are sorted so that the committed file changes only when the API does.
+ */
 export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   const config = new DocumentBuilder()
+    .setOpenAPIVersion('3.1.0')
     .setTitle('Image batch compressor')
     .setDescription(
       'Upload a CSV of products and image URLs; every image is fetched, compressed to half of ' +
         'its original quality and served back, with progress, an output CSV and a webhook.',
     )
     .setVersion('1.0.0')
+    .addTag('upload', 'Send a CSV of products and image URLs.')
+    .addTag('status', 'Follow a request and download its output CSV.')
+    .addTag('images', 'The compressed images.')
+    .addTag('health', 'Probes for orchestrators; open even when API keys are on.')
+    .addBearerAuth(
+      {
+        type: 'http',
+        scheme: 'bearer',
+        bearerFormat: 'API key',
+        description: 'An API key, when `API_KEYS` is set.',
+      },
+      'bearer',
+    )
+    .addApiKey(
+      { type: 'apiKey', in: 'header', name: 'X-API-Key', description: 'The same API key.' },
+      'apiKey',
+    )
+    // A key is needed only where the service has API_KEYS, so `{}` (none) is allowed too.
+    .addSecurityRequirements('bearer')
+    .addSecurityRequirements('apiKey')
+    .addSecurityRequirements({})
+    .addGlobalResponse({
+      status: 500,
+      description: 'Unexpected failure; the details are in the server log only.',
+      schema: {
+        type: 'object',
+        properties: {
+          statusCode: { type: 'number', example: 500 },
+          message: { type: 'string', example: 'Internal server error' },
+        },
+        required: ['statusCode', 'message'],
+      },
+    })
     .build();
-  return SwaggerModule.createDocument(app, config);
+  const document = SwaggerModule.createDocument(
+    app,
+    { ...config, webhooks: { imageProcessingFinished: WEBHOOK_PATH_ITEM } },
+    { extraModels: [WebhookPayloadDto] },
+  );
+  return sortKeys(withJsonSchemaNulls(document)) as OpenAPIObject;
+}
+
+/** @nestjs/swagger writes OpenAPI 3.0's `nullable`; 3.1 spells it as a `null` type. */
+function withJsonSchemaNulls(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(withJsonSchemaNulls);
+  if (node === null || typeof node !== 'object') return node;
+  const { nullable, ...rest } = node as Record<string, unknown>;
+  const schema = Object.fromEntries(
+    Object.entries(rest).map(([key, value]) => [key, withJsonSchemaNulls(value)]),
+  );
+  if (nullable !== true) return schema;
+  if (typeof schema.type !== 'string' || 'allOf' in schema || '$ref' in schema) {
+    return { anyOf: [schema, { type: 'null' }] };
+  }
+  return {
+    ...schema,
+    type: [schema.type, 'null'],
+    ...(Array.isArray(schema.enum) ? { enum: [...(schema.enum as unknown[]), null] } : {}),
+  };
+}
+
+function sortKeys(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(sortKeys);
+  if (node === null || typeof node !== 'object') return node;
+  const object = node as Record<string, unknown>;
+  return Object.fromEntries(
+    Object.keys(object)
+      .sort()
+      .map((key) => [key, sortKeys(object[key])]),
+  );
 }
 
 /** Everything main.ts and the e2e tests share: validation, errors, docs, shutdown. */

@@ -2,6 +2,7 @@ import request from 'supertest';
 import { jpegPhoto, pngPhoto, webpPhoto } from './helpers/fixture-images';
 import { FixtureServer } from './helpers/fixture-server';
 import { removeTestData, startTestApp, TestApp, testEnvironment } from './helpers/test-app';
+import { querySql } from './helpers/test-database';
 import { sleep, waitFor } from './helpers/wait-for';
 import { WebhookReceiver } from './helpers/webhook-receiver';
 
@@ -52,7 +53,7 @@ describe('A CSV batch from upload to webhook', () => {
     await service.close();
     await images.stop();
     await receiver.stop();
-    removeTestData(service.env);
+    await removeTestData(service.env);
   });
 
   const getStatus = async (requestId: string): Promise<StatusBody> => {
@@ -209,7 +210,8 @@ describe('A CSV batch from upload to webhook', () => {
       expect(failing.received).toHaveLength(3);
       expect(new Set(failing.received.map((hook) => hook.headers['webhook-id'])).size).toBe(1);
       expect((await getStatus(requestId)).status).toBe('Completed');
-      const attempts = await service.dataSource.query<{ attempt: number; status_code: number }[]>(
+      const attempts = await querySql<{ attempt: number; status_code: number }>(
+        service.dataSource,
         `SELECT d.attempt, d.status_code, d.outcome FROM webhook_deliveries d
            JOIN image_processing_requests r ON r.id = d.request_id
           WHERE r.request_id = ? ORDER BY d.attempt`,

@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { removeTestData, startTestApp, TestApp, testEnvironment } from './helpers/test-app';
+import { countRows } from './helpers/test-database';
 
 interface ValidationBody {
   statusCode: number;
@@ -16,7 +17,7 @@ describe('Uploading an invalid CSV', () => {
 
   afterAll(async () => {
     await service.close();
-    removeTestData(service.env);
+    await removeTestData(service.env);
   });
 
   const upload = (body: Buffer | string) =>
@@ -24,18 +25,11 @@ describe('Uploading an invalid CSV', () => {
       .post('/upload')
       .attach('file', Buffer.from(body), { filename: 'products.csv', contentType: 'text/csv' });
 
-  const storedRows = async () => {
-    const [{ requests }] = await service.dataSource.query<{ requests: number }[]>(
-      'SELECT COUNT(*) AS requests FROM image_processing_requests',
-    );
-    const [{ products }] = await service.dataSource.query<{ products: number }[]>(
-      'SELECT COUNT(*) AS products FROM products',
-    );
-    const [{ images }] = await service.dataSource.query<{ images: number }[]>(
-      'SELECT COUNT(*) AS images FROM images',
-    );
-    return { requests, products, images };
-  };
+  const storedRows = async () => ({
+    requests: await countRows(service.dataSource, 'image_processing_requests'),
+    products: await countRows(service.dataSource, 'products'),
+    images: await countRows(service.dataSource, 'images'),
+  });
 
   const header = 'S. No.,Product Name,Input Image Urls\n';
 

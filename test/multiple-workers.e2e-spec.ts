@@ -41,7 +41,7 @@ describe('One API and two worker processes on one queue', () => {
     await api?.close();
     await images.stop();
     await receiver.stop();
-    removeTestData(api.env);
+    await removeTestData(api.env);
   });
 
   it('spreads one batch over both workers and finalises it exactly once', async () => {

@@ -10,6 +10,7 @@ export const appConfig = registerAs('app', () => {
     mode: e.MODE,
     port: e.PORT,
     host: e.HOST,
+    healthPort: e.HEALTH_PORT ?? e.PORT,
     publicBaseUrl: e.PUBLIC_BASE_URL.replace(/\/+$/, ''),
   };
 });
@@ -32,7 +33,17 @@ export const queueConfig = registerAs('queue', () => {
     lockDurationMs: e.QUEUE_LOCK_DURATION_MS,
     stalledIntervalMs: e.QUEUE_STALLED_INTERVAL_MS,
     enqueueTimeoutMs: e.QUEUE_ENQUEUE_TIMEOUT_MS,
+    dashboard: e.QUEUE_DASHBOARD,
   };
+});
+
+export const healthConfig = registerAs('health', () => ({
+  minFreeDiskBytes: env().HEALTH_MIN_FREE_DISK_MB * 1024 * 1024,
+}));
+
+export const loggingConfig = registerAs('logging', () => {
+  const e = env();
+  return { level: e.LOG_LEVEL, pretty: e.LOG_PRETTY ?? e.NODE_ENV === 'development' };
 });
 
 export const storageConfig = registerAs('storage', () => ({
@@ -100,6 +111,8 @@ export type NetworkConfig = ConfigType<typeof networkConfig>;
 export type AuthConfig = ConfigType<typeof authConfig>;
 export type CsvConfig = ConfigType<typeof csvConfig>;
 export type WebhookConfig = ConfigType<typeof webhookConfig>;
+export type HealthConfig = ConfigType<typeof healthConfig>;
+export type LoggingConfig = ConfigType<typeof loggingConfig>;
 
 export const allConfigs = [
   appConfig,
@@ -111,4 +124,6 @@ export const allConfigs = [
   authConfig,
   csvConfig,
   webhookConfig,
+  healthConfig,
+  loggingConfig,
 ];

@@ -16,6 +16,9 @@ import { availableParallelism } from 'node:os';
 export const APP_MODES = ['api', 'worker', 'all'] as const;
 export type AppMode = (typeof APP_MODES)[number];
 
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
 const toInt = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
 const toBool = ({ value }: { value: unknown }): unknown =>
@@ -186,6 +189,38 @@ export class EnvironmentVariables {
   @IsInt()
   @Min(100)
   QUEUE_ENQUEUE_TIMEOUT_MS = 10_000;
+
+  /** MODE=worker: port of the health and metrics endpoints, the only HTTP it serves (default PORT). */
+  @Transform((params) => (params.value === '' ? undefined : toInt(params)))
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  HEALTH_PORT?: number;
+
+  /** /health/ready reports the storage directory down when its disk has less free space. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  HEALTH_MIN_FREE_DISK_MB = 512;
+
+  @IsIn(LOG_LEVELS)
+  LOG_LEVEL: LogLevel = 'info';
+
+  /** Human-readable logs instead of JSON lines; on by default when NODE_ENV=development. */
+  @Transform((params) => (params.value === '' ? undefined : toBool(params)))
+  @IsOptional()
+  @IsBoolean()
+  LOG_PRETTY?: boolean;
+
+  @IsOptional()
+  @IsString()
+  NODE_ENV?: string;
+
+  /** Serves the Bull Board queue dashboard at /queues (API and all-in-one modes). */
+  @Transform(toBool)
+  @IsBoolean()
+  QUEUE_DASHBOARD = false;
 }
 
 export function validateEnvironment(config: Record<string, unknown>): EnvironmentVariables {

@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { ImageOutcome, RequestsRepository } from '../requests/requests.repository';
 import { PublicUrls } from '../requests/public-urls';
+import { MetricsService } from '../metrics/metrics.service';
 import { ImageStatus } from '../requests/request-status';
 import { CompressImageJob } from '../queue/queue.constants';
 import { ImageStorage } from '../storage/image-storage';
@@ -25,6 +26,7 @@ export class ImageProcessingService {
     private readonly storage: ImageStorage,
     private readonly urls: PublicUrls,
     private readonly webhooks: WebhookService,
+    private readonly metrics: MetricsService,
   ) {}
 
   /**
@@ -42,6 +44,7 @@ export class ImageProcessingService {
       await this.requests.markProcessing(request.id);
       const outcome = await this.compressAndStore(job, image.inputUrl, finalAttempt);
       const recorded = await this.requests.recordImageOutcome(image, outcome);
+      if (recorded) this.metrics.recordImage(outcome);
       this.logger.debug(
         `Image ${job.requestId}/${job.rowNumber}-${job.position}: ${outcome.status}` +
           (recorded ? '' : ' (already recorded)'),

@@ -6,22 +6,35 @@ import {
   ApiOkResponse,
   ApiOperation,
   ApiParam,
-  ApiProduces,
   ApiTags,
+  ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
-import { ErrorResponseDto } from '../common/error-response.dto';
+import { API_KEY_REQUIRED_RESPONSE, ErrorResponseDto } from '../common/error-response.dto';
 import { StatusQueryDto } from './dto/status-query.dto';
 import { StatusResponseDto } from './dto/status-response.dto';
 import { StatusService } from './status.service';
 
+const EXAMPLE_ID = '3f1c2a9e-5b7d-4c1e-9a42-0d6b8f1e2c3a';
 const requestIdParam = ApiParam({
   name: 'requestId',
   format: 'uuid',
   description: 'The `request_id` returned by `POST /upload`.',
+  example: EXAMPLE_ID,
 });
 const uuidPipe = new ParseUUIDPipe({ version: '4' });
+const malformedId = {
+  statusCode: 400,
+  error: 'Bad Request',
+  message: 'Validation failed (uuid v4 is expected)',
+};
+const unknownId = {
+  statusCode: 404,
+  error: 'Not Found',
+  message: `No request with id ${EXAMPLE_ID}`,
+};
 
 @ApiTags('status')
+@ApiUnauthorizedResponse(API_KEY_REQUIRED_RESPONSE)
 @Controller('status')
 export class StatusController {
   constructor(private readonly statuses: StatusService) {}
@@ -29,9 +42,26 @@ export class StatusController {
   @Get(':requestId')
   @ApiOperation({ operationId: 'getStatus', summary: 'Processing status and per-image results' })
   @requestIdParam
-  @ApiOkResponse({ type: StatusResponseDto })
-  @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Malformed request id.' })
-  @ApiNotFoundResponse({ type: ErrorResponseDto, description: 'Unknown request id.' })
+  @ApiOkResponse({
+    type: StatusResponseDto,
+    description: 'The request, its progress and one page of per-image results.',
+  })
+  @ApiBadRequestResponse({
+    type: ErrorResponseDto,
+    description: 'Malformed request id, or `page` or `limit` out of range.',
+    examples: {
+      malformedId: { summary: 'Not a version 4 UUID', value: malformedId },
+      badPage: {
+        summary: '`page` below 1',
+        value: { statusCode: 400, error: 'Bad Request', message: ['page must not be less than 1'] },
+      },
+    },
+  })
+  @ApiNotFoundResponse({
+    type: ErrorResponseDto,
+    description: 'Unknown request id.',
+    example: unknownId,
+  })
   status(
     @Param('requestId', uuidPipe) requestId: string,
     @Query() query: StatusQueryDto,
@@ -45,14 +75,45 @@ export class StatusController {
     summary: 'The output CSV: input columns plus `Output Image Urls`',
   })
   @requestIdParam
-  @ApiProduces('text/csv')
   @ApiOkResponse({
-    description: 'The output CSV.',
-    content: { 'text/csv': { schema: { type: 'string' } } },
+    description:
+      'The output CSV, once the request has finished: the input rows in order, with the ' +
+      'compressed image URLs in the same order as the inputs (empty where an image failed).',
+    headers: {
+      'Content-Disposition': {
+        description: 'Saves the file as `<requestId>.csv`.',
+        schema: { type: 'string', example: `attachment; filename="${EXAMPLE_ID}.csv"` },
+      },
+    },
+    content: {
+      'text/csv': {
+        schema: { type: 'string' },
+        example:
+          'S. No.,Product Name,Input Image Urls,Output Image Urls\r\n' +
+          '1,SKU1,"https://images.example.com/a.jpg, https://images.example.com/b.jpg",' +
+          `"http://localhost:3000/images/${EXAMPLE_ID}/1-1.jpg, "\r\n`,
+      },
+    },
   })
-  @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Malformed request id.' })
-  @ApiNotFoundResponse({ type: ErrorResponseDto, description: 'Unknown request id.' })
-  @ApiConflictResponse({ type: ErrorResponseDto, description: 'The request has not finished.' })
+  @ApiBadRequestResponse({
+    type: ErrorResponseDto,
+    description: 'Malformed request id.',
+    example: malformedId,
+  })
+  @ApiNotFoundResponse({
+    type: ErrorResponseDto,
+    description: 'Unknown request id.',
+    example: unknownId,
+  })
+  @ApiConflictResponse({
+    type: ErrorResponseDto,
+    description: 'The request is still `Pending` or `Processing`; try again after it finishes.',
+    example: {
+      statusCode: 409,
+      error: 'Conflict',
+      message: `Request ${EXAMPLE_ID} is Processing; the output CSV is ready once it has finished`,
+    },
+  })
   async outputCsv(@Param('requestId', uuidPipe) requestId: string): Promise<StreamableFile> {
     const csv = await this.statuses.outputCsv(requestId);
     return new StreamableFile(Buffer.from(csv, 'utf8'), {

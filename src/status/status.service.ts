@@ -26,8 +26,7 @@ export class StatusService {
         succeeded: processedImages - failedImages,
         failed: failedImages,
         pending: totalImages - processedImages,
-        percent:
-          totalImages === 0 ? 100 : Math.round((processedImages / totalImages) * 1000) / 10,
+        percent: totalImages === 0 ? 100 : Math.round((processedImages / totalImages) * 1000) / 10,
       },
       output_csv_url: request.completedAt ? this.urls.outputCsv(request.requestId) : null,
       webhook_url: request.webhookUrl,

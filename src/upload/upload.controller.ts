@@ -22,12 +22,14 @@ import {
   ApiPayloadTooLargeResponse,
   ApiServiceUnavailableResponse,
   ApiTags,
+  ApiTooManyRequestsResponse,
+  ApiUnauthorizedResponse,
   getSchemaPath,
 } from '@nestjs/swagger';
 import { ThrottlerGuard } from '@nestjs/throttler';
 import type { Response } from 'express';
 import { ApiKeyOwner } from '../auth/api-key-owner.decorator';
-import { ErrorResponseDto } from '../common/error-response.dto';
+import { API_KEY_REQUIRED_RESPONSE, ErrorResponseDto } from '../common/error-response.dto';
 import {
   CsvValidationErrorDto,
   UploadAcceptedDto,
@@ -72,6 +74,7 @@ const badRequestExamples = {
 };
 
 @ApiTags('upload')
+@ApiUnauthorizedResponse(API_KEY_REQUIRED_RESPONSE)
 @ApiExtraModels(CsvValidationErrorDto, ErrorResponseDto)
 @Controller('upload')
 export class UploadController {
@@ -125,6 +128,24 @@ export class UploadController {
     type: ErrorResponseDto,
     description: 'The file is larger than `UPLOAD_MAX_BYTES`.',
     example: { statusCode: 413, error: 'Payload Too Large', message: 'File too large' },
+  })
+  @ApiTooManyRequestsResponse({
+    description:
+      'More than `UPLOAD_RATE_LIMIT` uploads from this address in `UPLOAD_RATE_WINDOW_MS`.',
+    headers: {
+      'Retry-After': {
+        description: 'Seconds to wait before the next upload.',
+        schema: { type: 'integer', example: 42 },
+      },
+    },
+    schema: {
+      type: 'object',
+      properties: {
+        statusCode: { type: 'number', example: 429 },
+        message: { type: 'string', example: 'ThrottlerException: Too Many Requests' },
+      },
+      required: ['statusCode', 'message'],
+    },
   })
   @ApiServiceUnavailableResponse({
     type: ErrorResponseDto,

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DataSource } from 'typeorm';
 import { AppModule } from '../../src/app.module';
+import { AppMode } from '../../src/config/env.validation';
 import { configureApp } from '../../src/app.setup';
 import { createPostgresDatabase, dropPostgresDatabase, usesPostgres } from './test-database';
 
@@ -41,6 +42,7 @@ export async function testEnvironment(overrides: Env = {}): Promise<Env> {
     WEBHOOK_TIMEOUT_MS: '2000',
     ALLOW_PRIVATE_NETWORKS: 'true',
     UPLOAD_RATE_LIMIT: '10000',
+    LOG_LEVEL: 'warn',
     ...overrides,
   };
 }
@@ -55,8 +57,13 @@ export interface TestApp {
 
 /** Starts the whole app in this process, listening on loopback, against real Redis and database. */
 export async function startTestApp(env: Env): Promise<TestApp> {
+  // The app reads process.env; put it back on close so that the next app in the file
+  // (or a ServiceProcess, which inherits it) does not see this one's settings.
+  const previousEnv = { ...process.env };
   Object.assign(process.env, env);
-  const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
+  const moduleRef = await Test.createTestingModule({
+    imports: [AppModule.forMode(env.MODE as AppMode)],
+  }).compile();
   const app = moduleRef.createNestApplication({ logger: ['error', 'warn'] });
   configureApp(app);
   await app.listen(Number(env.PORT), '127.0.0.1');
@@ -67,6 +74,10 @@ export async function startTestApp(env: Env): Promise<TestApp> {
     dataSource: app.get<DataSource>(getDataSourceToken()),
     close: async () => {
       await app.close();
+      for (const key of Object.keys(env)) {
+        if (previousEnv[key] === undefined) delete process.env[key];
+        else process.env[key] = previousEnv[key];
+      }
     },
   };
 }
@@ -82,12 +93,16 @@ export class ServiceProcess {
   private readonly child: ChildProcess;
 
   constructor(env: Env) {
+    // Workers listen for health checks; on a free port of their own unless one is given, so
+    // that several of them can share the API's environment.
+    const healthPort = env.MODE === 'worker' && !env.HEALTH_PORT ? { HEALTH_PORT: '0' } : {};
     this.child = spawn(
       process.execPath,
       ['-r', 'ts-node/register/transpile-only', resolve(__dirname, '../../src/main.ts')],
       {
         cwd: resolve(__dirname, '../..'),
-        env: { ...process.env, ...env },
+        // Its log is captured, not printed, and tests look for debug lines in it.
+        env: { ...process.env, ...env, ...healthPort, LOG_LEVEL: 'debug', LOG_PRETTY: 'false' },
         stdio: ['ignore', 'pipe', 'pipe'],
       },
     );
@@ -97,6 +112,14 @@ export class ServiceProcess {
 
   get log(): string {
     return this.output;
+  }
+
+  /** Where a worker serves its health and metrics routes, read from its start-up log. */
+  async healthUrl(): Promise<string> {
+    await this.waitForLog('Worker started');
+    const match = /health on (http:\/\/[\w.:[\]-]+)/.exec(this.output);
+    if (!match) throw new Error(`No health URL in the worker log:\n${this.output}`);
+    return match[1].replace('[::1]', '127.0.0.1');
   }
 
   async waitForLog(text: string, timeoutMs = 60_000): Promise<void> {

@@ -3,7 +3,12 @@ import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 
 export class StatusQueryDto {
-  @ApiPropertyOptional({ description: 'Page of the image list, from 1.', default: 1, minimum: 1 })
+  @ApiPropertyOptional({
+    type: 'integer',
+    description: 'Page of the image list, from 1.',
+    default: 1,
+    minimum: 1,
+  })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -11,6 +16,7 @@ export class StatusQueryDto {
   page = 1;
 
   @ApiPropertyOptional({
+    type: 'integer',
     description: 'Images per page.',
     default: 100,
     minimum: 1,

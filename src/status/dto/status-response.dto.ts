@@ -115,13 +115,19 @@ export class StatusResponseDto {
   @ApiProperty({ type: String, nullable: true, example: null })
   webhook_url!: string | null;
 
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty({ format: 'date-time', example: '2025-11-25T10:00:00.000Z' })
   created_at!: string;
 
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty({ format: 'date-time', example: '2025-11-25T10:00:05.000Z' })
   updated_at!: string;
 
-  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    example: null,
+    description: 'When the last image finished; null until then.',
+  })
   completed_at!: string | null;
 
   @ApiProperty({ type: ImagePageDto, description: 'One page of per-image results.' })

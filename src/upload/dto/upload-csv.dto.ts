@@ -1,6 +1,11 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
 import { IsOptional, IsUrl, MaxLength } from 'class-validator';
 import { RequestStatus } from '../../requests/request-status';
+
+/** An empty form field (as Swagger UI and `curl -F webhook_url=` send it) means no webhook. */
+const emptyToUndefined = ({ value }: { value: unknown }): unknown =>
+  value === '' ? undefined : value;
 
 const webhookUrlRule = IsUrl(
   { protocols: ['http', 'https'], require_protocol: true, require_tld: false },
@@ -8,21 +13,33 @@ const webhookUrlRule = IsUrl(
 );
 
 const WEBHOOK_URL_DESCRIPTION =
-  'Called with a POST of the final status once every image has been processed.';
+  'Called with a POST of the final status once every image has been processed, e.g. ' +
+  '`https://example.com/hooks/images`.';
 
 /** Multipart body of `POST /upload`. */
 export class UploadCsvBodyDto {
   @ApiProperty({
     type: 'string',
     format: 'binary',
-    description: 'CSV with the header `S. No.,Product Name,Input Image Urls`.',
+    description:
+      'UTF-8 CSV with the header `S. No.,Product Name,Input Image Urls`. The third column holds ' +
+      'one or more http(s) image URLs separated by commas (quote the cell when there are ' +
+      'several). Every problem is reported at once, with its line. Example:\n\n' +
+      '```csv\n' +
+      'S. No.,Product Name,Input Image Urls\n' +
+      '1,SKU1,"https://images.example.com/a.jpg, https://images.example.com/b.jpg"\n' +
+      '2,SKU2,https://images.example.com/c.png\n' +
+      '```',
   })
   file!: unknown;
 
   @ApiPropertyOptional({
     description: WEBHOOK_URL_DESCRIPTION,
+    format: 'uri',
+    maxLength: 2048,
     example: 'https://example.com/hooks/images',
   })
+  @Transform(emptyToUndefined)
   @IsOptional()
   @webhookUrlRule
   @MaxLength(2048)
@@ -31,7 +48,12 @@ export class UploadCsvBodyDto {
 
 /** `webhook_url` may also come as a query parameter, as the reference service's clients send it. */
 export class UploadCsvQueryDto {
-  @ApiPropertyOptional({ description: WEBHOOK_URL_DESCRIPTION })
+  @ApiPropertyOptional({
+    description: `${WEBHOOK_URL_DESCRIPTION} Used when the form has no \`webhook_url\`.`,
+    format: 'uri',
+    maxLength: 2048,
+  })
+  @Transform(emptyToUndefined)
   @IsOptional()
   @webhookUrlRule
   @MaxLength(2048)
@@ -45,7 +67,11 @@ export class UploadAcceptedDto {
   @ApiProperty({ enum: RequestStatus, example: RequestStatus.Pending })
   status!: RequestStatus;
 
-  @ApiProperty({ example: 'http://localhost:3000/status/3f1c2a9e-5b7d-4c1e-9a42-0d6b8f1e2c3a' })
+  @ApiProperty({
+    format: 'uri',
+    example: 'http://localhost:3000/status/3f1c2a9e-5b7d-4c1e-9a42-0d6b8f1e2c3a',
+    description: 'Where to follow the request (`GET /status/{requestId}`).',
+  })
   status_url!: string;
 }
 
@@ -53,13 +79,23 @@ export class CsvProblemDto {
   @ApiProperty({ example: 3, description: '1-based line of the file; line 1 is the header.' })
   line!: number;
 
-  @ApiProperty({ example: 'Input Image Urls', nullable: true, type: String })
+  @ApiProperty({
+    example: 'Input Image Urls',
+    nullable: true,
+    type: String,
+    description: 'Header name of the column at fault; null when the whole row or file is.',
+  })
   column!: string | null;
 
   @ApiProperty({ example: 'URL 2 "ftp://example.com/a.jpg" must start with http:// or https://' })
   message!: string;
 }
 
+@ApiSchema({
+  description:
+    'Answer to a CSV that is not valid: nothing was stored, and every problem is listed with ' +
+    'its line and column so that the whole file can be fixed at once.',
+})
 export class CsvValidationErrorDto {
   @ApiProperty({ example: 400 })
   statusCode!: number;
@@ -70,6 +106,9 @@ export class CsvValidationErrorDto {
   @ApiProperty({ example: 'The CSV file is not valid' })
   message!: string;
 
-  @ApiProperty({ type: [CsvProblemDto] })
+  @ApiProperty({
+    type: [CsvProblemDto],
+    description: 'In file order; after 1000 problems, one last entry says how many more there are.',
+  })
   errors!: CsvProblemDto[];
 }

@@ -1,0 +1,312 @@
+/**
+ * `npm run postman` converts openapi.json into postman/collection.json with openapi-to-postmanv2,
+ * then makes the result runnable and committable: ids and faked values removed, path variables
+ * bound to collection variables, and a test script on every request. A collection run uploads
+ * `example-products.csv` (from the working directory), polls the status until the request has
+ * finished, then fetches the output CSV and one image. `npm run postman:check` fails when the
+ * committed collection is out of date.
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { relative, resolve } from 'node:path';
+import { convertV2 } from 'openapi-to-postmanv2';
+import type { OpenAPIObject } from '@nestjs/swagger';
+import { OPENAPI_PATH } from './openapi-document';
+
+export const COLLECTION_PATH = resolve(__dirname, '..', 'postman', 'collection.json');
+export const EXAMPLE_CSV = 'example-products.csv';
+
+interface Variable {
+  key: string;
+  value?: string;
+  description?: string | { content: string; type: string };
+  disabled?: boolean;
+  type?: string;
+  src?: string;
+}
+
+interface Event {
+  listen: 'test' | 'prerequest';
+  script: { type: 'text/javascript'; exec: string[] };
+}
+
+interface Request {
+  method: string;
+  url: { path: string[]; query?: Variable[]; variable?: Variable[] };
+  header?: Variable[];
+  body?: { mode?: string; formdata?: Variable[] };
+  description?: unknown;
+}
+
+interface Item {
+  name: string;
+  id?: string;
+  item?: Item[];
+  request?: Request;
+  response?: { id?: string }[];
+  event?: Event[];
+}
+
+interface Collection {
+  info: { _postman_id?: string; name: string; schema: string; description?: unknown };
+  item: Item[];
+  auth?: { type: string; bearer?: Variable[] };
+  variable?: Variable[];
+}
+
+const script = (listen: Event['listen'], lines: string[]): Event => ({
+  listen,
+  script: { type: 'text/javascript', exec: lines },
+});
+
+/** Test scripts per operationId; generation fails for an operation that has none. */
+const EVENTS: Record<string, Event[]> = {
+  uploadCsv: [
+    script('test', [
+      'const body = pm.response.code === 202 ? pm.response.json() : {};',
+      "pm.collectionVariables.set('requestId', body.request_id || '');",
+      "pm.collectionVariables.set('statusPolls', 0);",
+      "pm.test('answers 202 Accepted with a request id', function () {",
+      '  pm.response.to.have.status(202);',
+      '  pm.expect(body.request_id).to.match(/^[0-9a-f-]{36}$/);',
+      "  pm.expect(body.status).to.eql('Pending');",
+      '});',
+    ]),
+  ],
+  getStatus: [
+    script('prerequest', [
+      '// When this request runs again to poll, wait a little first.',
+      "if (Number(pm.collectionVariables.get('statusPolls') || 0) > 0) setTimeout(function () {}, 500);",
+    ]),
+    script('test', [
+      'const body = pm.response.code === 200 ? pm.response.json() : {};',
+      "pm.test('answers 200 with the status of the request', function () {",
+      '  pm.response.to.have.status(200);',
+      "  pm.expect(body.request_id).to.eql(pm.collectionVariables.get('requestId'));",
+      "  pm.expect(body.status).to.be.oneOf(['Pending', 'Processing', 'Completed', 'Failed']);",
+      "  pm.expect(body.progress.total).to.be.a('number');",
+      '});',
+      'const done = ((body.images || {}).items || []).find(function (image) {',
+      '  return image.output_url;',
+      '});',
+      "if (done) pm.collectionVariables.set('fileName', done.output_url.split('/').pop());",
+      '// In a collection run, ask again (up to 120 times) until the request has finished.',
+      "const polls = Number(pm.collectionVariables.get('statusPolls') || 0);",
+      "if (['Pending', 'Processing'].includes(body.status) && polls < 120) {",
+      "  pm.collectionVariables.set('statusPolls', polls + 1);",
+      '  postman.setNextRequest(pm.info.requestName);',
+      '}',
+    ]),
+  ],
+  downloadOutputCsv: [
+    script('test', [
+      "pm.test('answers 200 with the output CSV, or 409 while the request is running', function () {",
+      '  pm.expect(pm.response.code).to.be.oneOf([200, 409]);',
+      '  if (pm.response.code === 200) {',
+      "    pm.expect(pm.response.headers.get('Content-Type')).to.include('text/csv');",
+      '    pm.expect(pm.response.text()).to.match(',
+      '      /^S\\. No\\.,Product Name,Input Image Urls,Output Image Urls\\r\\n/,',
+      '    );',
+      '  }',
+      '});',
+    ]),
+  ],
+  getLiveness: [
+    script('test', [
+      "pm.test('answers 200: the process is alive', function () {",
+      '  pm.response.to.have.status(200);',
+      "  pm.expect(pm.response.json().status).to.eql('ok');",
+      '});',
+    ]),
+  ],
+  getReadiness: [
+    script('test', [
+      "pm.test('answers 200 when ready, or 503 with the failing dependency', function () {",
+      '  pm.expect(pm.response.code).to.be.oneOf([200, 503]);',
+      "  pm.expect(pm.response.json().status).to.be.oneOf(['ok', 'error']);",
+      '});',
+    ]),
+  ],
+  downloadImage: [
+    script('test', [
+      "pm.test('answers 200 with an image, or 404 when there is none', function () {",
+      '  pm.expect(pm.response.code).to.be.oneOf([200, 404]);',
+      '  if (pm.response.code === 200) {',
+      "    pm.expect(pm.response.headers.get('Content-Type')).to.match(/^image\\//);",
+      '  }',
+      '});',
+    ]),
+  ],
+};
+
+const VARIABLES: Variable[] = [
+  { key: 'baseUrl', value: 'http://localhost:3000', description: 'Where the service listens.' },
+  { key: 'requestId', value: '', description: 'Set by the upload request.' },
+  { key: 'fileName', value: '1-1.jpg', description: 'Set by the status request.' },
+  { key: 'apiKey', value: '', description: 'Needed only when the service has `API_KEYS`.' },
+  {
+    key: 'webhookUrl',
+    value: '',
+    description: 'Enable the `webhook_url` form field of the upload to be called back here.',
+  },
+];
+
+/** Sent as `Authorization: Bearer <apiKey>` on every request. */
+const AUTH: Collection['auth'] = {
+  type: 'bearer',
+  bearer: [{ key: 'token', value: '{{apiKey}}', type: 'string' }],
+};
+
+const DESCRIPTION = [
+  'Generated from openapi.json by `npm run postman`; do not edit by hand.',
+  '',
+  'Set `baseUrl` (and `apiKey` when the service has `API_KEYS`), pick a CSV for the `file`',
+  'field of the upload request and run the collection:',
+  'the upload saves `requestId`, the status request repeats until the request has finished,',
+  'then the output CSV and one compressed image are fetched. With newman, put the CSV in',
+  `the working directory as \`${EXAMPLE_CSV}\`:`,
+  '',
+  '    newman run postman/collection.json --working-dir postman \\',
+  '      --env-var baseUrl=http://localhost:3000 --env-var apiKey=<key>',
+  '',
+  'The CSV has the header `S. No.,Product Name,Input Image Urls`; the third column holds one or',
+  'more image URLs separated by commas, e.g.',
+  '',
+  '    S. No.,Product Name,Input Image Urls',
+  '    1,SKU1,"https://images.example.com/a.jpg, https://images.example.com/b.jpg"',
+].join('\n');
+
+function convert(spec: OpenAPIObject): Promise<Collection> {
+  return new Promise((resolvePromise, reject) => {
+    convertV2(
+      { type: 'json', data: spec },
+      { folderStrategy: 'Tags', parametersResolution: 'Example', requestNameSource: 'Fallback' },
+      (error, result) => {
+        const data = result?.output?.[0]?.data;
+        if (error || !result?.result || !data) {
+          reject(
+            new Error(`Conversion failed: ${error?.message ?? result?.reason ?? 'no output'}`),
+          );
+        } else {
+          resolvePromise(data as Collection);
+        }
+      },
+    );
+  });
+}
+
+function operationIds(spec: OpenAPIObject): Map<string, string> {
+  const ids = new Map<string, string>();
+  for (const [path, item] of Object.entries(spec.paths)) {
+    for (const method of ['get', 'put', 'post', 'delete', 'patch'] as const) {
+      const operationId = item[method]?.operationId;
+      if (operationId) ids.set(requestKey(method, path.replace(/\{(\w+)\}/g, ':$1')), operationId);
+    }
+  }
+  return ids;
+}
+
+const requestKey = (method: string, path: string) =>
+  `${method.toUpperCase()} ${path.replace(/^\//, '')}`;
+
+function requests(items: Item[]): Item[] {
+  return items.flatMap((item) => (item.item ? requests(item.item) : [item]));
+}
+
+/** Makes the converted collection stable, runnable and tested. */
+function finish(collection: Collection, spec: OpenAPIObject): Collection {
+  const ids = operationIds(spec);
+  const dropIds = (items: Item[]): Item[] =>
+    items
+      .map(({ id: _id, ...item }) => ({
+        ...item,
+        ...(item.item ? { item: dropIds(item.item) } : {}),
+        ...(item.response ? { response: item.response.map(({ id: _rid, ...r }) => r) } : {}),
+      }))
+      .filter((item) => !item.item || item.item.length > 0);
+  const items = dropIds(collection.item);
+
+  for (const item of requests(items)) {
+    const request = item.request as Request;
+    const key = requestKey(request.method, request.url.path.join('/'));
+    const operationId = ids.get(key);
+    const events = operationId ? EVENTS[operationId] : undefined;
+    if (!events) throw new Error(`No test script for ${key} (operation ${operationId})`);
+    item.event = events;
+    for (const variable of request.url.variable ?? []) {
+      if (variable.key === 'requestId' || variable.key === 'fileName') {
+        variable.value = `{{${variable.key}}}`;
+      }
+    }
+    // The converter's `Content-Type: multipart/form-data` has no boundary; the runner adds one.
+    request.header = request.header?.filter(
+      (header) => !(header.key === 'Content-Type' && header.value === 'multipart/form-data'),
+    );
+    if (operationId === 'downloadImage') {
+      request.header = request.header?.map((header) =>
+        header.key === 'Accept' ? { ...header, value: 'image/*' } : header,
+      );
+    }
+    for (const field of request.body?.formdata ?? []) {
+      if (field.key === 'file') field.src = EXAMPLE_CSV;
+    }
+  }
+  // A collection run should call no webhook unless asked to (the query parameter, which has no
+  // example, would also get a random value from the converter).
+  disableWebhookUrl(items);
+
+  const { name, schema } = collection.info;
+  return {
+    info: { name, schema, description: { content: DESCRIPTION, type: 'text/markdown' } },
+    item: items,
+    auth: AUTH,
+    variable: VARIABLES,
+  };
+}
+
+/** Every `webhook_url` query parameter or form field, in requests and saved examples. */
+function disableWebhookUrl(node: unknown): void {
+  if (Array.isArray(node)) {
+    node.forEach(disableWebhookUrl);
+  } else if (node !== null && typeof node === 'object') {
+    const object = node as Record<string, unknown>;
+    if (object.key === 'webhook_url' && 'value' in object) {
+      Object.assign(object, { value: '{{webhookUrl}}', disabled: true });
+    }
+    Object.values(object).forEach(disableWebhookUrl);
+  }
+}
+
+export async function renderCollectionJson(): Promise<string> {
+  const spec = JSON.parse(readFileSync(OPENAPI_PATH, 'utf8')) as OpenAPIObject;
+  const [first, second] = await Promise.all([convert(spec), convert(spec)]);
+  const json = `${JSON.stringify(finish(first, spec), null, 2)}\n`;
+  // The converter fakes values for schemas without an example, differently on every run.
+  if (json !== `${JSON.stringify(finish(second, spec), null, 2)}\n`) {
+    throw new Error(
+      'The collection differs between two conversions: give every schema, parameter and ' +
+        'header in openapi.json an example.',
+    );
+  }
+  return json;
+}
+
+async function main(): Promise<void> {
+  const json = await renderCollectionJson();
+  const file = relative(process.cwd(), COLLECTION_PATH);
+  if (!process.argv.includes('--check')) {
+    writeFileSync(COLLECTION_PATH, json);
+    console.log(`Wrote ${file}`);
+  } else if ((existsSync(COLLECTION_PATH) ? readFileSync(COLLECTION_PATH, 'utf8') : '') !== json) {
+    console.error(`${file} is out of date: run \`npm run postman\` and commit the result.`);
+    process.exitCode = 1;
+  } else {
+    console.log(`${file} is up to date`);
+  }
+}
+
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  });
+}

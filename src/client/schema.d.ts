@@ -1,0 +1,1145 @@
+/**
+ * Generated from openapi.json by `npm run client` (openapi-typescript); do not edit.
+ */
+
+export interface paths {
+  '/health/live': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Liveness: the process is running and answering
+     * @description Checks no dependency, so that an outage elsewhere never gets the process restarted.
+     */
+    get: operations['getLiveness'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/health/ready': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Readiness: the database, Redis and image storage are usable
+     * @description `503` while the database or Redis does not answer, or while the image storage disk is nearly full; route no traffic to the process until it answers `200` again.
+     */
+    get: operations['getReadiness'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/images/{requestId}/{fileName}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A compressed image */
+    get: operations['downloadImage'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/status/{requestId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Processing status and per-image results */
+    get: operations['getStatus'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/status/{requestId}/output.csv': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The output CSV: input columns plus `Output Image Urls` */
+    get: operations['downloadOutputCsv'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/upload': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Upload a CSV of products and image URLs
+     * @description Validates the whole file and answers at once with a request id; images are fetched and compressed in the background. `webhook_url` may be sent as a form field or a query parameter.
+     */
+    post: operations['uploadCsv'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+}
+export interface webhooks {
+  imageProcessingFinished: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Sent to `webhook_url` once every image of a request has been processed
+     * @description One delivery per request, signed per [Standard Webhooks](https://www.standardwebhooks.com/). Any 2xx answer ends it. Network errors, timeouts, 408, 429 and 5xx are retried on the Standard Webhooks schedule (after 5 s, 5 min, 30 min, 2 h, 5 h, 10 h and 10 h; `WEBHOOK_RETRY_DELAYS_MS`), or later when the receiver sends `Retry-After`; other answers, redirects included, are final. Every attempt carries the same `webhook-id`, so a receiver can drop duplicates.
+     *
+     *     To verify: compute HMAC-SHA256 over `${webhook-id}.${webhook-timestamp}.${raw body}` with the key `base64decode(secret without its whsec_ prefix)`, base64-encode it and compare it, in constant time, with each space-separated `v1,<signature>` of `webhook-signature`; reject timestamps more than a few minutes from now.
+     */
+    post: operations['imageProcessingFinished'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+}
+export interface components {
+  schemas: {
+    CsvProblemDto: {
+      /**
+       * @description Header name of the column at fault; null when the whole row or file is.
+       * @example Input Image Urls
+       */
+      column: string | null;
+      /**
+       * @description 1-based line of the file; line 1 is the header.
+       * @example 3
+       */
+      line: number;
+      /** @example URL 2 "ftp://example.com/a.jpg" must start with http:// or https:// */
+      message: string;
+    };
+    /** @description Answer to a CSV that is not valid: nothing was stored, and every problem is listed with its line and column so that the whole file can be fixed at once. */
+    CsvValidationErrorDto: {
+      /** @example Bad Request */
+      error: string;
+      /** @description In file order; after 1000 problems, one last entry says how many more there are. */
+      errors: components['schemas']['CsvProblemDto'][];
+      /** @example The CSV file is not valid */
+      message: string;
+      /** @example 400 */
+      statusCode: number;
+    };
+    ErrorResponseDto: {
+      /** @example Not Found */
+      error: string;
+      /** @example No request with id 3f1c2a9e-5b7d-4c1e-9a42-0d6b8f1e2c3a */
+      message: string | string[];
+      /** @example 404 */
+      statusCode: number;
+    };
+    ImagePageDto: {
+      items: components['schemas']['ImageResultDto'][];
+      /** @example 100 */
+      limit: number;
+      /** @example 1 */
+      page: number;
+      /**
+       * @description Images in the request.
+       * @example 6
+       */
+      total: number;
+    };
+    ImageResultDto: {
+      /** @example 184233 */
+      bytes_in: number | null;
+      /** @example 61022 */
+      bytes_out: number | null;
+      /** @example null */
+      error: string | null;
+      /** @example jpeg */
+      format: string | null;
+      /** @example 768 */
+      height: number | null;
+      /** @example https://images.example.com/a.jpg */
+      input_url: string;
+      /** @example http://localhost:3000/images/3f1c2a9e-5b7d-4c1e-9a42-0d6b8f1e2c3a/1-1.jpg */
+      output_url: string | null;
+      /**
+       * @description Position of the URL in its row, 1-based.
+       * @example 1
+       */
+      position: number;
+      /** @example SKU1 */
+      product_name: string;
+      /**
+       * @description Product row, 1-based, in CSV order.
+       * @example 1
+       */
+      row: number;
+      /** @example 1 */
+      serial_number: string;
+      /**
+       * @description Why the original bytes were kept, when re-encoding did not make them smaller.
+       * @example null
+       */
+      skip_reason: string | null;
+      /** @example 90 */
+      source_quality: number | null;
+      /**
+       * @example Completed
+       * @enum {string}
+       */
+      status: 'Pending' | 'Completed' | 'Failed';
+      /** @example 45 */
+      target_quality: number | null;
+      /** @example 1024 */
+      width: number | null;
+    };
+    ProgressDto: {
+      /** @example 1 */
+      failed: number;
+      /** @example 2 */
+      pending: number;
+      /**
+       * @description processed / total, in percent.
+       * @example 66.7
+       */
+      percent: number;
+      /**
+       * @description Images finished, compressed or failed.
+       * @example 4
+       */
+      processed: number;
+      /** @example 3 */
+      succeeded: number;
+      /**
+       * @description Images in the request.
+       * @example 6
+       */
+      total: number;
+    };
+    StatusResponseDto: {
+      /**
+       * Format: date-time
+       * @description When the last image finished; null until then.
+       * @example null
+       */
+      completed_at: string | null;
+      /**
+       * Format: date-time
+       * @example 2025-11-25T10:00:00.000Z
+       */
+      created_at: string;
+      /** @description One page of per-image results. */
+      images: components['schemas']['ImagePageDto'];
+      /**
+       * @description Where the output CSV can be downloaded, once the request has finished.
+       * @example null
+       */
+      output_csv_url: string | null;
+      progress: components['schemas']['ProgressDto'];
+      /**
+       * Format: uuid
+       * @example 3f1c2a9e-5b7d-4c1e-9a42-0d6b8f1e2c3a
+       */
+      request_id: string;
+      /**
+       * @example Processing
+       * @enum {string}
+       */
+      status: 'Pending' | 'Processing' | 'Completed' | 'Failed';
+      /**
+       * Format: date-time
+       * @example 2025-11-25T10:00:05.000Z
+       */
+      updated_at: string;
+      /** @example null */
+      webhook_url: string | null;
+    };
+    UploadAcceptedDto: {
+      /**
+       * Format: uuid
+       * @example 3f1c2a9e-5b7d-4c1e-9a42-0d6b8f1e2c3a
+       */
+      request_id: string;
+      /**
+       * @example Pending
+       * @enum {string}
+       */
+      status: 'Pending' | 'Processing' | 'Completed' | 'Failed';
+      /**
+       * Format: uri
+       * @description Where to follow the request (`GET /status/{requestId}`).
+       * @example http://localhost:3000/status/3f1c2a9e-5b7d-4c1e-9a42-0d6b8f1e2c3a
+       */
+      status_url: string;
+    };
+    UploadCsvBodyDto: {
+      /**
+       * Format: binary
+       * @description UTF-8 CSV with the header `S. No.,Product Name,Input Image Urls`. The third column holds one or more http(s) image URLs separated by commas (quote the cell when there are several). Every problem is reported at once, with its line. Example:
+       *
+       *     ```csv
+       *     S. No.,Product Name,Input Image Urls
+       *     1,SKU1,"https://images.example.com/a.jpg, https://images.example.com/b.jpg"
+       *     2,SKU2,https://images.example.com/c.png
+       *     ```
+       */
+      file: Blob;
+      /**
+       * Format: uri
+       * @description Called with a POST of the final status once every image has been processed, e.g. `https://example.com/hooks/images`.
+       * @example https://example.com/hooks/images
+       */
+      webhook_url?: string;
+    };
+    WebhookData: {
+      /**
+       * Format: date-time
+       * @example 2025-11-25T10:00:12.000Z
+       */
+      completed_at: string | null;
+      /**
+       * Format: date-time
+       * @example 2025-11-25T10:00:00.000Z
+       */
+      created_at: string;
+      /** @example 1 */
+      failed_images: number;
+      /** @example http://localhost:3000/status/3f1c2a9e-5b7d-4c1e-9a42-0d6b8f1e2c3a/output.csv */
+      output_csv_url: string;
+      /**
+       * @description Images finished, compressed or failed.
+       * @example 2
+       */
+      processed_images: number;
+      /** @description Every product, in CSV order. */
+      products: components['schemas']['WebhookProduct'][];
+      /**
+       * Format: uuid
+       * @example 3f1c2a9e-5b7d-4c1e-9a42-0d6b8f1e2c3a
+       */
+      request_id: string;
+      /**
+       * @description `Failed` only when every image failed.
+       * @example Completed
+       */
+      status: components['schemas']['WebhookRequestStatus'];
+      /** @example http://localhost:3000/status/3f1c2a9e-5b7d-4c1e-9a42-0d6b8f1e2c3a */
+      status_url: string;
+      /** @example 2 */
+      total_images: number;
+    };
+    /** @enum {string} */
+    WebhookEventType: 'image_processing.completed' | 'image_processing.failed';
+    /** @description The JSON body POSTed to `webhook_url` once every image of a request has been processed. Sent with the Standard Webhooks headers `webhook-id`, `webhook-timestamp` and, when the service has a `WEBHOOK_SECRET`, `webhook-signature`. */
+    WebhookPayload: {
+      data: components['schemas']['WebhookData'];
+      /**
+       * Format: date-time
+       * @description When this payload was built.
+       * @example 2025-11-25T10:00:12.345Z
+       */
+      timestamp: string;
+      /** @example image_processing.completed */
+      type: components['schemas']['WebhookEventType'];
+    };
+    WebhookProduct: {
+      /**
+       * @example [
+       *       "https://images.example.com/a.jpg",
+       *       "https://images.example.com/b.jpg"
+       *     ]
+       */
+      input_image_urls: string[];
+      /**
+       * @description In input order; null where that image failed.
+       * @example [
+       *       "http://localhost:3000/images/3f1c2a9e-5b7d-4c1e-9a42-0d6b8f1e2c3a/1-1.jpg",
+       *       null
+       *     ]
+       */
+      output_image_urls: (string | null)[];
+      /** @example SKU1 */
+      product_name: string;
+      /** @example 1 */
+      serial_number: string;
+    };
+    /**
+     * @description `Failed` only when every image failed.
+     * @enum {string}
+     */
+    WebhookRequestStatus: 'Completed' | 'Failed';
+  };
+  responses: never;
+  parameters: never;
+  requestBodies: never;
+  headers: never;
+  pathItems: never;
+}
+export type SchemaCsvProblemDto = components['schemas']['CsvProblemDto'];
+export type SchemaCsvValidationErrorDto = components['schemas']['CsvValidationErrorDto'];
+export type SchemaErrorResponseDto = components['schemas']['ErrorResponseDto'];
+export type SchemaImagePageDto = components['schemas']['ImagePageDto'];
+export type SchemaImageResultDto = components['schemas']['ImageResultDto'];
+export type SchemaProgressDto = components['schemas']['ProgressDto'];
+export type SchemaStatusResponseDto = components['schemas']['StatusResponseDto'];
+export type SchemaUploadAcceptedDto = components['schemas']['UploadAcceptedDto'];
+export type SchemaUploadCsvBodyDto = components['schemas']['UploadCsvBodyDto'];
+export type SchemaWebhookData = components['schemas']['WebhookData'];
+export type SchemaWebhookEventType = components['schemas']['WebhookEventType'];
+export type SchemaWebhookPayload = components['schemas']['WebhookPayload'];
+export type SchemaWebhookProduct = components['schemas']['WebhookProduct'];
+export type SchemaWebhookRequestStatus = components['schemas']['WebhookRequestStatus'];
+export type $defs = Record<string, never>;
+export interface operations {
+  getLiveness: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The Health Check is successful */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @example {
+             *       "database": {
+             *         "status": "up"
+             *       }
+             *     }
+             */
+            details?: {
+              [key: string]: {
+                status: string;
+              } & {
+                [key: string]: unknown;
+              };
+            };
+            /** @example {} */
+            error?: {
+              [key: string]: {
+                status: string;
+              } & {
+                [key: string]: unknown;
+              };
+            } | null;
+            /**
+             * @example {
+             *       "database": {
+             *         "status": "up"
+             *       }
+             *     }
+             */
+            info?: {
+              [key: string]: {
+                status: string;
+              } & {
+                [key: string]: unknown;
+              };
+            } | null;
+            /** @example ok */
+            status?: string;
+          };
+        };
+      };
+      /** @description Unexpected failure; the details are in the server log only. */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @example Internal server error */
+            message: string;
+            /** @example 500 */
+            statusCode: number;
+          };
+        };
+      };
+      /** @description The Health Check is not successful */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @example {
+             *       "database": {
+             *         "status": "up"
+             *       },
+             *       "redis": {
+             *         "message": "Could not connect",
+             *         "status": "down"
+             *       }
+             *     }
+             */
+            details?: {
+              [key: string]: {
+                status: string;
+              } & {
+                [key: string]: unknown;
+              };
+            };
+            /**
+             * @example {
+             *       "redis": {
+             *         "message": "Could not connect",
+             *         "status": "down"
+             *       }
+             *     }
+             */
+            error?: {
+              [key: string]: {
+                status: string;
+              } & {
+                [key: string]: unknown;
+              };
+            } | null;
+            /**
+             * @example {
+             *       "database": {
+             *         "status": "up"
+             *       }
+             *     }
+             */
+            info?: {
+              [key: string]: {
+                status: string;
+              } & {
+                [key: string]: unknown;
+              };
+            } | null;
+            /** @example error */
+            status?: string;
+          };
+        };
+      };
+    };
+  };
+  getReadiness: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The Health Check is successful */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @example {
+             *       "database": {
+             *         "status": "up"
+             *       }
+             *     }
+             */
+            details?: {
+              [key: string]: {
+                status: string;
+              } & {
+                [key: string]: unknown;
+              };
+            };
+            /** @example {} */
+            error?: {
+              [key: string]: {
+                status: string;
+              } & {
+                [key: string]: unknown;
+              };
+            } | null;
+            /**
+             * @example {
+             *       "database": {
+             *         "status": "up"
+             *       }
+             *     }
+             */
+            info?: {
+              [key: string]: {
+                status: string;
+              } & {
+                [key: string]: unknown;
+              };
+            } | null;
+            /** @example ok */
+            status?: string;
+          };
+        };
+      };
+      /** @description Unexpected failure; the details are in the server log only. */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @example Internal server error */
+            message: string;
+            /** @example 500 */
+            statusCode: number;
+          };
+        };
+      };
+      /** @description The Health Check is not successful */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @example {
+             *       "database": {
+             *         "status": "up"
+             *       },
+             *       "redis": {
+             *         "message": "Could not connect",
+             *         "status": "down"
+             *       }
+             *     }
+             */
+            details?: {
+              [key: string]: {
+                status: string;
+              } & {
+                [key: string]: unknown;
+              };
+            };
+            /**
+             * @example {
+             *       "redis": {
+             *         "message": "Could not connect",
+             *         "status": "down"
+             *       }
+             *     }
+             */
+            error?: {
+              [key: string]: {
+                status: string;
+              } & {
+                [key: string]: unknown;
+              };
+            } | null;
+            /**
+             * @example {
+             *       "database": {
+             *         "status": "up"
+             *       }
+             *     }
+             */
+            info?: {
+              [key: string]: {
+                status: string;
+              } & {
+                [key: string]: unknown;
+              };
+            } | null;
+            /** @example error */
+            status?: string;
+          };
+        };
+      };
+    };
+  };
+  downloadImage: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The `request_id` returned by `POST /upload`. */
+        requestId: string;
+        /** @description `<row>-<position>.<extension>`, as given in the output URLs. */
+        fileName: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The compressed image, in the format of its input (or the original bytes when re-encoding did not make it smaller). */
+      200: {
+        headers: {
+          'Content-Disposition'?: string;
+          'Content-Length'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'image/avif': Blob;
+          'image/gif': Blob;
+          'image/jpeg': Blob;
+          'image/png': Blob;
+          'image/webp': Blob;
+        };
+      };
+      /** @description Malformed request id. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "Bad Request",
+           *       "message": "Validation failed (uuid is expected)",
+           *       "statusCode": 400
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description The service has `API_KEYS` and the request has no valid key (`Authorization: Bearer <key>` or `X-API-Key: <key>`). A request id uploaded with another key answers 404 instead. */
+      401: {
+        headers: {
+          'WWW-Authenticate'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "Unauthorized",
+           *       "message": "A valid API key is required: send \"Authorization: Bearer <key>\" or \"X-API-Key: <key>\"",
+           *       "statusCode": 401
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description No such image (yet): it failed, is still being processed, or never existed. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "Not Found",
+           *       "message": "No image 3f1c2a9e-5b7d-4c1e-9a42-0d6b8f1e2c3a/1-1.jpg",
+           *       "statusCode": 404
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Unexpected failure; the details are in the server log only. */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @example Internal server error */
+            message: string;
+            /** @example 500 */
+            statusCode: number;
+          };
+        };
+      };
+    };
+  };
+  getStatus: {
+    parameters: {
+      query?: {
+        /** @description Page of the image list, from 1. */
+        page?: number;
+        /** @description Images per page. */
+        limit?: number;
+      };
+      header?: never;
+      path: {
+        /** @description The `request_id` returned by `POST /upload`. */
+        requestId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The request, its progress and one page of per-image results. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['StatusResponseDto'];
+        };
+      };
+      /** @description Malformed request id, or `page` or `limit` out of range. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description The service has `API_KEYS` and the request has no valid key (`Authorization: Bearer <key>` or `X-API-Key: <key>`). A request id uploaded with another key answers 404 instead. */
+      401: {
+        headers: {
+          'WWW-Authenticate'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "Unauthorized",
+           *       "message": "A valid API key is required: send \"Authorization: Bearer <key>\" or \"X-API-Key: <key>\"",
+           *       "statusCode": 401
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Unknown request id. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "Not Found",
+           *       "message": "No request with id 3f1c2a9e-5b7d-4c1e-9a42-0d6b8f1e2c3a",
+           *       "statusCode": 404
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Unexpected failure; the details are in the server log only. */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @example Internal server error */
+            message: string;
+            /** @example 500 */
+            statusCode: number;
+          };
+        };
+      };
+    };
+  };
+  downloadOutputCsv: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The `request_id` returned by `POST /upload`. */
+        requestId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The output CSV, once the request has finished: the input rows in order, with the compressed image URLs in the same order as the inputs (empty where an image failed). */
+      200: {
+        headers: {
+          /** @description Saves the file as `<requestId>.csv`. */
+          'Content-Disposition'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example S. No.,Product Name,Input Image Urls,Output Image Urls
+           *     1,SKU1,"https://images.example.com/a.jpg, https://images.example.com/b.jpg","http://localhost:3000/images/3f1c2a9e-5b7d-4c1e-9a42-0d6b8f1e2c3a/1-1.jpg, "
+           */
+          'text/csv': string;
+        };
+      };
+      /** @description Malformed request id. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "Bad Request",
+           *       "message": "Validation failed (uuid v4 is expected)",
+           *       "statusCode": 400
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description The service has `API_KEYS` and the request has no valid key (`Authorization: Bearer <key>` or `X-API-Key: <key>`). A request id uploaded with another key answers 404 instead. */
+      401: {
+        headers: {
+          'WWW-Authenticate'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "Unauthorized",
+           *       "message": "A valid API key is required: send \"Authorization: Bearer <key>\" or \"X-API-Key: <key>\"",
+           *       "statusCode": 401
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Unknown request id. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "Not Found",
+           *       "message": "No request with id 3f1c2a9e-5b7d-4c1e-9a42-0d6b8f1e2c3a",
+           *       "statusCode": 404
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description The request is still `Pending` or `Processing`; try again after it finishes. */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "Conflict",
+           *       "message": "Request 3f1c2a9e-5b7d-4c1e-9a42-0d6b8f1e2c3a is Processing; the output CSV is ready once it has finished",
+           *       "statusCode": 409
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Unexpected failure; the details are in the server log only. */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @example Internal server error */
+            message: string;
+            /** @example 500 */
+            statusCode: number;
+          };
+        };
+      };
+    };
+  };
+  uploadCsv: {
+    parameters: {
+      query?: {
+        /** @description Called with a POST of the final status once every image has been processed, e.g. `https://example.com/hooks/images`. Used when the form has no `webhook_url`. */
+        webhook_url?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'multipart/form-data': components['schemas']['UploadCsvBodyDto'];
+      };
+    };
+    responses: {
+      /** @description Accepted for processing; poll `status_url` or wait for the webhook. */
+      202: {
+        headers: {
+          /** @description The same URL as `status_url`. */
+          Location?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UploadAcceptedDto'];
+        };
+      };
+      /** @description The CSV is not valid (`CsvValidationErrorDto`, every problem listed with its line), or the form is wrong: no `file`, another file field, or an invalid `webhook_url` (`ErrorResponseDto`). */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json':
+            | components['schemas']['CsvValidationErrorDto']
+            | components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description The service has `API_KEYS` and the request has no valid key (`Authorization: Bearer <key>` or `X-API-Key: <key>`). A request id uploaded with another key answers 404 instead. */
+      401: {
+        headers: {
+          'WWW-Authenticate'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "Unauthorized",
+           *       "message": "A valid API key is required: send \"Authorization: Bearer <key>\" or \"X-API-Key: <key>\"",
+           *       "statusCode": 401
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description The file is larger than `UPLOAD_MAX_BYTES`. */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "Payload Too Large",
+           *       "message": "File too large",
+           *       "statusCode": 413
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description More than `UPLOAD_RATE_LIMIT` uploads from this address in `UPLOAD_RATE_WINDOW_MS`. */
+      429: {
+        headers: {
+          /** @description Seconds to wait before the next upload. */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @example ThrottlerException: Too Many Requests */
+            message: string;
+            /** @example 429 */
+            statusCode: number;
+          };
+        };
+      };
+      /** @description Unexpected failure; the details are in the server log only. */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @example Internal server error */
+            message: string;
+            /** @example 500 */
+            statusCode: number;
+          };
+        };
+      };
+      /** @description The job queue is unavailable; nothing was stored. Try again later. */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "Service Unavailable",
+           *       "message": "The job queue is unavailable right now; nothing was stored. Try the upload again later.",
+           *       "statusCode": 503
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+    };
+  };
+  imageProcessingFinished: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description Unique per request and the same on every retry. */
+        'webhook-id': string;
+        /** @description Unix time, in seconds, when this attempt was signed. */
+        'webhook-timestamp': string;
+        /** @description Sent when the service has a `WEBHOOK_SECRET` (`whsec_<base64 key>`): `v1,` then the base64 HMAC-SHA256 of `${webhook-id}.${webhook-timestamp}.${raw body}`. */
+        'webhook-signature'?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['WebhookPayload'];
+      };
+    };
+    responses: {
+      /** @description Received; the delivery is done. */
+      '2XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Refused for good, except 408 and 429, which are retried. */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Retried later (`Retry-After` is honoured). */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+}
