@@ -1,0 +1,95 @@
+import sharp from 'sharp';
+import request from 'supertest';
+import { estimateJpegQuality } from '../src/processing/jpeg-quality';
+import { jpegPhoto, photo, pngPhoto, webpPhoto } from './helpers/fixture-images';
+import { FixtureServer } from './helpers/fixture-server';
+import { removeTestData, startTestApp, TestApp, testEnvironment } from './helpers/test-app';
+import { waitFor } from './helpers/wait-for';
+
+interface ImageItem {
+  input_url: string;
+  status: string;
+  output_url: string;
+  format: string;
+  source_quality: number | null;
+  target_quality: number | null;
+  bytes_in: number;
+  bytes_out: number;
+  skip_reason: string | null;
+}
+
+describe('Compression through the service, per format', () => {
+  let images: FixtureServer;
+  let service: TestApp;
+  let items: Map<string, ImageItem>;
+
+  const download = async (item: ImageItem | undefined): Promise<Buffer> =>
+    (
+      await request(item?.output_url ?? '')
+        .get('')
+        .buffer(true)
+        .expect(200)
+    ).body as Buffer;
+
+  beforeAll(async () => {
+    images = await new FixtureServer().start();
+    const urls = [
+      images.file('/q90.jpg', await jpegPhoto(800, 600, 90), 'image/jpeg'),
+      images.file('/q90.webp', await webpPhoto(800, 600, 90), 'image/webp'),
+      images.file('/photo.png', await pngPhoto(400, 300), 'image/png'),
+      images.file('/photo.gif', await photo(300, 200).gif().toBuffer(), 'image/gif'),
+    ];
+    service = await startTestApp(await testEnvironment());
+    const csv = `S. No.,Product Name,Input Image Urls\n1,Formats,"${urls.join(', ')}"\n`;
+    const upload = await request(service.baseUrl)
+      .post('/upload')
+      .attach('file', Buffer.from(csv), 'formats.csv')
+      .expect(202);
+    const requestId = (upload.body as { request_id: string }).request_id;
+    const done = await waitFor(async () => {
+      const response = await request(service.baseUrl).get(`/status/${requestId}`).expect(200);
+      const body = response.body as { status: string; images: { items: ImageItem[] } };
+      return body.status === 'Completed' ? body : undefined;
+    });
+    items = new Map(
+      done.images.items.map((item) => [new URL(item.input_url).pathname, item] as const),
+    );
+  });
+
+  afterAll(async () => {
+    await service.close();
+    await images.stop();
+    await removeTestData(service.env);
+  });
+
+  it('re-encodes a quality-90 JPEG at quality 45, which reads back from the output file', async () => {
+    const item = items.get('/q90.jpg');
+    expect(item).toMatchObject({ status: 'Completed', format: 'jpeg', source_quality: 90 });
+    expect(item?.target_quality).toBe(45);
+
+    const output = await download(item);
+    expect(estimateJpegQuality(output)).toBe(45);
+    expect(output.length).toBeLessThan(item?.bytes_in ?? 0);
+  });
+
+  it('writes lossy WebP as WebP at 50, its quality being unreadable and taken as 100', async () => {
+    const item = items.get('/q90.webp');
+    expect(item).toMatchObject({ format: 'webp', source_quality: null, target_quality: 50 });
+    expect((await sharp(await download(item)).metadata()).format).toBe('webp');
+  });
+
+  it('writes PNG as a palette PNG at quality 50', async () => {
+    const item = items.get('/photo.png');
+    expect(item).toMatchObject({ format: 'png', source_quality: 100, target_quality: 50 });
+    const metadata = await sharp(await download(item)).metadata();
+    expect(metadata).toMatchObject({ format: 'png', isPalette: true });
+  });
+
+  it('keeps GIF as GIF, never larger than its source', async () => {
+    const item = items.get('/photo.gif');
+    expect(item).toMatchObject({ status: 'Completed', format: 'gif', source_quality: 100 });
+    const output = await download(item);
+    expect((await sharp(output).metadata()).format).toBe('gif');
+    expect(output.length).toBeLessThanOrEqual(item?.bytes_in ?? 0);
+  });
+});
