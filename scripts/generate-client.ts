@@ -3,11 +3,12 @@
  * openapi.json with openapi-typescript; src/client/index.ts pairs them with openapi-fetch.
  * `npm run client:check` fails when the committed file is out of date.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { relative, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import openapiTS, { astToString, OpenAPI3 } from 'openapi-typescript';
 import { format, resolveConfig } from 'prettier';
 import ts from 'typescript';
+import { runScript, writeOrCheck } from './generated-file';
 import { OPENAPI_PATH } from './openapi-document';
 
 export const SCHEMA_PATH = resolve(__dirname, '..', 'src', 'client', 'schema.d.ts');
@@ -29,23 +30,6 @@ export async function renderClientSchema(): Promise<string> {
   return format(HEADER + astToString(ast), { ...config, filepath: SCHEMA_PATH });
 }
 
-async function main(): Promise<void> {
-  const source = await renderClientSchema();
-  const file = relative(process.cwd(), SCHEMA_PATH);
-  if (!process.argv.includes('--check')) {
-    writeFileSync(SCHEMA_PATH, source);
-    console.log(`Wrote ${file}`);
-  } else if ((existsSync(SCHEMA_PATH) ? readFileSync(SCHEMA_PATH, 'utf8') : '') !== source) {
-    console.error(`${file} is out of date: run \`npm run client\` and commit the result.`);
-    process.exitCode = 1;
-  } else {
-    console.log(`${file} is up to date`);
-  }
-}
-
 if (require.main === module) {
-  main().catch((error: unknown) => {
-    console.error(error);
-    process.exitCode = 1;
-  });
+  runScript(async () => writeOrCheck(SCHEMA_PATH, await renderClientSchema(), 'npm run client'));
 }

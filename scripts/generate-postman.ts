@@ -6,10 +6,11 @@
  * finished, then fetches the output CSV and one image. `npm run postman:check` fails when the
  * committed collection is out of date.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { relative, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { convertV2 } from 'openapi-to-postmanv2';
 import type { OpenAPIObject } from '@nestjs/swagger';
+import { runScript, writeOrCheck } from './generated-file';
 import { OPENAPI_PATH } from './openapi-document';
 
 export const COLLECTION_PATH = resolve(__dirname, '..', 'postman', 'collection.json');
@@ -290,23 +291,8 @@ export async function renderCollectionJson(): Promise<string> {
   return json;
 }
 
-async function main(): Promise<void> {
-  const json = await renderCollectionJson();
-  const file = relative(process.cwd(), COLLECTION_PATH);
-  if (!process.argv.includes('--check')) {
-    writeFileSync(COLLECTION_PATH, json);
-    console.log(`Wrote ${file}`);
-  } else if ((existsSync(COLLECTION_PATH) ? readFileSync(COLLECTION_PATH, 'utf8') : '') !== json) {
-    console.error(`${file} is out of date: run \`npm run postman\` and commit the result.`);
-    process.exitCode = 1;
-  } else {
-    console.log(`${file} is up to date`);
-  }
-}
-
 if (require.main === module) {
-  main().catch((error: unknown) => {
-    console.error(error);
-    process.exitCode = 1;
-  });
+  runScript(async () =>
+    writeOrCheck(COLLECTION_PATH, await renderCollectionJson(), 'npm run postman'),
+  );
 }

@@ -38,6 +38,7 @@ describe('The committed OpenAPI document', () => {
       { cwd: ROOT },
     );
 
-    expect(stdout).toContain('openapi.json is up to date and valid');
+    expect(stdout).toContain('openapi.json is valid');
+    expect(stdout).toContain('openapi.json is up to date');
   });
 });
