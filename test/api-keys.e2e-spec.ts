@@ -1,8 +1,8 @@
 import request from 'supertest';
 import { jpegPhoto } from './helpers/fixture-images';
+import { uploadCsv, waitUntilFinished } from './helpers/batch-client';
 import { FixtureServer } from './helpers/fixture-server';
 import { removeTestData, startTestApp, TestApp, testEnvironment } from './helpers/test-app';
-import { waitFor } from './helpers/wait-for';
 
 describe('API keys and upload rate limit', () => {
   let images: FixtureServer;
@@ -30,17 +30,13 @@ describe('API keys and upload rate limit', () => {
     await upload().expect(401).expect('WWW-Authenticate', 'Bearer');
     await upload().set('Authorization', 'Bearer wrong-key').expect(401);
 
-    const accepted = await upload().set('Authorization', 'Bearer key-alice').expect(202);
-    const requestId = (accepted.body as { request_id: string }).request_id;
-    const status = await waitFor(async () => {
-      const response = await request(service.baseUrl)
-        .get(`/status/${requestId}`)
-        .set('X-API-Key', 'key-alice')
-        .expect(200);
-      const body = response.body as { status: string; images: { items: { output_url: string }[] } };
-      return body.status === 'Completed' ? body : undefined;
+    const alice = { Authorization: 'Bearer key-alice' };
+    const requestId = await uploadCsv(service.baseUrl, csv, { headers: alice });
+    const status = await waitUntilFinished(service.baseUrl, requestId, {
+      'X-API-Key': 'key-alice',
     });
-    const imagePath = new URL(status.images.items[0].output_url).pathname;
+    expect(status.status).toBe('Completed');
+    const imagePath = new URL(status.images.items[0].output_url ?? '').pathname;
 
     for (const path of [`/status/${requestId}`, `/status/${requestId}/output.csv`, imagePath]) {
       await request(service.baseUrl).get(path).set('X-API-Key', 'key-alice').expect(200);

@@ -1,30 +1,11 @@
 import request from 'supertest';
 import { jpegPhoto, pngPhoto, webpPhoto } from './helpers/fixture-images';
+import { getStatus, uploadCsv, waitUntilFinished } from './helpers/batch-client';
 import { FixtureServer } from './helpers/fixture-server';
 import { removeTestData, startTestApp, TestApp, testEnvironment } from './helpers/test-app';
 import { querySql } from './helpers/test-database';
 import { sleep, waitFor } from './helpers/wait-for';
 import { WebhookReceiver } from './helpers/webhook-receiver';
-
-interface StatusBody {
-  request_id: string;
-  status: string;
-  progress: { total: number; processed: number; succeeded: number; failed: number };
-  output_csv_url: string | null;
-  images: {
-    total: number;
-    items: {
-      row: number;
-      position: number;
-      input_url: string;
-      status: string;
-      output_url: string | null;
-      error: string | null;
-      bytes_in: number | null;
-      bytes_out: number | null;
-    }[];
-  };
-}
 
 describe('A CSV batch from upload to webhook', () => {
   let images: FixtureServer;
@@ -56,19 +37,7 @@ describe('A CSV batch from upload to webhook', () => {
     await removeTestData(service.env);
   });
 
-  const getStatus = async (requestId: string): Promise<StatusBody> => {
-    const response = await request(service.baseUrl).get(`/status/${requestId}`).expect(200);
-    return response.body as StatusBody;
-  };
-
-  const waitUntilFinished = (requestId: string) =>
-    waitFor(
-      async () => {
-        const status = await getStatus(requestId);
-        return ['Completed', 'Failed'].includes(status.status) ? status : undefined;
-      },
-      { what: `request ${requestId} to finish` },
-    );
+  const finished = (requestId: string) => waitUntilFinished(service.baseUrl, requestId);
 
   it('compresses every image, reports failures, writes the output CSV and calls the webhook once', async () => {
     const url = (path: string) => images.url(path);
@@ -92,7 +61,7 @@ describe('A CSV batch from upload to webhook', () => {
       status_url: `${service.baseUrl}/status/${requestId}`,
     });
 
-    const status = await waitUntilFinished(requestId);
+    const status = await finished(requestId);
 
     expect(status.status).toBe('Completed');
     expect(status.progress).toEqual(
@@ -183,7 +152,7 @@ describe('A CSV batch from upload to webhook', () => {
       .expect(202);
     const requestId = (upload.body as { request_id: string }).request_id;
 
-    const status = await waitUntilFinished(requestId);
+    const status = await finished(requestId);
     expect(status).toMatchObject({ status: 'Failed', progress: { total: 1, failed: 1 } });
     await waitFor(() =>
       receiver.received.find(
@@ -196,20 +165,15 @@ describe('A CSV batch from upload to webhook', () => {
     const failing = await new WebhookReceiver([500]).start();
     try {
       const csv = `S. No.,Product Name,Input Image Urls\n1,Hat,${images.url('/hat.jpg')}\n`;
-      const upload = await request(service.baseUrl)
-        .post('/upload')
-        .field('webhook_url', failing.url)
-        .attach('file', Buffer.from(csv), 'hat.csv')
-        .expect(202);
-      const requestId = (upload.body as { request_id: string }).request_id;
+      const requestId = await uploadCsv(service.baseUrl, csv, { webhookUrl: failing.url });
 
-      await waitUntilFinished(requestId);
+      await finished(requestId);
       await waitFor(() => failing.received.length >= 3, { what: 'three webhook attempts' });
       await sleep(500);
 
       expect(failing.received).toHaveLength(3);
       expect(new Set(failing.received.map((hook) => hook.headers['webhook-id'])).size).toBe(1);
-      expect((await getStatus(requestId)).status).toBe('Completed');
+      expect((await getStatus(service.baseUrl, requestId)).status).toBe('Completed');
       const attempts = await querySql<{ attempt: number; status_code: number }>(
         service.dataSource,
         `SELECT d.attempt, d.status_code, d.outcome FROM webhook_deliveries d

@@ -2,28 +2,16 @@ import sharp from 'sharp';
 import request from 'supertest';
 import { estimateJpegQuality } from '../src/processing/jpeg-quality';
 import { jpegPhoto, photo, pngPhoto, webpPhoto } from './helpers/fixture-images';
+import { ImageResult, uploadCsv, waitUntilFinished } from './helpers/batch-client';
 import { FixtureServer } from './helpers/fixture-server';
 import { removeTestData, startTestApp, TestApp, testEnvironment } from './helpers/test-app';
-import { waitFor } from './helpers/wait-for';
-
-interface ImageItem {
-  input_url: string;
-  status: string;
-  output_url: string;
-  format: string;
-  source_quality: number | null;
-  target_quality: number | null;
-  bytes_in: number;
-  bytes_out: number;
-  skip_reason: string | null;
-}
 
 describe('Compression through the service, per format', () => {
   let images: FixtureServer;
   let service: TestApp;
-  let items: Map<string, ImageItem>;
+  let items: Map<string, ImageResult>;
 
-  const download = async (item: ImageItem | undefined): Promise<Buffer> =>
+  const download = async (item: ImageResult | undefined): Promise<Buffer> =>
     (
       await request(item?.output_url ?? '')
         .get('')
@@ -41,16 +29,7 @@ describe('Compression through the service, per format', () => {
     ];
     service = await startTestApp(await testEnvironment());
     const csv = `S. No.,Product Name,Input Image Urls\n1,Formats,"${urls.join(', ')}"\n`;
-    const upload = await request(service.baseUrl)
-      .post('/upload')
-      .attach('file', Buffer.from(csv), 'formats.csv')
-      .expect(202);
-    const requestId = (upload.body as { request_id: string }).request_id;
-    const done = await waitFor(async () => {
-      const response = await request(service.baseUrl).get(`/status/${requestId}`).expect(200);
-      const body = response.body as { status: string; images: { items: ImageItem[] } };
-      return body.status === 'Completed' ? body : undefined;
-    });
+    const done = await waitUntilFinished(service.baseUrl, await uploadCsv(service.baseUrl, csv));
     items = new Map(
       done.images.items.map((item) => [new URL(item.input_url).pathname, item] as const),
     );

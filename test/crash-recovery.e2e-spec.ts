@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import request from 'supertest';
 import { jpegPhoto } from './helpers/fixture-images';
+import { getStatus, uploadCsv, waitUntilFinished } from './helpers/batch-client';
 import { FixtureServer } from './helpers/fixture-server';
 import {
   freePort,
@@ -15,11 +16,6 @@ import { sleep, waitFor } from './helpers/wait-for';
 import { WebhookReceiver } from './helpers/webhook-receiver';
 
 const IMAGES = 16;
-
-interface StatusBody {
-  status: string;
-  progress: { total: number; processed: number; failed: number };
-}
 
 describe('Crash recovery', () => {
   it('finishes a batch whose worker was killed mid-way, counting every image once', async () => {
@@ -45,14 +41,8 @@ describe('Crash recovery', () => {
       const csv = `S. No.,Product Name,Input Image Urls\n${urls
         .map((url, index) => `${index + 1},Product ${index + 1},${url}`)
         .join('\n')}\n`;
-      const upload = await request(api.baseUrl)
-        .post('/upload')
-        .field('webhook_url', receiver.url)
-        .attach('file', Buffer.from(csv), 'products.csv')
-        .expect(202);
-      const requestId = (upload.body as { request_id: string }).request_id;
-      const status = async () =>
-        (await request(api.baseUrl).get(`/status/${requestId}`).expect(200)).body as StatusBody;
+      const requestId = await uploadCsv(api.baseUrl, csv, { webhookUrl: receiver.url });
+      const status = () => getStatus(api.baseUrl, requestId);
 
       await waitFor(async () => (await status()).progress.processed >= 4, {
         what: 'a few images to be processed',
@@ -62,13 +52,8 @@ describe('Crash recovery', () => {
       expect(processedAtCrash).toBeLessThan(IMAGES);
 
       rescuer = new ServiceProcess({ ...env, MODE: 'worker' });
-      const finished = await waitFor(
-        async () => {
-          const body = await status();
-          return body.status === 'Completed' ? body : undefined;
-        },
-        { what: 'the rescuer to finish the batch' },
-      );
+      const finished = await waitUntilFinished(api.baseUrl, requestId);
+      expect(finished.status).toBe('Completed');
       await waitFor(() => receiver.received.length > 0, { what: 'the webhook' });
       await sleep(1000);
 

@@ -1,14 +1,9 @@
 import request from 'supertest';
+import { uploadCsv, waitUntilFinished } from './helpers/batch-client';
 import { FixtureServer } from './helpers/fixture-server';
 import { removeTestData, startTestApp, TestApp, testEnvironment } from './helpers/test-app';
 import { waitFor } from './helpers/wait-for';
 import { WebhookReceiver } from './helpers/webhook-receiver';
-
-interface ImageItem {
-  input_url: string;
-  status: string;
-  error: string | null;
-}
 
 describe('Hostile input', () => {
   let server: FixtureServer;
@@ -46,18 +41,8 @@ describe('Hostile input', () => {
 
   const process = async (urls: string[], webhookUrl?: string) => {
     const csv = `S. No.,Product Name,Input Image Urls\n1,Probe,"${urls.join(', ')}"\n`;
-    const upload = request(service.baseUrl).post('/upload');
-    if (webhookUrl) void upload.field('webhook_url', webhookUrl);
-    const response = await upload.attach('file', Buffer.from(csv), 'probe.csv').expect(202);
-    const requestId = (response.body as { request_id: string }).request_id;
-    return waitFor(
-      async () => {
-        const status = await request(service.baseUrl).get(`/status/${requestId}`).expect(200);
-        const body = status.body as { status: string; images: { items: ImageItem[] } };
-        return ['Completed', 'Failed'].includes(body.status) ? { requestId, ...body } : undefined;
-      },
-      { what: 'the probe request to finish' },
-    );
+    const requestId = await uploadCsv(service.baseUrl, csv, { webhookUrl });
+    return { requestId, ...(await waitUntilFinished(service.baseUrl, requestId)) };
   };
 
   it('refuses to download from loopback in every notation while private networks are off', async () => {
@@ -129,16 +114,9 @@ describe('Hostile input', () => {
 
     const processOn = async (url: string) => {
       const csv = `S. No.,Product Name,Input Image Urls\n1,Probe,${url}\n`;
-      const response = await request(open.baseUrl)
-        .post('/upload')
-        .attach('file', Buffer.from(csv), 'probe.csv')
-        .expect(202);
-      const requestId = (response.body as { request_id: string }).request_id;
-      return waitFor(async () => {
-        const status = await request(open.baseUrl).get(`/status/${requestId}`).expect(200);
-        const body = status.body as { status: string; images: { items: ImageItem[] } };
-        return body.status === 'Failed' ? body.images.items[0] : undefined;
-      });
+      const status = await waitUntilFinished(open.baseUrl, await uploadCsv(open.baseUrl, csv));
+      expect(status.status).toBe('Failed');
+      return status.images.items[0];
     };
 
     it('stops an oversized download at the cap instead of reading it all', async () => {

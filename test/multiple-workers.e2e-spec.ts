@@ -1,6 +1,6 @@
 import { readdirSync } from 'node:fs';
-import request from 'supertest';
 import { jpegPhoto } from './helpers/fixture-images';
+import { uploadCsv, waitUntilFinished } from './helpers/batch-client';
 import { FixtureServer } from './helpers/fixture-server';
 import {
   removeTestData,
@@ -51,21 +51,9 @@ describe('One API and two worker processes on one queue', () => {
     });
     const csv = `S. No.,Product Name,Input Image Urls\n${rows.join('\n')}\n`;
 
-    const upload = await request(api.baseUrl)
-      .post('/upload')
-      .field('webhook_url', receiver.url)
-      .attach('file', Buffer.from(csv), 'products.csv')
-      .expect(202);
-    const requestId = (upload.body as { request_id: string }).request_id;
+    const requestId = await uploadCsv(api.baseUrl, csv, { webhookUrl: receiver.url });
 
-    const status = await waitFor(
-      async () => {
-        const response = await request(api.baseUrl).get(`/status/${requestId}`).expect(200);
-        const body = response.body as { status: string; progress: { processed: number } };
-        return body.status === 'Completed' ? body : undefined;
-      },
-      { what: 'the batch to complete' },
-    );
+    const status = await waitUntilFinished(api.baseUrl, requestId);
     await waitFor(() => receiver.received.length > 0, { what: 'the webhook' });
     await sleep(1000);
 

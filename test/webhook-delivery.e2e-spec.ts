@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
-import request from 'supertest';
 import { jpegPhoto } from './helpers/fixture-images';
+import { uploadCsv } from './helpers/batch-client';
 import { FixtureServer } from './helpers/fixture-server';
 import { removeTestData, startTestApp, TestApp, testEnvironment } from './helpers/test-app';
 import { sleep, waitFor } from './helpers/wait-for';
@@ -27,15 +27,12 @@ describe('Webhook delivery', () => {
     await removeTestData(service.env);
   });
 
-  const uploadWithWebhook = async (webhookUrl: string): Promise<string> => {
-    const csv = `S. No.,Product Name,Input Image Urls\n1,Hat,${images.url('/hat.jpg')}\n`;
-    const response = await request(service.baseUrl)
-      .post('/upload')
-      .field('webhook_url', webhookUrl)
-      .attach('file', Buffer.from(csv), 'hat.csv')
-      .expect(202);
-    return (response.body as { request_id: string }).request_id;
-  };
+  const uploadWithWebhook = (webhookUrl: string): Promise<string> =>
+    uploadCsv(
+      service.baseUrl,
+      `S. No.,Product Name,Input Image Urls\n1,Hat,${images.url('/hat.jpg')}\n`,
+      { webhookUrl },
+    );
 
   const deliveries = (requestId: string) =>
     service.dataSource

@@ -1,0 +1,65 @@
+import request from 'supertest';
+import { waitFor } from './wait-for';
+
+export interface ImageResult {
+  row: number;
+  position: number;
+  input_url: string;
+  status: string;
+  output_url: string | null;
+  error: string | null;
+  format: string | null;
+  source_quality: number | null;
+  target_quality: number | null;
+  bytes_in: number | null;
+  bytes_out: number | null;
+  skip_reason: string | null;
+}
+
+export interface StatusBody {
+  request_id: string;
+  status: string;
+  progress: { total: number; processed: number; succeeded: number; failed: number };
+  output_csv_url: string | null;
+  images: { total: number; items: ImageResult[] };
+}
+
+export type Headers = Record<string, string>;
+
+/** Uploads a CSV over real HTTP, expects 202 and returns the request id. */
+export async function uploadCsv(
+  baseUrl: string,
+  csv: string | Buffer,
+  { webhookUrl, headers = {} }: { webhookUrl?: string; headers?: Headers } = {},
+): Promise<string> {
+  const upload = request(baseUrl).post('/upload').set(headers);
+  if (webhookUrl) void upload.field('webhook_url', webhookUrl);
+  const response = await upload
+    .attach('file', Buffer.from(csv), { filename: 'products.csv', contentType: 'text/csv' })
+    .expect(202);
+  return (response.body as { request_id: string }).request_id;
+}
+
+export async function getStatus(
+  baseUrl: string,
+  requestId: string,
+  headers: Headers = {},
+): Promise<StatusBody> {
+  const response = await request(baseUrl).get(`/status/${requestId}`).set(headers).expect(200);
+  return response.body as StatusBody;
+}
+
+/** Polls the status until the request is Completed or Failed. */
+export function waitUntilFinished(
+  baseUrl: string,
+  requestId: string,
+  headers: Headers = {},
+): Promise<StatusBody> {
+  return waitFor(
+    async () => {
+      const status = await getStatus(baseUrl, requestId, headers);
+      return ['Completed', 'Failed'].includes(status.status) ? status : undefined;
+    },
+    { what: `request ${requestId} to finish` },
+  );
+}
