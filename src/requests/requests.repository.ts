@@ -32,6 +32,8 @@ export type ImageOutcome =
     }
   | { status: ImageStatus.Failed; error: string; bytesIn?: number | null; format?: string | null };
 
+export type ImageWithProduct = Image & { product: Product };
+
 export interface ProductWithImages extends Product {
   images: Image[];
 }
@@ -221,19 +223,19 @@ export class RequestsRepository {
     return products.map((product) => ({ ...product, images: byProduct.get(product.id) ?? [] }));
   }
 
-  /** One page of a request's images in output order, with their products. */
-  async pageImages(
-    requestPk: number,
-    page: number,
-    limit: number,
-  ): Promise<{ items: (Image & { product: Product })[]; total: number }> {
-    const [items, total] = await this.dataSource.getRepository(Image).findAndCount({
-      where: { requestId: requestPk },
-      relations: { product: true },
-      order: { product: { rowNumber: 'ASC' }, position: 'ASC' },
-      skip: (page - 1) * limit,
-      take: limit,
-    });
-    return { items: items as (Image & { product: Product })[], total };
+  /**
+   * One page of a request's images in output order, with their products. Images are inserted
+   * in output order, so their ids follow it and the (request_id, id) index serves the page.
+   */
+  pageImages(requestPk: number, page: number, limit: number): Promise<ImageWithProduct[]> {
+    return this.dataSource
+      .getRepository(Image)
+      .createQueryBuilder('image')
+      .innerJoinAndSelect('image.product', 'product')
+      .where('image.request_id = :requestPk', { requestPk })
+      .orderBy('image.id', 'ASC')
+      .offset((page - 1) * limit)
+      .limit(limit)
+      .getMany() as Promise<ImageWithProduct[]>;
   }
 }

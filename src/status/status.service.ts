@@ -15,7 +15,7 @@ export class StatusService {
 
   async status(requestId: string, query: StatusQueryDto): Promise<StatusResponseDto> {
     const request = await this.find(requestId);
-    const { items, total } = await this.requests.pageImages(request.id, query.page, query.limit);
+    const items = await this.requests.pageImages(request.id, query.page, query.limit);
     const { totalImages, processedImages, failedImages } = request;
     return {
       request_id: request.requestId,
@@ -36,7 +36,7 @@ export class StatusService {
       images: {
         page: query.page,
         limit: query.limit,
-        total,
+        total: request.totalImages,
         items: items.map((image) => ({
           row: image.product.rowNumber,
           serial_number: image.product.serialNumber,
