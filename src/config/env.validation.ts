@@ -9,6 +9,7 @@ import {
   Matches,
   Max,
   Min,
+  MinLength,
   validateSync,
 } from 'class-validator';
 import { availableParallelism } from 'node:os';
@@ -184,7 +185,7 @@ export class EnvironmentVariables {
   @Min(500)
   QUEUE_STALLED_INTERVAL_MS = 30_000;
 
-  /** How long an upload waits for the queue before answering 503. */
+  /** How long an upload waits for the queue to take one chunk of 1000 jobs before answering 503. */
   @Transform(toInt)
   @IsInt()
   @Min(100)
@@ -221,6 +222,13 @@ export class EnvironmentVariables {
   @Transform(toBool)
   @IsBoolean()
   QUEUE_DASHBOARD = false;
+
+  /** HTTP Basic password for /queues (any user name); the dashboard is open without one. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  @MinLength(12)
+  QUEUE_DASHBOARD_PASSWORD?: string;
 }
 
 export function validateEnvironment(config: Record<string, unknown>): EnvironmentVariables {

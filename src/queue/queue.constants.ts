@@ -18,4 +18,7 @@ export interface DeliverWebhookJob {
 export const compressImageJobId = (job: CompressImageJob): string =>
   `${job.requestId}-${job.rowNumber}-${job.position}`;
 
+/** Matches the ids of every image job of a request, for Bull's removeJobs. */
+export const imageJobsPattern = (requestId: string): string => `${requestId}-*`;
+
 export const deliverWebhookJobId = (requestId: string): string => `webhook-${requestId}`;

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager, In } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { ParsedProduct } from '../upload/csv/products-csv.parser';
+import { insertRows } from './bulk-insert';
 import { ImageProcessingRequest } from './image-processing-request.entity';
 import { Image } from './image.entity';
 import { OutputCsvRow, writeOutputCsv } from './output-csv';
@@ -38,7 +39,9 @@ export interface ProductWithImages extends Product {
   images: Image[];
 }
 
-const INSERT_CHUNK = 500;
+/** Rows per INSERT: well under SQLite's 32,766 and PostgreSQL's 65,535 parameters. */
+const PRODUCT_INSERT_CHUNK = 1000;
+const IMAGE_INSERT_CHUNK = 2000;
 
 /**
  * All reads and writes of requests, products and images, named for what the service does
@@ -62,8 +65,8 @@ export class RequestsRepository {
         manager.create(ImageProcessingRequest, { requestId, webhookUrl, owner, totalImages }),
       );
       const jobs: ImageJobRef[] = [];
-      for (let start = 0; start < products.length; start += INSERT_CHUNK) {
-        const chunk = products.slice(start, start + INSERT_CHUNK);
+      for (let start = 0; start < products.length; start += PRODUCT_INSERT_CHUNK) {
+        const chunk = products.slice(start, start + PRODUCT_INSERT_CHUNK);
         jobs.push(...(await this.insertProducts(manager, request, chunk)));
       }
       return jobs;
@@ -75,30 +78,36 @@ export class RequestsRepository {
     request: ImageProcessingRequest,
     chunk: ParsedProduct[],
   ): Promise<ImageJobRef[]> {
-    await manager.insert(
-      Product,
-      chunk.map((product) => ({
-        requestId: request.id,
-        rowNumber: product.rowNumber,
-        lineNumber: product.lineNumber,
-        serialNumber: product.serialNumber,
-        productName: product.productName,
-        inputImageUrls: product.inputImageUrls,
-      })),
+    const stored = await insertRows<{ id: number; row_number: number }>(
+      manager,
+      'products',
+      [
+        'request_id',
+        'row_number',
+        'line_number',
+        'serial_number',
+        'product_name',
+        'input_image_urls',
+      ],
+      chunk.map((product) => [
+        request.id,
+        product.rowNumber,
+        product.lineNumber,
+        product.serialNumber,
+        product.productName,
+        product.inputImageUrls,
+      ]),
+      ['id', 'row_number'],
     );
-    const rows = chunk.map((product) => product.rowNumber);
-    const stored = await manager.find(Product, {
-      select: { id: true, rowNumber: true },
-      where: { requestId: request.id, rowNumber: In(rows) },
-    });
-    const idByRow = new Map(stored.map((product) => [product.rowNumber, product.id]));
-    const images: Partial<Image>[] = [];
+    // RETURNING promises no order, so products are matched by their row number.
+    const idByRow = new Map(stored.map((product) => [product.row_number, product.id]));
+    const images: unknown[][] = [];
     const jobs: ImageJobRef[] = [];
     for (const product of chunk) {
       const productId = idByRow.get(product.rowNumber);
       if (productId === undefined) throw new Error(`Product row ${product.rowNumber} not stored`);
       product.imageUrls.forEach((inputUrl, index) => {
-        images.push({ productId, requestId: request.id, position: index + 1, inputUrl });
+        images.push([productId, request.id, index + 1, inputUrl]);
         jobs.push({
           requestId: request.requestId,
           productId,
@@ -107,8 +116,13 @@ export class RequestsRepository {
         });
       });
     }
-    for (let start = 0; start < images.length; start += INSERT_CHUNK) {
-      await manager.insert(Image, images.slice(start, start + INSERT_CHUNK));
+    for (let start = 0; start < images.length; start += IMAGE_INSERT_CHUNK) {
+      await insertRows(
+        manager,
+        'images',
+        ['product_id', 'request_id', 'position', 'input_url'],
+        images.slice(start, start + IMAGE_INSERT_CHUNK),
+      );
     }
     return jobs;
   }

@@ -21,6 +21,7 @@ import {
   CompressImageJob,
   compressImageJobId,
   IMAGES_QUEUE,
+  imageJobsPattern,
 } from '../queue/queue.constants';
 import { PublicUrls } from '../requests/public-urls';
 import { RequestStatus } from '../requests/request-status';
@@ -56,10 +57,11 @@ export class UploadService {
     const requestId = randomUUID();
     const jobs = await this.requests.createRequest(requestId, webhookUrl, owner, products);
     try {
-      await withTimeout(this.enqueue(jobs), this.queueSettings.enqueueTimeoutMs);
+      await this.enqueue(jobs);
     } catch (error) {
       this.logger.error(`Queueing request ${requestId} failed: ${String(error)}`);
       await this.requests.deleteRequest(requestId);
+      this.removeQueuedJobs(requestId);
       throw new ServiceUnavailableException(
         'The job queue is unavailable right now; nothing was stored. Try the upload again later.',
       );
@@ -85,20 +87,32 @@ export class UploadService {
     }
   }
 
+  /** Adds the jobs chunk by chunk; a chunk the queue does not take in time stops the rest. */
   private async enqueue(jobs: CompressImageJob[]): Promise<void> {
     const options = {
       attempts: this.images.attempts,
       backoff: { type: 'exponential', delay: this.images.backoffMs },
     };
     for (let start = 0; start < jobs.length; start += ENQUEUE_CHUNK) {
-      await this.queue.addBulk(
-        jobs.slice(start, start + ENQUEUE_CHUNK).map((data) => ({
-          name: COMPRESS_IMAGE_JOB,
-          data,
-          opts: { ...options, jobId: compressImageJobId(data) },
-        })),
-      );
+      const chunk = jobs.slice(start, start + ENQUEUE_CHUNK).map((data) => ({
+        name: COMPRESS_IMAGE_JOB,
+        data,
+        opts: { ...options, jobId: compressImageJobId(data) },
+      }));
+      await withTimeout(this.queue.addBulk(chunk), this.queueSettings.enqueueTimeoutMs);
     }
+  }
+
+  /**
+   * Removes what was queued of a request that was given up, once Redis answers again. Jobs that
+   * slip through find no request and do nothing.
+   */
+  private removeQueuedJobs(requestId: string): void {
+    this.queue
+      .removeJobs(imageJobsPattern(requestId))
+      .catch((error: unknown) =>
+        this.logger.warn(`Removing the jobs of request ${requestId} failed: ${String(error)}`),
+      );
   }
 }
 
