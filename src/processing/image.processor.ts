@@ -7,6 +7,7 @@ import {
   OnModuleInit,
 } from '@nestjs/common';
 import { Job, Queue } from 'bull';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { imagesConfig, ImagesConfig } from '../config/configuration';
 import {
   COMPRESS_IMAGE_JOB,
@@ -15,6 +16,8 @@ import {
   WEBHOOKS_QUEUE,
 } from '../queue/queue.constants';
 import { ImageProcessingService } from './image-processing.service';
+
+const READY_WAIT_MS = 5000;
 
 /**
  * Consumes the images queue. Registered by hand rather than with `@Process()` because the
@@ -53,6 +56,11 @@ export class ImageProcessor implements OnModuleInit, BeforeApplicationShutdown {
    * The webhooks queue closes after the images queue, since finishing an image may queue one.
    */
   async beforeApplicationShutdown(): Promise<void> {
+    // Closing a queue that is still connecting makes Bull fail inside its worker registration.
+    await Promise.race([
+      this.queue.isReady(),
+      sleep(READY_WAIT_MS, undefined, { ref: false }),
+    ]).catch(() => undefined);
     await this.queue.close();
     await this.webhooks.close();
   }
