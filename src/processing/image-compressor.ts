@@ -75,7 +75,10 @@ const ANIMATED_FORMATS: ReadonlySet<ImageFormat> = new Set<ImageFormat>(['gif', 
 
 const CONTENT_PREVIEW_BYTES = 16;
 
+// A batch worker never sees the same image twice, and one libvips thread per image with about
+// one image per core (IMAGE_CONCURRENCY) beats several threads per image.
 sharp.cache(false);
+sharp.concurrency(1);
 
 interface EncodingPlan {
   sourceQuality: number | null;
