@@ -9,6 +9,7 @@ import { ImagesModule } from './images/images.module';
 import { LoggingModule } from './logging/logging.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { ProcessingModule } from './processing/processing.module';
+import { QueueBoardModule } from './queue-board/queue-board.module';
 import { StatusModule } from './status/status.module';
 import { UploadModule } from './upload/upload.module';
 
@@ -29,7 +30,9 @@ export class AppModule {
         DatabaseModule,
         HealthModule,
         MetricsModule,
-        ...(servesApi ? [AuthModule, UploadModule, StatusModule, ImagesModule] : []),
+        ...(servesApi
+          ? [AuthModule, UploadModule, StatusModule, ImagesModule, QueueBoardModule.register()]
+          : []),
         ...(consumesQueues ? [ProcessingModule] : []),
       ],
     };

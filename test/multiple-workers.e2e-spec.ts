@@ -69,7 +69,6 @@ describe('One API and two worker processes on one queue', () => {
       (worker) =>
         worker.log.split('\n').filter((line) => line.includes('finished: Completed')).length,
     );
-    console.log(workers.map((w) => w.log).join('\n-----\n'));
     expect(finishedLines.reduce((sum, count) => sum + count, 0)).toBe(1);
     const imagesPerWorker = workers.map(
       (worker) => worker.log.split('\n').filter((line) => line.includes(': Completed')).length,

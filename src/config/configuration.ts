@@ -34,6 +34,7 @@ export const queueConfig = registerAs('queue', () => {
     stalledIntervalMs: e.QUEUE_STALLED_INTERVAL_MS,
     enqueueTimeoutMs: e.QUEUE_ENQUEUE_TIMEOUT_MS,
     dashboard: e.QUEUE_DASHBOARD,
+    dashboardPassword: e.QUEUE_DASHBOARD_PASSWORD,
   };
 });
 
