@@ -200,7 +200,7 @@ async function main(): Promise<void> {
       sharp: sharp.versions.sharp ?? 'unknown',
       libvips: sharp.versions.vips,
       sharpDefaultConcurrency: SHARP_DEFAULT_CONCURRENCY,
-      MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? null,
+      MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? '2',
       UV_THREADPOOL_SIZE: process.env.UV_THREADPOOL_SIZE ?? null,
       ...gitFacts(),
     },

@@ -55,7 +55,8 @@ function serviceVariableNames(): string[] {
 /**
  * The service's default configuration, except what a benchmark must own: its own SQLite file,
  * storage folder and queue prefix, loopback addresses, and downloads from the loopback server.
- * Process-level tuning (MALLOC_ARENA_MAX, UV_THREADPOOL_SIZE, …) is inherited from the shell.
+ * Process-level tuning (UV_THREADPOOL_SIZE, …) is inherited from the shell; MALLOC_ARENA_MAX is
+ * 2 unless the shell sets it, as `npm start` and the Dockerfile run the service.
  */
 export async function benchEnvironment(dataDir: string, overrides: Env): Promise<Env> {
   const port = await freePort();
@@ -66,6 +67,7 @@ export async function benchEnvironment(dataDir: string, overrides: Env): Promise
   }
   return {
     ...inherited,
+    MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? '2',
     MODE: 'all',
     HOST: '127.0.0.1',
     PORT: String(port),
