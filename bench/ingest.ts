@@ -5,7 +5,7 @@
 import { performance } from 'node:perf_hooks';
 import { MemorySampler, redisUsedMemory, ServiceProcess } from './service-process';
 import { productsCsv, uploadCsv, UploadOutcome } from './service-batch';
-import { sleep } from './stats';
+import { sleep } from '../test/helpers/wait-for';
 
 export interface IngestFigures {
   rows: number;

@@ -7,7 +7,8 @@ import { performance } from 'node:perf_hooks';
 import { ImageServer } from './image-server';
 import { sizeFigures, SizeFigures, throughput, ThroughputFigures } from './limit';
 import { ServiceProcess } from './service-process';
-import { latency, LatencyFigures, timed, waitFor } from './stats';
+import { waitFor } from '../test/helpers/wait-for';
+import { latency, LatencyFigures, timed } from './stats';
 import { loadUrl, StatusLoadFigures } from './status-load';
 import { BenchImage } from './synthetic-images';
 
@@ -70,12 +71,11 @@ export function waitUntilFinished(
   timeoutMs: number,
 ): Promise<StatusSnapshot> {
   return waitFor(
-    `request ${requestId} to finish`,
     async () => {
       const snapshot = await getStatus(baseUrl, requestId);
       return FINISHED.has(snapshot.status) ? snapshot : undefined;
     },
-    { timeoutMs, intervalMs: 100 },
+    { timeoutMs, intervalMs: 100, what: `request ${requestId} to finish` },
   );
 }
 

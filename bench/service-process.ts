@@ -7,12 +7,12 @@ import Bull from 'bull';
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import ts from 'typescript';
 import { EnvironmentVariables } from '../src/config/env.validation';
-import { sleep, waitFor } from './stats';
+import { freePort } from '../test/helpers/free-port';
+import { sleep, waitFor } from '../test/helpers/wait-for';
 
 export const PROJECT_ROOT = resolve(__dirname, '..');
 const LOG_TAIL_CHARS = 64 * 1024;
@@ -124,7 +124,6 @@ export class ServiceProcess {
   /** Waits until the service answers HTTP at all (a 404 will do), whatever its log says. */
   async ready(timeoutMs = 60_000): Promise<void> {
     await waitFor(
-      'the service to answer HTTP',
       async () => {
         if (!this.running) {
           throw new Error(`The service exited (${this.child.exitCode}):\n${this.output}`);
@@ -137,7 +136,7 @@ export class ServiceProcess {
           return undefined;
         }
       },
-      { timeoutMs, intervalMs: 200 },
+      { timeoutMs, intervalMs: 200, what: 'the service to answer HTTP' },
     );
   }
 
@@ -242,16 +241,4 @@ export async function redisUsedMemory(redisUrl: string): Promise<number> {
   } finally {
     await queue.close();
   }
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolvePort(port));
-    });
-  });
 }

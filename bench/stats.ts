@@ -23,9 +23,6 @@ export function round(value: number, digits = 2): number {
   return Math.round(value * scale) / scale;
 }
 
-export const sleep = (ms: number): Promise<void> =>
-  new Promise((resolve) => setTimeout(resolve, ms));
-
 /**
  * Runs `work` over the items with at most `parallel` in flight, in list order, as a queue
  * consumer with that concurrency would.
@@ -86,22 +83,6 @@ export class MachineCpu {
     } catch {
       return null;
     }
-  }
-}
-
-/** Polls until `probe` returns a value, or throws after `timeoutMs`: every wait is bounded. */
-export async function waitFor<T>(
-  what: string,
-  probe: () => Promise<T | undefined> | T | undefined,
-  { timeoutMs, intervalMs = 100 }: { timeoutMs: number; intervalMs?: number },
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline)
-      throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(intervalMs);
   }
 }
 

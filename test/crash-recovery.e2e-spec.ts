@@ -4,8 +4,8 @@ import request from 'supertest';
 import { jpegPhoto } from './helpers/fixture-images';
 import { getStatus, uploadCsv, waitUntilFinished } from './helpers/batch-client';
 import { FixtureServer } from './helpers/fixture-server';
+import { freePort } from './helpers/free-port';
 import {
-  freePort,
   removeTestData,
   ServiceProcess,
   startTestApp,

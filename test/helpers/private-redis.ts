@@ -1,6 +1,6 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { connect } from 'node:net';
-import { freePort } from './test-app';
+import { freePort } from './free-port';
 import { waitFor } from './wait-for';
 
 /**

@@ -4,13 +4,13 @@ import { getDataSourceToken } from '@nestjs/typeorm';
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DataSource } from 'typeorm';
 import { AppModule } from '../../src/app.module';
 import { AppMode } from '../../src/config/env.validation';
 import { configureApp } from '../../src/app.setup';
+import { freePort } from './free-port';
 import { createPostgresDatabase, dropPostgresDatabase, usesPostgres } from './test-database';
 
 export type Env = Record<string, string>;
@@ -146,16 +146,4 @@ export class ServiceProcess {
     this.child.kill(signal);
     return exited;
   }
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolvePort(port));
-    });
-  });
 }
