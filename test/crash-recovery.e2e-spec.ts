@@ -82,6 +82,40 @@ describe('Crash recovery', () => {
     }
   });
 
+  it('lets a worker told to stop with SIGTERM finish the images in hand and take no more', async () => {
+    const images = await new FixtureServer().start();
+    const photo = await jpegPhoto(160, 120, 92);
+    let downloadsStarted = 0;
+    // Slow enough to be in hand when SIGTERM comes, quicker than the test's download timeout.
+    for (let index = 1; index <= 6; index++) {
+      images.route(`/p${index}.jpg`, (_, response) => {
+        downloadsStarted++;
+        setTimeout(() => response.writeHead(200, { 'Content-Type': 'image/jpeg' }).end(photo), 800);
+      });
+    }
+    const env = await testEnvironment({ IMAGE_CONCURRENCY: '2' });
+    const api = await startTestApp({ ...env, MODE: 'api' });
+    const worker = new ServiceProcess({ ...env, MODE: 'worker' });
+    try {
+      await worker.waitForLog('Worker started');
+      const urls = [1, 2, 3, 4, 5, 6].map((n) => `${n},P${n},${images.url(`/p${n}.jpg`)}`);
+      const csv = `S. No.,Product Name,Input Image Urls\n${urls.join('\n')}\n`;
+      const requestId = await uploadCsv(api.baseUrl, csv);
+      await waitFor(() => downloadsStarted >= 2, { what: 'two downloads in hand' });
+
+      await worker.stop('SIGTERM');
+
+      const status = await getStatus(api.baseUrl, requestId);
+      expect(downloadsStarted).toBe(2);
+      expect(status.progress).toMatchObject({ total: 6, processed: 2, failed: 0 });
+    } finally {
+      await worker.stop('SIGKILL');
+      await api.close();
+      await images.stop();
+      await removeTestData(env);
+    }
+  });
+
   it('answers 503 and keeps nothing when Redis is down at upload time', async () => {
     const deadRedis = `redis://127.0.0.1:${await freePort()}`;
     const env = await testEnvironment({

@@ -125,8 +125,10 @@ export class ServiceProcess {
   async waitForLog(text: string, timeoutMs = 60_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (!this.output.includes(text)) {
-      if (this.child.exitCode !== null) {
-        throw new Error(`Service exited with ${this.child.exitCode}:\n${this.output}`);
+      if (this.exited) {
+        throw new Error(
+          `Service exited (${this.child.exitCode ?? this.child.signalCode}):\n${this.output}`,
+        );
       }
       if (Date.now() > deadline)
         throw new Error(`No "${text}" in the service log:\n${this.output}`);
@@ -138,8 +140,13 @@ export class ServiceProcess {
     this.child.kill(signal);
   }
 
+  /** A process ended by a signal has no exit code, only a signal code. */
+  private get exited(): boolean {
+    return this.child.exitCode !== null || this.child.signalCode !== null;
+  }
+
   async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
-    if (this.child.exitCode !== null) return this.child.exitCode;
+    if (this.exited) return this.child.exitCode;
     const exited = new Promise<number | null>((resolve) =>
       this.child.once('exit', (code) => resolve(code)),
     );
