@@ -1,9 +1,8 @@
 import request from 'supertest';
 import { jpegPhoto, pngPhoto, webpPhoto } from './helpers/fixture-images';
-import { getStatus, uploadCsv, waitUntilFinished } from './helpers/batch-client';
+import { getStatus, uploadCsv, waitUntilFinished, webhookDeliveries } from './helpers/batch-client';
 import { FixtureServer } from './helpers/fixture-server';
 import { removeTestData, startTestApp, TestApp, testEnvironment } from './helpers/test-app';
-import { querySql } from './helpers/test-database';
 import { sleep, waitFor } from './helpers/wait-for';
 import { WebhookReceiver } from './helpers/webhook-receiver';
 
@@ -174,12 +173,8 @@ describe('A CSV batch from upload to webhook', () => {
       expect(failing.received).toHaveLength(3);
       expect(new Set(failing.received.map((hook) => hook.headers['webhook-id'])).size).toBe(1);
       expect((await getStatus(service.baseUrl, requestId)).status).toBe('Completed');
-      const attempts = await querySql<{ attempt: number; status_code: number }>(
-        service.dataSource,
-        `SELECT d.attempt, d.status_code, d.outcome FROM webhook_deliveries d
-           JOIN image_processing_requests r ON r.id = d.request_id
-          WHERE r.request_id = ? ORDER BY d.attempt`,
-        [requestId],
+      const attempts = (await webhookDeliveries(service.dataSource, requestId)).map(
+        ({ attempt, status_code, outcome }) => ({ attempt, status_code, outcome }),
       );
       expect(attempts).toEqual([
         { attempt: 1, status_code: 500, outcome: 'retrying' },

@@ -12,6 +12,7 @@ import {
   TestApp,
   testEnvironment,
 } from './helpers/test-app';
+import { countRows } from './helpers/test-database';
 import { sleep, waitFor } from './helpers/wait-for';
 import { WebhookReceiver } from './helpers/webhook-receiver';
 
@@ -135,10 +136,7 @@ describe('Crash recovery', () => {
       expect((response.body as { message: string }).message).toMatch(
         /queue is unavailable right now; nothing was stored/,
       );
-      const [{ count }] = await api.dataSource.query<{ count: number | string }[]>(
-        'SELECT COUNT(*) AS count FROM image_processing_requests',
-      );
-      expect(Number(count)).toBe(0);
+      expect(await countRows(api.dataSource, 'image_processing_requests')).toBe(0);
     } finally {
       await api.close();
       await removeTestData(env);

@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { uploadCsv, waitUntilFinished } from './helpers/batch-client';
+import { uploadCsv, waitUntilFinished, webhookDeliveries } from './helpers/batch-client';
 import { FixtureServer } from './helpers/fixture-server';
 import { removeTestData, startTestApp, TestApp, testEnvironment } from './helpers/test-app';
 import { waitFor } from './helpers/wait-for';
@@ -76,17 +76,11 @@ describe('Hostile input', () => {
     try {
       const result = await process([`http://127.0.0.1:1/a.jpg`], receiver.url);
       const deliveries = await waitFor(async () => {
-        const rows = await service.dataSource
-          .createQueryBuilder()
-          .select(['d.outcome AS outcome', 'd.error AS error'])
-          .from('webhook_deliveries', 'd')
-          .innerJoin('image_processing_requests', 'r', 'r.id = d.request_id')
-          .where('r.request_id = :id', { id: result.requestId })
-          .getRawMany<{ outcome: string; error: string }>();
+        const rows = await webhookDeliveries(service.dataSource, result.requestId);
         return rows.length > 0 ? rows : undefined;
       });
 
-      expect(deliveries).toEqual([
+      expect(deliveries.map(({ outcome, error }) => ({ outcome, error }))).toEqual([
         { outcome: 'failed', error: expect.stringMatching(/Refused to connect to 127\.0\.0\.1/) },
       ]);
       expect(receiver.received).toHaveLength(0);

@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { jpegPhoto, pngPhoto } from './helpers/fixture-images';
+import { uploadCsv, waitUntilFinished } from './helpers/batch-client';
 import { FixtureServer } from './helpers/fixture-server';
 import { removeTestData, startTestApp, TestApp, testEnvironment } from './helpers/test-app';
 import { waitFor } from './helpers/wait-for';
@@ -51,23 +52,9 @@ describe('Prometheus metrics', () => {
       `1,Mug,"${images.url('/a.jpg')}, ${images.url('/b.png')}"\n` +
       `2,Cup,${images.url('/missing.jpg')}\n`;
 
-    const upload = await request(service.baseUrl)
-      .post('/upload')
-      .field('webhook_url', receiver.url)
-      .attach('file', Buffer.from(csv), 'products.csv')
-      .expect(202);
-    const requestId = (upload.body as { request_id: string }).request_id;
-    const status = await waitFor(
-      async () => {
-        const response = await request(service.baseUrl).get(`/status/${requestId}`).expect(200);
-        const body = response.body as {
-          status: string;
-          images: { items: { bytes_in: number | null; bytes_out: number | null }[] };
-        };
-        return body.status === 'Completed' ? body : undefined;
-      },
-      { what: 'the batch to complete' },
-    );
+    const requestId = await uploadCsv(service.baseUrl, csv, { webhookUrl: receiver.url });
+    const status = await waitUntilFinished(service.baseUrl, requestId);
+    expect(status.status).toBe('Completed');
     await waitFor(() => receiver.received.length > 0, { what: 'the webhook' });
 
     const after = await waitFor(

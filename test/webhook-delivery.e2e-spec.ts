@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
 import { jpegPhoto } from './helpers/fixture-images';
-import { uploadCsv } from './helpers/batch-client';
+import { uploadCsv, webhookDeliveries } from './helpers/batch-client';
 import { FixtureServer } from './helpers/fixture-server';
 import { removeTestData, startTestApp, TestApp, testEnvironment } from './helpers/test-app';
 import { sleep, waitFor } from './helpers/wait-for';
@@ -34,15 +34,10 @@ describe('Webhook delivery', () => {
       { webhookUrl },
     );
 
-  const deliveries = (requestId: string) =>
-    service.dataSource
-      .createQueryBuilder()
-      .select(['d.attempt AS attempt', 'd.status_code AS status_code', 'd.outcome AS outcome'])
-      .from('webhook_deliveries', 'd')
-      .innerJoin('image_processing_requests', 'r', 'r.id = d.request_id')
-      .where('r.request_id = :requestId', { requestId })
-      .orderBy('d.attempt')
-      .getRawMany<{ attempt: number; status_code: number; outcome: string }>();
+  const deliveries = async (requestId: string) =>
+    (await webhookDeliveries(service.dataSource, requestId)).map(
+      ({ attempt, status_code, outcome }) => ({ attempt, status_code, outcome }),
+    );
 
   it('signs every attempt per Standard Webhooks, retries 5xx with one webhook-id and honours Retry-After', async () => {
     const receiver = await new WebhookReceiver([500, 503, 200], {

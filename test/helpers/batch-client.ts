@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { DataSource } from 'typeorm';
 import { waitFor } from './wait-for';
 
 export interface ImageResult {
@@ -62,4 +63,37 @@ export function waitUntilFinished(
     },
     { what: `request ${requestId} to finish` },
   );
+}
+
+export interface WebhookDeliveryRow {
+  attempt: number;
+  status_code: number | null;
+  outcome: string;
+  error: string | null;
+}
+
+/** The recorded webhook delivery attempts of a request, in order. */
+export async function webhookDeliveries(
+  dataSource: DataSource,
+  requestId: string,
+): Promise<WebhookDeliveryRow[]> {
+  const rows = await dataSource
+    .createQueryBuilder()
+    .select([
+      'd.attempt AS attempt',
+      'd.status_code AS status_code',
+      'd.outcome AS outcome',
+      'd.error AS error',
+    ])
+    .from('webhook_deliveries', 'd')
+    .innerJoin('image_processing_requests', 'r', 'r.id = d.request_id')
+    .where('r.request_id = :requestId', { requestId })
+    .orderBy('d.attempt')
+    .getRawMany<WebhookDeliveryRow>();
+  // PostgreSQL's driver may hand integers back as strings.
+  return rows.map((row) => ({
+    ...row,
+    attempt: Number(row.attempt),
+    status_code: row.status_code === null ? null : Number(row.status_code),
+  }));
 }

@@ -40,21 +40,6 @@ export async function dropPostgresDatabase(databaseUrl: string): Promise<void> {
   );
 }
 
-/**
- * Runs raw SQL written with `?` placeholders on either database (PostgreSQL numbers its
- * placeholders: `$1`, `$2`, …).
- */
-export function querySql<T>(
-  dataSource: DataSource,
-  sql: string,
-  parameters: unknown[] = [],
-): Promise<T[]> {
-  let index = 0;
-  const text =
-    dataSource.options.type === 'postgres' ? sql.replace(/\?/g, () => `$${++index}`) : sql;
-  return dataSource.query<T[]>(text, parameters);
-}
-
 /** Rows in a table, as a number on both databases (PostgreSQL returns COUNT(*) as a string). */
 export async function countRows(dataSource: DataSource, table: string): Promise<number> {
   const [{ count }] = await dataSource.query<{ count: number | string }[]>(
