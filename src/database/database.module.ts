@@ -1,13 +1,21 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
 import { databaseConfig, DatabaseConfig } from '../config/configuration';
 import { buildDataSourceOptions } from './data-source-options';
+import { serialiseSqliteAccess } from './serialised-sqlite';
 
 @Module({
   imports: [
     TypeOrmModule.forRootAsync({
       inject: [databaseConfig.KEY],
       useFactory: (config: DatabaseConfig) => buildDataSourceOptions(config),
+      dataSourceFactory: async (options) => {
+        if (!options) throw new Error('No database options');
+        const dataSource = new DataSource(options);
+        serialiseSqliteAccess(dataSource);
+        return dataSource.initialize();
+      },
     }),
   ],
 })
