@@ -1,10 +1,12 @@
-import 'dotenv/config';
 import { DataSource } from 'typeorm';
-import { databaseConfig } from './src/config/configuration';
+import { loadConfig } from './src/config/config';
+import { loadEnvFiles } from './src/config/env-files';
 import { buildDataSourceOptions } from './src/database/data-source-options';
+
+loadEnvFiles();
 
 /** Data source for the TypeORM CLI (`npm run migration:run`, `npm run migration:generate`). */
 export default new DataSource({
-  ...buildDataSourceOptions(databaseConfig()),
+  ...buildDataSourceOptions(loadConfig(process.env).database),
   migrationsRun: false,
 });

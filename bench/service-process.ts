@@ -10,7 +10,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import ts from 'typescript';
-import { EnvironmentVariables } from '../src/config/env.validation';
+import { Environment } from '../src/config/environment';
 import { freePort } from '../test/helpers/free-port';
 import { sleep, waitFor } from '../test/helpers/wait-for';
 
@@ -49,7 +49,7 @@ export type Env = Record<string, string>;
 
 /** Every variable the service reads, so that the shell's settings cannot leak into "defaults". */
 function serviceVariableNames(): string[] {
-  return [...new Set([...Object.keys(new EnvironmentVariables()), 'DATABASE_URL'])];
+  return [...new Set([...Object.keys(new Environment()), 'DATABASE_URL'])];
 }
 
 /**

@@ -1,32 +1,39 @@
 import { Logger } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
 import { NestFactory } from '@nestjs/core';
 import { Logger as PinoLogger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { configureApp } from './app.setup';
-import { config as loadDotEnv } from 'dotenv';
-import { AppConfig } from './config/configuration';
-import { validateEnvironment } from './config/env.validation';
+import { Config, loadConfig } from './config/config';
+import { loadEnvFiles } from './config/env-files';
+import { ConfigurationError } from './config/environment';
 
-async function bootstrap(): Promise<void> {
-  loadDotEnv({ quiet: true });
-  const app = await NestFactory.create(AppModule.forMode(validateEnvironment(process.env).MODE), {
-    bufferLogs: true,
-  });
+async function bootstrap(config: Config): Promise<void> {
+  const app = await NestFactory.create(AppModule.forRoot(config), { bufferLogs: true });
   app.useLogger(app.get(PinoLogger));
   configureApp(app);
-  const config = app.get(ConfigService).getOrThrow<AppConfig>('app');
-  if (config.mode === 'worker') {
+  const { mode, port, healthPort, host } = config.app;
+  if (mode === 'worker') {
     // A worker serves only its health (and metrics) routes, so that it can be probed too.
-    await app.listen(config.healthPort, config.host);
+    await app.listen(healthPort, host);
     Logger.log(
       `Worker started; consuming the queues; health on ${await app.getUrl()}`,
       'Bootstrap',
     );
     return;
   }
-  await app.listen(config.port, config.host);
-  Logger.log(`Listening on ${await app.getUrl()} (mode ${config.mode})`, 'Bootstrap');
+  await app.listen(port, host);
+  Logger.log(`Listening on ${await app.getUrl()} (mode ${mode})`, 'Bootstrap');
 }
 
-void bootstrap();
+function configFromEnvironment(): Config {
+  loadEnvFiles();
+  try {
+    return loadConfig(process.env);
+  } catch (error) {
+    if (!(error instanceof ConfigurationError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    process.exit(1);
+  }
+}
+
+void bootstrap(configFromEnvironment());

@@ -1,6 +1,6 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { authConfig, AuthConfig } from '../config/configuration';
+import { AuthConfig } from '../config/config';
 
 const digest = (key: string): Buffer => createHash('sha256').update(key).digest();
 
@@ -12,7 +12,7 @@ const digest = (key: string): Buffer => createHash('sha256').update(key).digest(
 export class ApiKeys {
   private readonly digests: Buffer[];
 
-  constructor(@Inject(authConfig.KEY) config: AuthConfig) {
+  constructor(config: AuthConfig) {
     this.digests = config.apiKeys.map(digest);
   }
 

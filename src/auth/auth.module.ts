@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { ThrottlerModule } from '@nestjs/throttler';
-import { authConfig, AuthConfig } from '../config/configuration';
+import { AuthConfig } from '../config/config';
 import { RequestsModule } from '../requests/requests.module';
 import { ApiKeyGuard } from './api-key.guard';
 import { ApiKeys } from './api-keys';
@@ -10,7 +10,7 @@ import { ApiKeys } from './api-keys';
   imports: [
     RequestsModule,
     ThrottlerModule.forRootAsync({
-      inject: [authConfig.KEY],
+      inject: [AuthConfig],
       useFactory: (config: AuthConfig) => [
         { ttl: config.uploadRateWindowMs, limit: config.uploadRateLimit },
       ],

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DataSourceOptions } from 'typeorm';
-import { DatabaseConfig } from '../config/configuration';
+import { DatabaseConfig } from '../config/config';
 import { ImageProcessingRequest } from '../requests/image-processing-request.entity';
 import { Image } from '../requests/image.entity';
 import { Product } from '../requests/product.entity';

@@ -1,14 +1,14 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { databaseConfig, DatabaseConfig } from '../config/configuration';
+import { DatabaseConfig } from '../config/config';
 import { buildDataSourceOptions } from './data-source-options';
 import { serialiseSqliteAccess } from './serialised-sqlite';
 
 @Module({
   imports: [
     TypeOrmModule.forRootAsync({
-      inject: [databaseConfig.KEY],
+      inject: [DatabaseConfig],
       useFactory: (config: DatabaseConfig) => buildDataSourceOptions(config),
       dataSourceFactory: async (options) => {
         if (!options) throw new Error('No database options');

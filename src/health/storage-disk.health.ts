@@ -1,9 +1,9 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { HealthIndicatorResult, HealthIndicatorService } from '@nestjs/terminus';
 import type { StatsFs } from 'node:fs';
 import { statfs } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { healthConfig, HealthConfig, storageConfig, StorageConfig } from '../config/configuration';
+import { HealthConfig, StorageConfig } from '../config/config';
 
 /**
  * Free space on the disk that holds the image storage directory. An absolute minimum rather
@@ -14,8 +14,8 @@ import { healthConfig, HealthConfig, storageConfig, StorageConfig } from '../con
 @Injectable()
 export class StorageDiskHealthIndicator {
   constructor(
-    @Inject(storageConfig.KEY) private readonly storage: StorageConfig,
-    @Inject(healthConfig.KEY) private readonly health: HealthConfig,
+    private readonly storage: StorageConfig,
+    private readonly health: HealthConfig,
     private readonly indicators: HealthIndicatorService,
   ) {}
 

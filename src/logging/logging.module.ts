@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { LoggerModule } from 'nestjs-pino';
-import { loggingConfig, LoggingConfig } from '../config/configuration';
+import { LoggingConfig } from '../config/config';
 import { QueueModule } from '../queue/queue.module';
 import { JobLogContext } from './job-log-context';
 
@@ -27,7 +27,7 @@ function requestId(request: IncomingMessage, response: ServerResponse): string {
 @Module({
   imports: [
     LoggerModule.forRootAsync({
-      inject: [loggingConfig.KEY],
+      inject: [LoggingConfig],
       useFactory: (config: LoggingConfig) => ({
         pinoHttp: {
           level: config.level,

@@ -1,9 +1,9 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import axios, { AxiosError } from 'axios';
 import { Readable } from 'node:stream';
-import { UNSAFE_ADDRESS_CODE } from '../common/network/guarded-agent';
-import { OutboundHttp } from '../common/network/outbound-http';
-import { imagesConfig, ImagesConfig } from '../config/configuration';
+import { UNSAFE_ADDRESS_CODE } from '../network/guarded-agent';
+import { OutboundHttp } from '../network/outbound-http';
+import { ImagesConfig } from '../config/config';
 
 /** A download that failed; `retryable` says whether trying again later may help. */
 export class ImageFetchError extends Error {
@@ -23,7 +23,7 @@ const PERMANENT_NETWORK_CODES = new Set(['ENOTFOUND', 'ERR_INVALID_URL', UNSAFE_
 @Injectable()
 export class ImageFetcher {
   constructor(
-    @Inject(imagesConfig.KEY) private readonly config: ImagesConfig,
+    private readonly config: ImagesConfig,
     private readonly outbound: OutboundHttp,
   ) {}
 

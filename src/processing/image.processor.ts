@@ -1,14 +1,8 @@
 import { InjectQueue } from '@nestjs/bull';
-import {
-  BeforeApplicationShutdown,
-  Inject,
-  Injectable,
-  Logger,
-  OnModuleInit,
-} from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { Job, Queue } from 'bull';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { imagesConfig, ImagesConfig } from '../config/configuration';
+import { ImagesConfig } from '../config/config';
 import {
   COMPRESS_IMAGE_JOB,
   CompressImageJob,
@@ -30,7 +24,7 @@ export class ImageProcessor implements OnModuleInit, BeforeApplicationShutdown {
   constructor(
     @InjectQueue(IMAGES_QUEUE) private readonly queue: Queue<CompressImageJob>,
     @InjectQueue(WEBHOOKS_QUEUE) private readonly webhooks: Queue,
-    @Inject(imagesConfig.KEY) private readonly config: ImagesConfig,
+    private readonly config: ImagesConfig,
     private readonly processing: ImageProcessingService,
   ) {}
 

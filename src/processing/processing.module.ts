@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { NetworkModule } from '../common/network/network.module';
+import { NetworkModule } from '../network/network.module';
 import { QueueModule } from '../queue/queue.module';
 import { RequestsModule } from '../requests/requests.module';
 import { StorageModule } from '../storage/storage.module';

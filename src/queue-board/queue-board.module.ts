@@ -2,8 +2,8 @@ import { BullAdapter } from '@bull-board/api/bullAdapter';
 import { ExpressAdapter } from '@bull-board/express';
 import { BullBoardModule, BullBoardModuleOptions } from '@bull-board/nestjs';
 import { DynamicModule, Logger, Module } from '@nestjs/common';
-import { queueConfig } from '../config/configuration';
-import { IMAGES_QUEUE, WEBHOOKS_QUEUE } from '../queue/queue.constants';
+import { QueueDashboardConfig } from '../config/config';
+import { QUEUE_NAMES } from '../queue/queue.constants';
 import { QueueModule } from '../queue/queue.module';
 import { dashboardBasicAuth } from './dashboard-basic-auth';
 
@@ -16,10 +16,9 @@ export const QUEUE_DASHBOARD_ROUTE = '/queues';
  */
 @Module({})
 export class QueueBoardModule {
-  static register(): DynamicModule {
-    const config = queueConfig();
-    if (!config.dashboard) return { module: QueueBoardModule };
-    if (!config.dashboardPassword) {
+  static register(config: QueueDashboardConfig): DynamicModule {
+    if (!config.enabled) return { module: QueueBoardModule };
+    if (!config.password) {
       new Logger(QueueBoardModule.name).warn(
         `The queue dashboard at ${QUEUE_DASHBOARD_ROUTE} is open to anyone who can reach this ` +
           'port; set QUEUE_DASHBOARD_PASSWORD',
@@ -35,14 +34,11 @@ export class QueueBoardModule {
           // behind; the classes are the same at run time, but TypeScript sees two declarations.
           adapter: ExpressAdapter as unknown as BullBoardModuleOptions['adapter'],
           boardOptions: { uiConfig: { boardTitle: 'Image batch queues' } },
-          middleware: config.dashboardPassword
-            ? dashboardBasicAuth(config.dashboardPassword)
+          middleware: config.password
+            ? dashboardBasicAuth(config.password)
             : (_request: unknown, _response: unknown, next: () => void) => next(),
         }),
-        BullBoardModule.forFeature(
-          { name: IMAGES_QUEUE, adapter: BullAdapter },
-          { name: WEBHOOKS_QUEUE, adapter: BullAdapter },
-        ),
+        BullBoardModule.forFeature(...QUEUE_NAMES.map((name) => ({ name, adapter: BullAdapter }))),
       ],
     };
   }

@@ -1,13 +1,20 @@
-import { ImageJobRef } from '../requests/requests.repository';
-
 /** Queue names, job names and payloads, declared once for producers and processors. */
 export const IMAGES_QUEUE = 'images';
 export const WEBHOOKS_QUEUE = 'webhooks';
 
+/** Every queue the service uses, for what registers, watches or shows them all. */
+export const QUEUE_NAMES = [IMAGES_QUEUE, WEBHOOKS_QUEUE] as const;
+
 export const COMPRESS_IMAGE_JOB = 'compress-image';
 export const DELIVER_WEBHOOK_JOB = 'deliver-webhook';
 
-export type CompressImageJob = ImageJobRef;
+/** One image of a request; the numeric id is the product row's primary key. */
+export interface CompressImageJob {
+  requestId: string;
+  productId: number;
+  rowNumber: number;
+  position: number;
+}
 
 export interface DeliverWebhookJob {
   requestId: string;

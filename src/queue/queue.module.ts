@@ -1,32 +1,47 @@
 import { BullModule } from '@nestjs/bull';
-import { Module } from '@nestjs/common';
-import { queueConfig, QueueConfig, webhookConfig, WebhookConfig } from '../config/configuration';
-import { WEBHOOK_BACKOFF, webhookBackoff } from '../webhook/webhook-retry-schedule';
-import { IMAGES_QUEUE, WEBHOOKS_QUEUE } from './queue.constants';
+import { DynamicModule, Module } from '@nestjs/common';
+import { AdvancedSettings } from 'bull';
+import { QueueConfig } from '../config/config';
+import { QUEUE_NAMES } from './queue.constants';
 
 const DAY_IN_SECONDS = 24 * 60 * 60;
 
+export interface QueueRootOptions {
+  /** Custom strategies that jobs name in their `backoff` option. */
+  backoffStrategies: AdvancedSettings['backoffStrategies'];
+}
+
+/**
+ * Every queue, registered once. `forRoot` opens the Redis connection settings for the whole
+ * app; feature modules import `QueueModule` for the queues themselves.
+ */
 @Module({
-  imports: [
-    BullModule.forRootAsync({
-      inject: [queueConfig.KEY, webhookConfig.KEY],
-      useFactory: (config: QueueConfig, webhooks: WebhookConfig) => ({
-        url: config.redisUrl,
-        prefix: config.prefix,
-        settings: {
-          lockDuration: config.lockDurationMs,
-          stalledInterval: config.stalledIntervalMs,
-          maxStalledCount: 2,
-          backoffStrategies: { [WEBHOOK_BACKOFF]: webhookBackoff(webhooks.retryDelaysMs) },
-        },
-        defaultJobOptions: {
-          removeOnComplete: { age: DAY_IN_SECONDS, count: config.keepFinishedJobs },
-          removeOnFail: { age: 7 * DAY_IN_SECONDS, count: config.keepFinishedJobs },
-        },
-      }),
-    }),
-    BullModule.registerQueue({ name: IMAGES_QUEUE }, { name: WEBHOOKS_QUEUE }),
-  ],
+  imports: [BullModule.registerQueue(...QUEUE_NAMES.map((name) => ({ name })))],
   exports: [BullModule],
 })
-export class QueueModule {}
+export class QueueModule {
+  static forRoot({ backoffStrategies }: QueueRootOptions): DynamicModule {
+    return {
+      module: QueueModule,
+      imports: [
+        BullModule.forRootAsync({
+          inject: [QueueConfig],
+          useFactory: (config: QueueConfig) => ({
+            url: config.redisUrl,
+            prefix: config.prefix,
+            settings: {
+              lockDuration: config.lockDurationMs,
+              stalledInterval: config.stalledIntervalMs,
+              maxStalledCount: 2,
+              backoffStrategies,
+            },
+            defaultJobOptions: {
+              removeOnComplete: { age: DAY_IN_SECONDS, count: config.keepFinishedJobs },
+              removeOnFail: { age: 7 * DAY_IN_SECONDS, count: config.keepFinishedJobs },
+            },
+          }),
+        }),
+      ],
+    };
+  }
+}

@@ -1,12 +1,12 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { appConfig, AppConfig } from '../config/configuration';
+import { Injectable } from '@nestjs/common';
+import { AppConfig } from '../config/config';
 
 /** Absolute URLs of what the service serves, built from PUBLIC_BASE_URL. */
 @Injectable()
 export class PublicUrls {
   private readonly base: string;
 
-  constructor(@Inject(appConfig.KEY) config: AppConfig) {
+  constructor(config: AppConfig) {
     this.base = config.publicBaseUrl;
   }
 

@@ -1,16 +1,16 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
-import { storageConfig, StorageConfig } from '../config/configuration';
+import { StorageConfig } from '../config/config';
 import { ImageStorage, StoredObject } from './image-storage';
 
 @Injectable()
 export class LocalDiskStorage extends ImageStorage {
   private readonly root: string;
 
-  constructor(@Inject(storageConfig.KEY) config: StorageConfig) {
+  constructor(config: StorageConfig) {
     super();
     this.root = resolve(config.directory);
   }

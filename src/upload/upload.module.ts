@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { MulterModule } from '@nestjs/platform-express';
-import { csvConfig, CsvConfig } from '../config/configuration';
+import { CsvConfig } from '../config/config';
 import { QueueModule } from '../queue/queue.module';
 import { RequestsModule } from '../requests/requests.module';
 import { UploadController } from './upload.controller';
@@ -11,7 +11,7 @@ import { UploadService } from './upload.service';
     QueueModule,
     RequestsModule,
     MulterModule.registerAsync({
-      inject: [csvConfig.KEY],
+      inject: [CsvConfig],
       useFactory: (config: CsvConfig) => ({
         limits: { fileSize: config.maxUploadBytes, files: 1, fields: 10 },
       }),

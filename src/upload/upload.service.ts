@@ -1,21 +1,13 @@
 import { InjectQueue } from '@nestjs/bull';
 import {
   BadRequestException,
-  Inject,
   Injectable,
   Logger,
   ServiceUnavailableException,
 } from '@nestjs/common';
 import { Queue } from 'bull';
 import { randomUUID } from 'node:crypto';
-import {
-  csvConfig,
-  CsvConfig,
-  imagesConfig,
-  ImagesConfig,
-  queueConfig,
-  QueueConfig,
-} from '../config/configuration';
+import { CsvConfig, ImagesConfig, QueueConfig } from '../config/config';
 import {
   COMPRESS_IMAGE_JOB,
   CompressImageJob,
@@ -37,9 +29,9 @@ export class UploadService {
 
   constructor(
     @InjectQueue(IMAGES_QUEUE) private readonly queue: Queue<CompressImageJob>,
-    @Inject(csvConfig.KEY) private readonly csv: CsvConfig,
-    @Inject(imagesConfig.KEY) private readonly images: ImagesConfig,
-    @Inject(queueConfig.KEY) private readonly queueSettings: QueueConfig,
+    private readonly csv: CsvConfig,
+    private readonly images: ImagesConfig,
+    private readonly queueSettings: QueueConfig,
     private readonly requests: RequestsRepository,
     private readonly urls: PublicUrls,
   ) {}

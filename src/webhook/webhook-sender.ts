@@ -1,7 +1,7 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import axios, { AxiosError } from 'axios';
-import { OutboundHttp } from '../common/network/outbound-http';
-import { webhookConfig, WebhookConfig } from '../config/configuration';
+import { OutboundHttp } from '../network/outbound-http';
+import { WebhookConfig } from '../config/config';
 import { WebhookSigner } from './webhook-signer';
 
 export interface WebhookResponse {
@@ -14,7 +14,7 @@ export interface WebhookResponse {
 @Injectable()
 export class WebhookSender {
   constructor(
-    @Inject(webhookConfig.KEY) private readonly config: WebhookConfig,
+    private readonly config: WebhookConfig,
     private readonly signer: WebhookSigner,
     private readonly outbound: OutboundHttp,
   ) {}

@@ -1,6 +1,6 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { createHmac } from 'node:crypto';
-import { webhookConfig, WebhookConfig } from '../config/configuration';
+import { WebhookConfig } from '../config/config';
 
 export interface WebhookHeaders {
   'webhook-id': string;
@@ -16,7 +16,7 @@ export interface WebhookHeaders {
 export class WebhookSigner {
   private readonly key: Buffer | null;
 
-  constructor(@Inject(webhookConfig.KEY) config: WebhookConfig) {
+  constructor(config: WebhookConfig) {
     this.key = config.secret ? Buffer.from(config.secret.slice('whsec_'.length), 'base64') : null;
   }
 

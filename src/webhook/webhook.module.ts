@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { NetworkModule } from '../common/network/network.module';
+import { NetworkModule } from '../network/network.module';
 import { QueueModule } from '../queue/queue.module';
 import { RequestsModule } from '../requests/requests.module';
 import { WebhookDelivery } from './webhook-delivery.entity';

@@ -1,11 +1,11 @@
 import { InjectQueue } from '@nestjs/bull';
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { AxiosError } from 'axios';
 import { Queue } from 'bull';
 import { Repository } from 'typeorm';
-import { UNSAFE_ADDRESS_CODE } from '../common/network/guarded-agent';
-import { webhookConfig, WebhookConfig } from '../config/configuration';
+import { UNSAFE_ADDRESS_CODE } from '../network/guarded-agent';
+import { WebhookConfig } from '../config/config';
 import {
   DELIVER_WEBHOOK_JOB,
   DeliverWebhookJob,
@@ -28,7 +28,7 @@ const RETRYABLE_STATUS = new Set([408, 429]);
 export class WebhookService {
   constructor(
     @InjectQueue(WEBHOOKS_QUEUE) private readonly queue: Queue<DeliverWebhookJob>,
-    @Inject(webhookConfig.KEY) private readonly config: WebhookConfig,
+    private readonly config: WebhookConfig,
     @InjectRepository(WebhookDelivery) private readonly deliveries: Repository<WebhookDelivery>,
     private readonly requests: RequestsRepository,
     private readonly sender: WebhookSender,

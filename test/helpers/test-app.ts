@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DataSource } from 'typeorm';
 import { AppModule } from '../../src/app.module';
-import { AppMode } from '../../src/config/env.validation';
+import { loadConfig } from '../../src/config/config';
 import { configureApp } from '../../src/app.setup';
 import { freePort } from './free-port';
 import { createPostgresDatabase, dropPostgresDatabase, usesPostgres } from './test-database';
@@ -55,14 +55,13 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/** Starts the whole app in this process, listening on loopback, against real Redis and database. */
+/**
+ * Starts the whole app in this process, listening on loopback, against real Redis and database.
+ * Its configuration comes from `env` alone, not from this process's environment.
+ */
 export async function startTestApp(env: Env): Promise<TestApp> {
-  // The app reads process.env; put it back on close so that the next app in the file
-  // (or a ServiceProcess, which inherits it) does not see this one's settings.
-  const previousEnv = { ...process.env };
-  Object.assign(process.env, env);
   const moduleRef = await Test.createTestingModule({
-    imports: [AppModule.forMode(env.MODE as AppMode)],
+    imports: [AppModule.forRoot(loadConfig(env))],
   }).compile();
   const app = moduleRef.createNestApplication({ logger: ['error', 'warn'] });
   configureApp(app);
@@ -72,13 +71,7 @@ export async function startTestApp(env: Env): Promise<TestApp> {
     baseUrl: env.PUBLIC_BASE_URL,
     env,
     dataSource: app.get<DataSource>(getDataSourceToken()),
-    close: async () => {
-      await app.close();
-      for (const key of Object.keys(env)) {
-        if (previousEnv[key] === undefined) delete process.env[key];
-        else process.env[key] = previousEnv[key];
-      }
-    },
+    close: () => app.close(),
   };
 }
 

@@ -1,18 +1,21 @@
 import { plainToInstance, Transform } from 'class-transformer';
 import {
-  IsBoolean,
   IsIn,
-  IsInt,
   IsOptional,
   IsString,
   IsUrl,
   Matches,
-  Max,
-  Min,
   MinLength,
   validateSync,
 } from 'class-validator';
 import { availableParallelism } from 'node:os';
+import { emptyToUndefined } from '../common/validation/transforms';
+import {
+  BooleanSetting,
+  IntegerSetting,
+  OptionalBooleanSetting,
+  OptionalIntegerSetting,
+} from './setting-decorators';
 
 export const APP_MODES = ['api', 'worker', 'all'] as const;
 export type AppMode = (typeof APP_MODES)[number];
@@ -20,32 +23,25 @@ export type AppMode = (typeof APP_MODES)[number];
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
-const toInt = ({ value }: { value: unknown }): unknown =>
-  typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
-const toBool = ({ value }: { value: unknown }): unknown =>
-  typeof value === 'string' ? ['1', 'true', 'yes', 'on'].includes(value.toLowerCase()) : value;
-const emptyToUndefined = ({ value }: { value: unknown }): unknown =>
-  value === '' ? undefined : value;
-
 /**
- * Every environment variable the service reads, with its default.
- * Validated once at start-up; feature code reads the typed namespaces in `configuration.ts`.
+ * Every environment variable the service reads, with its default. Validated once, at start-up,
+ * by `loadConfig`; nothing else reads the environment.
  */
-export class EnvironmentVariables {
+export class Environment {
   @IsIn(APP_MODES)
   MODE: AppMode = 'all';
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(0)
-  @Max(65535)
+  @IntegerSetting({ min: 0, max: 65535 })
   PORT = 3000;
 
   @IsString()
   HOST = '0.0.0.0';
 
+  /** Base of every absolute URL the service hands out; `http://localhost:${PORT}` when unset. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
   @IsUrl({ protocols: ['http', 'https'], require_tld: false, require_protocol: true })
-  PUBLIC_BASE_URL = 'http://localhost:3000';
+  PUBLIC_BASE_URL?: string;
 
   @Transform(emptyToUndefined)
   @IsOptional()
@@ -55,8 +51,7 @@ export class EnvironmentVariables {
   @IsString()
   SQLITE_PATH = './data/app.sqlite';
 
-  @Transform(toBool)
-  @IsBoolean()
+  @BooleanSetting()
   DATABASE_MIGRATIONS_RUN = true;
 
   @IsUrl({ protocols: ['redis', 'rediss'], require_tld: false, require_protocol: true })
@@ -68,37 +63,22 @@ export class EnvironmentVariables {
   @IsString()
   STORAGE_DIR = './data/images';
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(256)
+  @IntegerSetting({ min: 1, max: 256 })
   IMAGE_CONCURRENCY = availableParallelism();
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(50)
+  @IntegerSetting({ min: 1, max: 50 })
   IMAGE_JOB_ATTEMPTS = 3;
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(0)
+  @IntegerSetting({ min: 0 })
   IMAGE_JOB_BACKOFF_MS = 2000;
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(100)
+  @IntegerSetting({ min: 100 })
   DOWNLOAD_TIMEOUT_MS = 20000;
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
+  @IntegerSetting({ min: 1 })
   DOWNLOAD_MAX_BYTES = 30 * 1024 * 1024;
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(0)
-  @Max(20)
+  @IntegerSetting({ min: 0, max: 20 })
   DOWNLOAD_MAX_REDIRECTS = 5;
 
   /**
@@ -109,43 +89,30 @@ export class EnvironmentVariables {
   API_KEYS = '';
 
   /** Uploads one client IP may make per UPLOAD_RATE_WINDOW_MS. */
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
+  @IntegerSetting({ min: 1 })
   UPLOAD_RATE_LIMIT = 60;
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(1000)
+  @IntegerSetting({ min: 1000 })
   UPLOAD_RATE_WINDOW_MS = 60_000;
 
   /** Lets downloads and webhooks reach private and loopback addresses (tests, intranets). */
-  @Transform(toBool)
-  @IsBoolean()
+  @BooleanSetting()
   ALLOW_PRIVATE_NETWORKS = false;
 
   /** Comma-separated hostnames, IPs or CIDRs reachable even though they are private. */
   @IsString()
   ALLOWED_PRIVATE_HOSTS = '';
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
+  @IntegerSetting({ min: 1 })
   UPLOAD_MAX_BYTES = 64 * 1024 * 1024;
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
+  @IntegerSetting({ min: 1 })
   CSV_MAX_ROWS = 200_000;
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
+  @IntegerSetting({ min: 1 })
   CSV_MAX_URLS_PER_ROW = 50;
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(16)
+  @IntegerSetting({ min: 16 })
   CSV_MAX_URL_LENGTH = 2048;
 
   /**
@@ -155,9 +122,7 @@ export class EnvironmentVariables {
   @Matches(/^\d+(,\d+)*$/, { message: 'WEBHOOK_RETRY_DELAYS_MS must be comma-separated numbers' })
   WEBHOOK_RETRY_DELAYS_MS = '5000,300000,1800000,7200000,18000000,36000000,36000000';
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(100)
+  @IntegerSetting({ min: 100 })
   WEBHOOK_TIMEOUT_MS = 15000;
 
   /** Standard Webhooks secret (`whsec_` + base64); webhooks are unsigned without it. */
@@ -168,50 +133,34 @@ export class EnvironmentVariables {
   })
   WEBHOOK_SECRET?: string;
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
+  @IntegerSetting({ min: 1 })
   KEEP_FINISHED_JOBS = 1000;
 
   /** How long a worker's lock on a job lasts before the job counts as stalled. */
-  @Transform(toInt)
-  @IsInt()
-  @Min(500)
+  @IntegerSetting({ min: 500 })
   QUEUE_LOCK_DURATION_MS = 30_000;
 
   /** How often workers look for stalled jobs (those of a crashed worker) to run again. */
-  @Transform(toInt)
-  @IsInt()
-  @Min(500)
+  @IntegerSetting({ min: 500 })
   QUEUE_STALLED_INTERVAL_MS = 30_000;
 
   /** How long an upload waits for the queue to take one chunk of 1000 jobs before answering 503. */
-  @Transform(toInt)
-  @IsInt()
-  @Min(100)
+  @IntegerSetting({ min: 100 })
   QUEUE_ENQUEUE_TIMEOUT_MS = 10_000;
 
   /** MODE=worker: port of the health and metrics endpoints, the only HTTP it serves (default PORT). */
-  @Transform((params) => (params.value === '' ? undefined : toInt(params)))
-  @IsOptional()
-  @IsInt()
-  @Min(0)
-  @Max(65535)
+  @OptionalIntegerSetting({ min: 0, max: 65535 })
   HEALTH_PORT?: number;
 
   /** /health/ready reports the storage directory down when its disk has less free space. */
-  @Transform(toInt)
-  @IsInt()
-  @Min(0)
+  @IntegerSetting({ min: 0 })
   HEALTH_MIN_FREE_DISK_MB = 512;
 
   @IsIn(LOG_LEVELS)
   LOG_LEVEL: LogLevel = 'info';
 
   /** Human-readable logs instead of JSON lines; on by default when NODE_ENV=development. */
-  @Transform((params) => (params.value === '' ? undefined : toBool(params)))
-  @IsOptional()
-  @IsBoolean()
+  @OptionalBooleanSetting()
   LOG_PRETTY?: boolean;
 
   @IsOptional()
@@ -219,8 +168,7 @@ export class EnvironmentVariables {
   NODE_ENV?: string;
 
   /** Serves the Bull Board queue dashboard at /queues (API and all-in-one modes). */
-  @Transform(toBool)
-  @IsBoolean()
+  @BooleanSetting()
   QUEUE_DASHBOARD = false;
 
   /** HTTP Basic password for /queues (any user name); the dashboard is open without one. */
@@ -231,14 +179,18 @@ export class EnvironmentVariables {
   QUEUE_DASHBOARD_PASSWORD?: string;
 }
 
-export function validateEnvironment(config: Record<string, unknown>): EnvironmentVariables {
-  const env = plainToInstance(EnvironmentVariables, config, { exposeDefaultValues: true });
-  const errors = validateSync(env, { skipMissingProperties: false });
+/** The environment does not hold a valid configuration; the message lists every problem. */
+export class ConfigurationError extends Error {}
+
+/** Validates the variables the service reads; every other variable is ignored. */
+export function parseEnvironment(variables: Record<string, string | undefined>): Environment {
+  const environment = plainToInstance(Environment, variables, { exposeDefaultValues: true });
+  const errors = validateSync(environment, { skipMissingProperties: false });
   if (errors.length > 0) {
     const details = errors
       .map((error) => `  ${error.property}: ${Object.values(error.constraints ?? {}).join('; ')}`)
       .join('\n');
-    throw new Error(`Invalid configuration:\n${details}`);
+    throw new ConfigurationError(`Invalid configuration:\n${details}`);
   }
-  return env;
+  return environment;
 }

@@ -1,5 +1,5 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { networkConfig, NetworkConfig } from '../../config/configuration';
+import { Injectable } from '@nestjs/common';
+import { NetworkConfig } from '../config/config';
 import { createGuardedAgents, guardedAxiosConfig, GuardedAxiosConfig } from './guarded-agent';
 
 /**
@@ -10,7 +10,7 @@ import { createGuardedAgents, guardedAxiosConfig, GuardedAxiosConfig } from './g
 export class OutboundHttp {
   readonly axiosConfig: GuardedAxiosConfig;
 
-  constructor(@Inject(networkConfig.KEY) config: NetworkConfig) {
+  constructor(config: NetworkConfig) {
     this.axiosConfig = guardedAxiosConfig(
       createGuardedAgents({
         allowPrivateNetworks: config.allowPrivateNetworks,

@@ -1,0 +1,47 @@
+import { DynamicModule, Global, Module, Provider } from '@nestjs/common';
+import {
+  AppConfig,
+  AuthConfig,
+  Config,
+  CsvConfig,
+  DatabaseConfig,
+  HealthConfig,
+  ImagesConfig,
+  LoggingConfig,
+  NetworkConfig,
+  QueueConfig,
+  QueueDashboardConfig,
+  StorageConfig,
+  WebhookConfig,
+} from './config';
+
+const NAMESPACES = {
+  app: AppConfig,
+  database: DatabaseConfig,
+  queue: QueueConfig,
+  queueDashboard: QueueDashboardConfig,
+  storage: StorageConfig,
+  images: ImagesConfig,
+  network: NetworkConfig,
+  auth: AuthConfig,
+  csv: CsvConfig,
+  webhook: WebhookConfig,
+  health: HealthConfig,
+  logging: LoggingConfig,
+} satisfies { [Name in keyof Config]: abstract new () => Config[Name] };
+
+/** Provides the configuration loaded at start-up: the whole `Config` and each namespace. */
+@Global()
+@Module({})
+export class ConfigModule {
+  static forRoot(config: Config): DynamicModule {
+    const providers: Provider[] = [
+      { provide: Config, useValue: config },
+      ...Object.entries(NAMESPACES).map(([name, token]) => ({
+        provide: token,
+        useValue: config[name as keyof Config],
+      })),
+    ];
+    return { module: ConfigModule, providers, exports: [Config, ...Object.values(NAMESPACES)] };
+  }
+}

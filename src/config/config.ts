@@ -1,0 +1,176 @@
+import { resolve } from 'node:path';
+import { AppMode, Environment, LogLevel, parseEnvironment } from './environment';
+
+/**
+ * The service's configuration: validated once from the environment by `loadConfig`, then
+ * injected. Each namespace is its own injection token, so that a class asks for what it uses
+ * (`constructor(private readonly images: ImagesConfig)`) and a test passes plain objects.
+ */
+export class AppConfig {
+  declare readonly mode: AppMode;
+  declare readonly port: number;
+  declare readonly host: string;
+  /** MODE=worker serves health and metrics here. */
+  declare readonly healthPort: number;
+  /** Without a trailing slash. */
+  declare readonly publicBaseUrl: string;
+}
+
+export class DatabaseConfig {
+  /** PostgreSQL when set; the embedded SQLite file otherwise. */
+  declare readonly url: string | undefined;
+  declare readonly sqlitePath: string;
+  declare readonly migrationsRun: boolean;
+}
+
+export class QueueConfig {
+  declare readonly redisUrl: string;
+  declare readonly prefix: string;
+  declare readonly keepFinishedJobs: number;
+  declare readonly lockDurationMs: number;
+  declare readonly stalledIntervalMs: number;
+  declare readonly enqueueTimeoutMs: number;
+}
+
+export class QueueDashboardConfig {
+  declare readonly enabled: boolean;
+  declare readonly password: string | undefined;
+}
+
+export class StorageConfig {
+  declare readonly directory: string;
+}
+
+export class ImagesConfig {
+  declare readonly concurrency: number;
+  declare readonly attempts: number;
+  declare readonly backoffMs: number;
+  declare readonly downloadTimeoutMs: number;
+  declare readonly downloadMaxBytes: number;
+  declare readonly downloadMaxRedirects: number;
+}
+
+export class NetworkConfig {
+  declare readonly allowPrivateNetworks: boolean;
+  declare readonly allowedHosts: readonly string[];
+}
+
+export class AuthConfig {
+  declare readonly apiKeys: readonly string[];
+  declare readonly uploadRateLimit: number;
+  declare readonly uploadRateWindowMs: number;
+}
+
+export class CsvConfig {
+  declare readonly maxUploadBytes: number;
+  declare readonly maxRows: number;
+  declare readonly maxUrlsPerRow: number;
+  declare readonly maxUrlLength: number;
+}
+
+export class WebhookConfig {
+  declare readonly retryDelaysMs: readonly number[];
+  declare readonly timeoutMs: number;
+  declare readonly secret: string | undefined;
+}
+
+export class HealthConfig {
+  declare readonly minFreeDiskBytes: number;
+}
+
+export class LoggingConfig {
+  declare readonly level: LogLevel;
+  declare readonly pretty: boolean;
+}
+
+export class Config {
+  declare readonly app: AppConfig;
+  declare readonly database: DatabaseConfig;
+  declare readonly queue: QueueConfig;
+  declare readonly queueDashboard: QueueDashboardConfig;
+  declare readonly storage: StorageConfig;
+  declare readonly images: ImagesConfig;
+  declare readonly network: NetworkConfig;
+  declare readonly auth: AuthConfig;
+  declare readonly csv: CsvConfig;
+  declare readonly webhook: WebhookConfig;
+  declare readonly health: HealthConfig;
+  declare readonly logging: LoggingConfig;
+}
+
+const MEGABYTE = 1024 * 1024;
+
+const commaSeparated = (value: string): string[] =>
+  value
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
+
+/**
+ * Validates the environment and shapes it into the configuration. Throws a
+ * `ConfigurationError` listing every invalid variable. Relative paths resolve against the
+ * working directory.
+ */
+export function loadConfig(variables: Record<string, string | undefined>): Config {
+  return shapeConfig(parseEnvironment(variables));
+}
+
+function shapeConfig(env: Environment): Config {
+  return {
+    app: {
+      mode: env.MODE,
+      port: env.PORT,
+      host: env.HOST,
+      healthPort: env.HEALTH_PORT ?? env.PORT,
+      publicBaseUrl: (env.PUBLIC_BASE_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, ''),
+    },
+    database: {
+      url: env.DATABASE_URL,
+      sqlitePath: resolve(env.SQLITE_PATH),
+      migrationsRun: env.DATABASE_MIGRATIONS_RUN,
+    },
+    queue: {
+      redisUrl: env.REDIS_URL,
+      prefix: env.QUEUE_PREFIX,
+      keepFinishedJobs: env.KEEP_FINISHED_JOBS,
+      lockDurationMs: env.QUEUE_LOCK_DURATION_MS,
+      stalledIntervalMs: env.QUEUE_STALLED_INTERVAL_MS,
+      enqueueTimeoutMs: env.QUEUE_ENQUEUE_TIMEOUT_MS,
+    },
+    queueDashboard: {
+      enabled: env.QUEUE_DASHBOARD,
+      password: env.QUEUE_DASHBOARD_PASSWORD,
+    },
+    storage: { directory: resolve(env.STORAGE_DIR) },
+    images: {
+      concurrency: env.IMAGE_CONCURRENCY,
+      attempts: env.IMAGE_JOB_ATTEMPTS,
+      backoffMs: env.IMAGE_JOB_BACKOFF_MS,
+      downloadTimeoutMs: env.DOWNLOAD_TIMEOUT_MS,
+      downloadMaxBytes: env.DOWNLOAD_MAX_BYTES,
+      downloadMaxRedirects: env.DOWNLOAD_MAX_REDIRECTS,
+    },
+    network: {
+      allowPrivateNetworks: env.ALLOW_PRIVATE_NETWORKS,
+      allowedHosts: commaSeparated(env.ALLOWED_PRIVATE_HOSTS),
+    },
+    auth: {
+      apiKeys: commaSeparated(env.API_KEYS),
+      uploadRateLimit: env.UPLOAD_RATE_LIMIT,
+      uploadRateWindowMs: env.UPLOAD_RATE_WINDOW_MS,
+    },
+    csv: {
+      maxUploadBytes: env.UPLOAD_MAX_BYTES,
+      maxRows: env.CSV_MAX_ROWS,
+      maxUrlsPerRow: env.CSV_MAX_URLS_PER_ROW,
+      maxUrlLength: env.CSV_MAX_URL_LENGTH,
+    },
+    webhook: {
+      retryDelaysMs: env.WEBHOOK_RETRY_DELAYS_MS.split(',').map(Number),
+      timeoutMs: env.WEBHOOK_TIMEOUT_MS,
+      secret: env.WEBHOOK_SECRET,
+    },
+    health: { minFreeDiskBytes: env.HEALTH_MIN_FREE_DISK_MB * MEGABYTE },
+    logging: { level: env.LOG_LEVEL, pretty: env.LOG_PRETTY ?? env.NODE_ENV === 'development' },
+  };
+}
