@@ -9,7 +9,7 @@ import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import { RequestsRepository } from '../requests/requests.repository';
 import { ApiKeys } from './api-keys';
-import { IS_PUBLIC } from './public.decorator';
+import { IS_PUBLIC } from '../common/public.decorator';
 
 export interface AuthenticatedRequest extends Request {
   /** Owner id of the caller's API key; null when API keys are off. */

@@ -6,7 +6,7 @@ import {
   HealthCheckService,
   TypeOrmHealthIndicator,
 } from '@nestjs/terminus';
-import { Public } from '../auth/public.decorator';
+import { Public } from '../common/public.decorator';
 import { RedisHealthIndicator } from './redis.health';
 import { StorageDiskHealthIndicator } from './storage-disk.health';
 

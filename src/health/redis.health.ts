@@ -2,6 +2,7 @@ import { InjectQueue } from '@nestjs/bull';
 import { Injectable } from '@nestjs/common';
 import { HealthIndicatorResult, HealthIndicatorService } from '@nestjs/terminus';
 import { Queue } from 'bull';
+import { withTimeout } from '../common/with-timeout';
 import { IMAGES_QUEUE } from '../queue/queue.constants';
 
 const PING_TIMEOUT_MS = 2000;
@@ -21,21 +22,12 @@ export class RedisHealthIndicator {
   async pingCheck<const Key extends string>(key: Key): Promise<HealthIndicatorResult<Key>> {
     const check = this.indicators.check(key);
     const client = this.queue.client;
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new Error(`no answer to PING within ${PING_TIMEOUT_MS} ms`)),
-        PING_TIMEOUT_MS,
-      );
-    });
     try {
-      await Promise.race([client.ping(), timeout]);
+      await withTimeout(client.ping(), PING_TIMEOUT_MS, 'PING');
       return check.up();
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       return check.down({ message: `Redis: ${reason} (connection ${client.status})` });
-    } finally {
-      clearTimeout(timer);
     }
   }
 }

@@ -15,25 +15,19 @@ import {
   ApiTags,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
+import { ROUTES } from '../links/routes';
 import { API_KEY_REQUIRED_RESPONSE, ErrorResponseDto } from '../common/error-response.dto';
+import { IMAGE_FORMATS } from '../storage/image-formats';
 import { ImageStorage } from '../storage/image-storage';
-
-const CONTENT_TYPES: Record<string, string> = {
-  jpg: 'image/jpeg',
-  png: 'image/png',
-  webp: 'image/webp',
-  gif: 'image/gif',
-  avif: 'image/avif',
-};
-const FILE_NAME = /^(\d+)-(\d+)\.(jpg|png|webp|gif|avif)$/;
+import { StorageKeys } from '../storage/storage-keys';
 
 @ApiTags('images')
 @ApiUnauthorizedResponse(API_KEY_REQUIRED_RESPONSE)
-@Controller('images')
+@Controller(ROUTES.images.controller)
 export class ImagesController {
   constructor(private readonly storage: ImageStorage) {}
 
-  @Get(':requestId/:fileName')
+  @Get(ROUTES.images.image)
   @ApiOperation({ operationId: 'downloadImage', summary: 'A compressed image' })
   @ApiParam({
     name: 'requestId',
@@ -55,8 +49,8 @@ export class ImagesController {
       'Content-Disposition': { schema: { type: 'string', example: 'inline; filename="1-1.jpg"' } },
     },
     content: Object.fromEntries(
-      Object.values(CONTENT_TYPES).map((type) => [
-        type,
+      Object.values(IMAGE_FORMATS).map(({ contentType }) => [
+        contentType,
         { schema: { type: 'string', format: 'binary' } },
       ]),
     ),
@@ -83,11 +77,11 @@ export class ImagesController {
     @Param('requestId', new ParseUUIDPipe()) requestId: string,
     @Param('fileName') fileName: string,
   ): Promise<StreamableFile> {
-    const match = FILE_NAME.exec(fileName);
-    const stored = match ? await this.storage.open(`${requestId}/${fileName}`) : null;
-    if (!match || !stored) throw new NotFoundException(`No image ${requestId}/${fileName}`);
+    const image = StorageKeys.resolveImage(requestId, fileName);
+    const stored = image ? await this.storage.open(image.key) : null;
+    if (!image || !stored) throw new NotFoundException(`No image ${requestId}/${fileName}`);
     return new StreamableFile(stored.stream, {
-      type: CONTENT_TYPES[match[3]],
+      type: image.contentType,
       length: stored.size,
       disposition: `inline; filename="${fileName}"`,
     });

@@ -1,9 +1,8 @@
-import { InjectQueue } from '@nestjs/bull';
 import { Injectable } from '@nestjs/common';
 import { Job, Queue } from 'bull';
 import { PinoLogger } from 'nestjs-pino';
 import { storage, Store } from 'nestjs-pino/storage';
-import { IMAGES_QUEUE, WEBHOOKS_QUEUE } from '../queue/queue.constants';
+import { AllQueues } from '../queue/queue.module';
 
 type JobHandler = (job: Job) => Promise<unknown>;
 
@@ -20,11 +19,10 @@ type JobHandler = (job: Job) => Promise<unknown>;
 @Injectable()
 export class JobLogContext {
   constructor(
-    @InjectQueue(IMAGES_QUEUE) images: Queue,
-    @InjectQueue(WEBHOOKS_QUEUE) webhooks: Queue,
+    queues: AllQueues,
     private readonly logger: PinoLogger,
   ) {
-    for (const queue of [images, webhooks]) this.wrapHandlersOf(queue);
+    for (const queue of queues.list) this.wrapHandlersOf(queue);
   }
 
   /** Runs `work` with a logger bound to the job. */

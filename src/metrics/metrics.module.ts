@@ -3,14 +3,13 @@ import { QueueModule } from '../queue/queue.module';
 import { MetricsController } from './metrics.controller';
 import { MetricsService } from './metrics.service';
 import { QueueMetrics } from './queue-metrics';
-import { WebhookDeliveryMetricsSubscriber } from './webhook-delivery-metrics.subscriber';
 
 /** GET /metrics in every mode; MetricsService is global so that any feature can record. */
 @Global()
 @Module({
   imports: [QueueModule],
   controllers: [MetricsController],
-  providers: [MetricsService, QueueMetrics, WebhookDeliveryMetricsSubscriber],
+  providers: [MetricsService, QueueMetrics],
   exports: [MetricsService],
 })
 export class MetricsModule {}

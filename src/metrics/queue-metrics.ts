@@ -1,7 +1,7 @@
-import { InjectQueue } from '@nestjs/bull';
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { Job, JobCounts, Queue } from 'bull';
-import { IMAGES_QUEUE, WEBHOOKS_QUEUE } from '../queue/queue.constants';
+import { withTimeout } from '../common/with-timeout';
+import { AllQueues } from '../queue/queue.module';
 import { MetricsService } from './metrics.service';
 
 const COUNTS_TIMEOUT_MS = 1000;
@@ -14,14 +14,13 @@ const STATES = ['waiting', 'active', 'delayed', 'failed'] as const;
 @Injectable()
 export class QueueMetrics implements OnModuleInit {
   private readonly logger = new Logger(QueueMetrics.name);
-  private readonly queues: Queue[];
+  private readonly queues: readonly Queue[];
 
   constructor(
-    @InjectQueue(IMAGES_QUEUE) images: Queue,
-    @InjectQueue(WEBHOOKS_QUEUE) webhooks: Queue,
+    queues: AllQueues,
     private readonly metrics: MetricsService,
   ) {
-    this.queues = [images, webhooks];
+    this.queues = queues.list;
   }
 
   onModuleInit(): void {
@@ -52,19 +51,11 @@ export class QueueMetrics implements OnModuleInit {
 
   /** Null while Redis does not answer, so that a scrape never hangs on an outage. */
   private async countsOf(queue: Queue): Promise<JobCounts | null> {
-    let timer: NodeJS.Timeout | undefined;
     try {
-      return await Promise.race([
-        queue.getJobCounts(),
-        new Promise<null>((resolve) => {
-          timer = setTimeout(() => resolve(null), COUNTS_TIMEOUT_MS);
-        }),
-      ]);
+      return await withTimeout(queue.getJobCounts(), COUNTS_TIMEOUT_MS, 'reading job counts');
     } catch (error) {
       this.logger.warn(`Cannot read the ${queue.name} queue's job counts: ${String(error)}`);
       return null;
-    } finally {
-      clearTimeout(timer);
     }
   }
 }

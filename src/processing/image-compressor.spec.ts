@@ -90,7 +90,6 @@ describe('ImageCompressor', () => {
 
         expect(result).toMatchObject({
           format: 'jpeg',
-          extension: 'jpg',
           sourceQuality: quality,
           targetQuality: expected,
           width: WIDTH,
@@ -131,7 +130,6 @@ describe('ImageCompressor', () => {
 
       expect(result).toMatchObject({
         format: 'webp',
-        extension: 'webp',
         sourceQuality: null,
         targetQuality: 50,
         skipReason: null,
@@ -168,7 +166,6 @@ describe('ImageCompressor', () => {
 
       expect(result).toMatchObject({
         format: 'png',
-        extension: 'png',
         sourceQuality: 100,
         targetQuality: 50,
         skipReason: null,
@@ -196,7 +193,6 @@ describe('ImageCompressor', () => {
 
       expect(result).toMatchObject({
         format: 'gif',
-        extension: 'gif',
         width: WIDTH,
         height: HEIGHT,
         sourceQuality: 100,
@@ -216,7 +212,6 @@ describe('ImageCompressor', () => {
 
       expect(result).toMatchObject({
         format: 'avif',
-        extension: 'avif',
         sourceQuality: null,
         targetQuality: 50,
         skipReason: null,

@@ -17,14 +17,12 @@
  */
 import { Injectable } from '@nestjs/common';
 import sharp, { Metadata, Sharp } from 'sharp';
+import { IMAGE_FORMATS, ImageFormat } from '../storage/image-formats';
 import { estimateJpegQuality } from './jpeg-quality';
-
-export type ImageFormat = 'jpeg' | 'png' | 'webp' | 'gif' | 'avif';
 
 export interface CompressedImage {
   data: Buffer;
   format: ImageFormat;
-  extension: string;
   width: number;
   height: number;
   /** Estimated quality of the source on its encoder's 1–100 scale; null when unknown. */
@@ -36,22 +34,6 @@ export interface CompressedImage {
 
 /** The content is not an image the service accepts, or cannot be decoded. Never retried. */
 export class UnsupportedImageError extends Error {}
-
-const EXTENSIONS: Record<ImageFormat, string> = {
-  jpeg: 'jpg',
-  png: 'png',
-  webp: 'webp',
-  gif: 'gif',
-  avif: 'avif',
-};
-
-const DISPLAY_NAMES: Record<ImageFormat, string> = {
-  jpeg: 'JPEG',
-  png: 'PNG',
-  webp: 'WebP',
-  gif: 'GIF',
-  avif: 'AVIF',
-};
 
 /** Decompression-bomb guard, counting every decoded frame; imgproxy's default. */
 const MAX_INPUT_PIXELS = 50_000_000;
@@ -96,7 +78,7 @@ export class ImageCompressor {
         `The content is not a JPEG, PNG, WebP, GIF or AVIF image; it starts with ${previewContent(source)}`,
       );
     }
-    const formatName = DISPLAY_NAMES[format];
+    const formatName = IMAGE_FORMATS[format].name;
     const animated = ANIMATED_FORMATS.has(format);
     const header = await readHeader(source, formatName);
     refuseOversizedImage(header, animated, formatName);
@@ -113,7 +95,6 @@ export class ImageCompressor {
         .toBuffer({ resolveWithObject: true });
       const result = {
         format,
-        extension: EXTENSIONS[format],
         sourceQuality: plan.sourceQuality,
         targetQuality: plan.targetQuality,
       };

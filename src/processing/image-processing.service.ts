@@ -1,10 +1,12 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { ImageOutcome, RequestsRepository } from '../requests/requests.repository';
-import { PublicUrls } from '../requests/public-urls';
+import { PublicLinks } from '../links/public-links';
 import { MetricsService } from '../metrics/metrics.service';
+import { RequestCompletionService } from '../requests/request-completion.service';
 import { ImageStatus } from '../requests/request-status';
 import { CompressImageJob } from '../queue/queue.constants';
 import { ImageStorage } from '../storage/image-storage';
+import { StorageKeys } from '../storage/storage-keys';
 import { WebhookService } from '../webhook/webhook.service';
 import { ImageCompressor } from './image-compressor';
 import { ImageFetcher, ImageFetchError } from './image-fetcher';
@@ -21,10 +23,11 @@ export class ImageProcessingService {
 
   constructor(
     private readonly requests: RequestsRepository,
+    private readonly completion: RequestCompletionService,
     private readonly fetcher: ImageFetcher,
     private readonly compressor: ImageCompressor,
     private readonly storage: ImageStorage,
-    private readonly urls: PublicUrls,
+    private readonly links: PublicLinks,
     private readonly webhooks: WebhookService,
     private readonly metrics: MetricsService,
   ) {}
@@ -36,7 +39,7 @@ export class ImageProcessingService {
   async process(job: CompressImageJob, finalAttempt: boolean): Promise<void> {
     const request = await this.requests.findRequest(job.requestId);
     const image = await this.requests.findImage(job.productId, job.position);
-    if (!request || !image || image.requestId !== request.id) {
+    if (!request || !image || image.requestPk !== request.id) {
       this.logger.warn(`Skipping job for an image that no longer exists: ${JSON.stringify(job)}`);
       return;
     }
@@ -61,11 +64,11 @@ export class ImageProcessingService {
       status: ImageStatus.Failed,
       error: `Processing failed: ${error.message}`,
     });
-    await this.finaliseIfDone(image.requestId);
+    await this.finaliseIfDone(image.requestPk);
   }
 
   private async finaliseIfDone(requestPk: number): Promise<void> {
-    const finalised = await this.requests.finaliseIfDone(requestPk);
+    const finalised = await this.completion.finaliseIfDone(requestPk);
     if (!finalised) return;
     this.logger.log(`Request ${finalised.requestId} finished: ${finalised.status}`);
     if (finalised.webhookUrl) await this.webhooks.enqueue(finalised.requestId);
@@ -81,12 +84,12 @@ export class ImageProcessingService {
       const source = await this.fetcher.fetch(url);
       bytesIn = source.length;
       const compressed = await this.compressor.compress(source);
-      const outputPath = `${job.requestId}/${job.rowNumber}-${job.position}.${compressed.extension}`;
+      const outputPath = StorageKeys.image({ ...job, format: compressed.format });
       await this.storage.save(outputPath, compressed.data);
       return {
         status: ImageStatus.Completed,
         outputPath,
-        outputUrl: this.urls.image(outputPath),
+        outputUrl: this.links.image(outputPath),
         bytesIn,
         bytesOut: compressed.data.length,
         format: compressed.format,

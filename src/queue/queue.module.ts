@@ -1,6 +1,6 @@
-import { BullModule } from '@nestjs/bull';
+import { BullModule, getQueueToken } from '@nestjs/bull';
 import { DynamicModule, Module } from '@nestjs/common';
-import { AdvancedSettings } from 'bull';
+import { AdvancedSettings, Queue } from 'bull';
 import { QueueConfig } from '../config/config';
 import { QUEUE_NAMES } from './queue.constants';
 
@@ -11,13 +11,25 @@ export interface QueueRootOptions {
   backoffStrategies: AdvancedSettings['backoffStrategies'];
 }
 
+/** Every queue of the service, for what watches them all (metrics, logging). */
+export abstract class AllQueues {
+  abstract readonly list: readonly Queue[];
+}
+
+const allQueues = {
+  provide: AllQueues,
+  inject: QUEUE_NAMES.map((name) => getQueueToken(name)),
+  useFactory: (...queues: Queue[]): AllQueues => ({ list: queues }),
+};
+
 /**
- * Every queue, registered once. `forRoot` opens the Redis connection settings for the whole
- * app; feature modules import `QueueModule` for the queues themselves.
+ * Every queue, registered once. `forRoot` sets the Redis connection and job defaults for the
+ * whole app; feature modules import `QueueModule` for the queues themselves.
  */
 @Module({
   imports: [BullModule.registerQueue(...QUEUE_NAMES.map((name) => ({ name })))],
-  exports: [BullModule],
+  providers: [allQueues],
+  exports: [BullModule, AllQueues],
 })
 export class QueueModule {
   static forRoot({ backoffStrategies }: QueueRootOptions): DynamicModule {

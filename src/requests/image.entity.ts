@@ -5,7 +5,7 @@ import { ImageStatus } from './request-status';
 
 @Entity('images')
 @Index(['productId', 'position'], { unique: true })
-@Index(['requestId', 'id'])
+@Index(['requestPk', 'id'])
 export class Image {
   @PrimaryGeneratedColumn()
   id!: number;
@@ -19,7 +19,7 @@ export class Image {
 
   /** Denormalised so that a request's images are read without a join. */
   @Column({ name: 'request_id', type: 'integer' })
-  requestId!: number;
+  requestPk!: number;
 
   @ManyToOne(() => ImageProcessingRequest, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'request_id' })

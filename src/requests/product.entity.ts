@@ -2,13 +2,14 @@ import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } 
 import { ImageProcessingRequest } from './image-processing-request.entity';
 
 @Entity('products')
-@Index(['requestId', 'rowNumber'], { unique: true })
+@Index(['requestPk', 'rowNumber'], { unique: true })
 export class Product {
   @PrimaryGeneratedColumn()
   id!: number;
 
   @Column({ name: 'request_id', type: 'integer' })
-  requestId!: number;
+  /** The request row's primary key, not its public UUID. */
+  requestPk!: number;
 
   @ManyToOne(() => ImageProcessingRequest, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'request_id' })

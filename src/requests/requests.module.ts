@@ -1,9 +1,10 @@
 import { Module } from '@nestjs/common';
-import { PublicUrls } from './public-urls';
+import { RequestCompletionService } from './request-completion.service';
+import { RequestResults } from './request-results';
 import { RequestsRepository } from './requests.repository';
 
 @Module({
-  providers: [RequestsRepository, PublicUrls],
-  exports: [RequestsRepository, PublicUrls],
+  providers: [RequestsRepository, RequestResults, RequestCompletionService],
+  exports: [RequestsRepository, RequestResults, RequestCompletionService],
 })
 export class RequestsModule {}

@@ -1,11 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { ParsedProduct } from '../upload/csv/products-csv.parser';
+import { ParsedProduct } from '../csv/products-csv.parser';
 import { insertRows } from './bulk-insert';
 import { ImageProcessingRequest } from './image-processing-request.entity';
 import { Image } from './image.entity';
-import { OutputCsvRow, writeOutputCsv } from './output-csv';
 import { Product } from './product.entity';
 import { ImageStatus, RequestStatus } from './request-status';
 
@@ -135,8 +134,8 @@ export class RequestsRepository {
     return this.dataSource.getRepository(ImageProcessingRequest).findOneBy({ requestId });
   }
 
-  findRequestById(id: number): Promise<ImageProcessingRequest | null> {
-    return this.dataSource.getRepository(ImageProcessingRequest).findOneBy({ id });
+  findRequestByPk(requestPk: number): Promise<ImageProcessingRequest | null> {
+    return this.dataSource.getRepository(ImageProcessingRequest).findOneBy({ id: requestPk });
   }
 
   findImage(productId: number, position: number): Promise<Image | null> {
@@ -175,28 +174,25 @@ export class RequestsRepository {
           processedImages: () => 'processed_images + 1',
           ...(failed ? { failedImages: () => 'failed_images + 1' } : {}),
         })
-        .where('id = :id', { id: image.requestId })
+        .where('id = :id', { id: image.requestPk })
         .execute();
       return true;
     });
   }
 
   /**
-   * Finalises a request whose every image has an outcome: writes the output CSV and the
-   * final status in one conditional update, so that of several workers finishing the last
-   * images at once exactly one wins. Returns the finalised request to the winner only.
+   * Writes a finished request's final status and output CSV in one conditional update, so that
+   * of several workers finishing the last images at once exactly one wins. Returns false to
+   * the others, and when an image still has no outcome.
    */
-  async finaliseIfDone(requestPk: number): Promise<ImageProcessingRequest | null> {
-    const requests = this.dataSource.getRepository(ImageProcessingRequest);
-    const request = await requests.findOneBy({ id: requestPk });
-    if (!request || request.completedAt || request.processedImages < request.totalImages) {
-      return null;
-    }
-    const outputCsv = writeOutputCsv(await this.outputRows(requestPk));
-    const status =
-      request.failedImages === request.totalImages ? RequestStatus.Failed : RequestStatus.Completed;
-    const completedAt = new Date();
-    const result = await requests
+  async completeRequest(
+    requestPk: number,
+    status: RequestStatus,
+    outputCsv: string,
+    completedAt: Date,
+  ): Promise<boolean> {
+    const result = await this.dataSource
+      .getRepository(ImageProcessingRequest)
       .createQueryBuilder()
       .update()
       .set({ status, outputCsv, completedAt })
@@ -204,30 +200,17 @@ export class RequestsRepository {
       .andWhere('completed_at IS NULL')
       .andWhere('processed_images >= total_images')
       .execute();
-    if (result.affected !== 1) return null;
-    return { ...request, status, outputCsv, completedAt };
-  }
-
-  private async outputRows(requestPk: number): Promise<OutputCsvRow[]> {
-    const products = await this.productsWithImages(requestPk);
-    return products.map((product) => ({
-      serialNumber: product.serialNumber,
-      productName: product.productName,
-      inputImageUrls: product.inputImageUrls,
-      outputImageUrls: product.images.map((image) =>
-        image.status === ImageStatus.Completed ? image.outputUrl : null,
-      ),
-    }));
+    return result.affected === 1;
   }
 
   /** Every product of a request in input order, each with its images in URL order. */
   async productsWithImages(requestPk: number): Promise<ProductWithImages[]> {
     const products = await this.dataSource
       .getRepository(Product)
-      .find({ where: { requestId: requestPk }, order: { rowNumber: 'ASC' } });
+      .find({ where: { requestPk }, order: { rowNumber: 'ASC' } });
     const images = await this.dataSource
       .getRepository(Image)
-      .find({ where: { requestId: requestPk }, order: { productId: 'ASC', position: 'ASC' } });
+      .find({ where: { requestPk }, order: { productId: 'ASC', position: 'ASC' } });
     const byProduct = new Map<number, Image[]>();
     for (const image of images) {
       const list = byProduct.get(image.productId) ?? [];

@@ -9,6 +9,7 @@ import {
   ApiTags,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
+import { ROUTES } from '../links/routes';
 import { API_KEY_REQUIRED_RESPONSE, ErrorResponseDto } from '../common/error-response.dto';
 import { StatusQueryDto } from './dto/status-query.dto';
 import { StatusResponseDto } from './dto/status-response.dto';
@@ -35,11 +36,11 @@ const unknownId = {
 
 @ApiTags('status')
 @ApiUnauthorizedResponse(API_KEY_REQUIRED_RESPONSE)
-@Controller('status')
+@Controller(ROUTES.status.controller)
 export class StatusController {
   constructor(private readonly statuses: StatusService) {}
 
-  @Get(':requestId')
+  @Get(ROUTES.status.request)
   @ApiOperation({ operationId: 'getStatus', summary: 'Processing status and per-image results' })
   @requestIdParam
   @ApiOkResponse({
@@ -69,7 +70,7 @@ export class StatusController {
     return this.statuses.status(requestId, query);
   }
 
-  @Get(':requestId/output.csv')
+  @Get(ROUTES.status.outputCsv)
   @ApiOperation({
     operationId: 'downloadOutputCsv',
     summary: 'The output CSV: input columns plus `Output Image Urls`',

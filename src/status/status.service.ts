@@ -1,6 +1,6 @@
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { ImageProcessingRequest } from '../requests/image-processing-request.entity';
-import { PublicUrls } from '../requests/public-urls';
+import { PublicLinks } from '../links/public-links';
 import { RequestsRepository } from '../requests/requests.repository';
 import { StatusQueryDto } from './dto/status-query.dto';
 import { StatusResponseDto } from './dto/status-response.dto';
@@ -10,7 +10,7 @@ import { StatusResponseDto } from './dto/status-response.dto';
 export class StatusService {
   constructor(
     private readonly requests: RequestsRepository,
-    private readonly urls: PublicUrls,
+    private readonly links: PublicLinks,
   ) {}
 
   async status(requestId: string, query: StatusQueryDto): Promise<StatusResponseDto> {
@@ -28,7 +28,7 @@ export class StatusService {
         pending: totalImages - processedImages,
         percent: totalImages === 0 ? 100 : Math.round((processedImages / totalImages) * 1000) / 10,
       },
-      output_csv_url: request.completedAt ? this.urls.outputCsv(request.requestId) : null,
+      output_csv_url: request.completedAt ? this.links.outputCsv(request.requestId) : null,
       webhook_url: request.webhookUrl,
       created_at: request.createdAt.toISOString(),
       updated_at: request.updatedAt.toISOString(),

@@ -29,6 +29,7 @@ import {
 import { ThrottlerGuard } from '@nestjs/throttler';
 import type { Response } from 'express';
 import { ApiKeyOwner } from '../auth/api-key-owner.decorator';
+import { ROUTES } from '../links/routes';
 import { API_KEY_REQUIRED_RESPONSE, ErrorResponseDto } from '../common/error-response.dto';
 import {
   CsvValidationErrorDto,
@@ -76,7 +77,7 @@ const badRequestExamples = {
 @ApiTags('upload')
 @ApiUnauthorizedResponse(API_KEY_REQUIRED_RESPONSE)
 @ApiExtraModels(CsvValidationErrorDto, ErrorResponseDto)
-@Controller('upload')
+@Controller(ROUTES.upload)
 export class UploadController {
   constructor(private readonly uploads: UploadService) {}
 

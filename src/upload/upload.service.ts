@@ -7,6 +7,7 @@ import {
 } from '@nestjs/common';
 import { Queue } from 'bull';
 import { randomUUID } from 'node:crypto';
+import { withTimeout } from '../common/with-timeout';
 import { CsvConfig, ImagesConfig, QueueConfig } from '../config/config';
 import {
   COMPRESS_IMAGE_JOB,
@@ -15,10 +16,10 @@ import {
   IMAGES_QUEUE,
   imageJobsPattern,
 } from '../queue/queue.constants';
-import { PublicUrls } from '../requests/public-urls';
+import { PublicLinks } from '../links/public-links';
 import { RequestStatus } from '../requests/request-status';
 import { RequestsRepository } from '../requests/requests.repository';
-import { CsvValidationError, parseProductsCsv } from './csv/products-csv.parser';
+import { CsvValidationError, parseProductsCsv } from '../csv/products-csv.parser';
 import { UploadAcceptedDto } from './dto/upload-csv.dto';
 
 const ENQUEUE_CHUNK = 1000;
@@ -33,7 +34,7 @@ export class UploadService {
     private readonly images: ImagesConfig,
     private readonly queueSettings: QueueConfig,
     private readonly requests: RequestsRepository,
-    private readonly urls: PublicUrls,
+    private readonly links: PublicLinks,
   ) {}
 
   /**
@@ -61,7 +62,7 @@ export class UploadService {
     return {
       request_id: requestId,
       status: RequestStatus.Pending,
-      status_url: this.urls.status(requestId),
+      status_url: this.links.status(requestId),
     };
   }
 
@@ -91,7 +92,7 @@ export class UploadService {
         data,
         opts: { ...options, jobId: compressImageJobId(data) },
       }));
-      await withTimeout(this.queue.addBulk(chunk), this.queueSettings.enqueueTimeoutMs);
+      await withTimeout(this.queue.addBulk(chunk), this.queueSettings.enqueueTimeoutMs, 'queueing');
     }
   }
 
@@ -106,12 +107,4 @@ export class UploadService {
         this.logger.warn(`Removing the jobs of request ${requestId} failed: ${String(error)}`),
       );
   }
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

@@ -17,13 +17,14 @@ export enum WebhookOutcome {
 
 /** One row per delivery attempt of a request's completion webhook. */
 @Entity('webhook_deliveries')
-@Index(['requestId', 'attempt'])
+@Index(['requestPk', 'attempt'])
 export class WebhookDelivery {
   @PrimaryGeneratedColumn()
   id!: number;
 
   @Column({ name: 'request_id', type: 'integer' })
-  requestId!: number;
+  /** The request row's primary key, not its public UUID. */
+  requestPk!: number;
 
   @ManyToOne(() => ImageProcessingRequest, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'request_id' })

@@ -3,12 +3,7 @@ import axios, { AxiosError } from 'axios';
 import { OutboundHttp } from '../network/outbound-http';
 import { WebhookConfig } from '../config/config';
 import { WebhookSigner } from './webhook-signer';
-
-export interface WebhookResponse {
-  statusCode: number;
-  /** Milliseconds the receiver asked us to wait, from Retry-After. */
-  retryAfterMs: number | null;
-}
+import { WebhookResponse } from './webhook-verdict';
 
 /** POSTs a signed JSON body to a receiver. Redirects are not followed. */
 @Injectable()

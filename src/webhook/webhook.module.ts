@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { NetworkModule } from '../network/network.module';
 import { QueueModule } from '../queue/queue.module';
+import { LinksModule } from '../links/links.module';
 import { RequestsModule } from '../requests/requests.module';
 import { WebhookDelivery } from './webhook-delivery.entity';
 import { WebhookSender } from './webhook-sender';
@@ -14,6 +15,7 @@ import { WebhookService } from './webhook.service';
   imports: [
     NetworkModule,
     QueueModule,
+    LinksModule,
     RequestsModule,
     TypeOrmModule.forFeature([WebhookDelivery]),
   ],

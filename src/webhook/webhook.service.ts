@@ -1,10 +1,8 @@
 import { InjectQueue } from '@nestjs/bull';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { AxiosError } from 'axios';
 import { Queue } from 'bull';
 import { Repository } from 'typeorm';
-import { UNSAFE_ADDRESS_CODE } from '../network/guarded-agent';
 import { WebhookConfig } from '../config/config';
 import {
   DELIVER_WEBHOOK_JOB,
@@ -13,16 +11,17 @@ import {
   WEBHOOKS_QUEUE,
 } from '../queue/queue.constants';
 import { ImageProcessingRequest } from '../requests/image-processing-request.entity';
-import { PublicUrls } from '../requests/public-urls';
-import { ImageStatus, RequestStatus } from '../requests/request-status';
+import { PublicLinks } from '../links/public-links';
+import { MetricsService } from '../metrics/metrics.service';
+import { RequestResults } from '../requests/request-results';
+import { RequestStatus } from '../requests/request-status';
 import { RequestsRepository } from '../requests/requests.repository';
 import { WebhookDelivery, WebhookOutcome } from './webhook-delivery.entity';
 import { WebhookPayload } from './webhook-payload';
 import { PermanentWebhookError, RetryableWebhookError } from './webhook-errors';
 import { WEBHOOK_BACKOFF } from './webhook-retry-schedule';
 import { WebhookSender } from './webhook-sender';
-
-const RETRYABLE_STATUS = new Set([408, 429]);
+import { judgeWebhookAttempt, recordedOutcome } from './webhook-verdict';
 
 @Injectable()
 export class WebhookService {
@@ -31,8 +30,10 @@ export class WebhookService {
     private readonly config: WebhookConfig,
     @InjectRepository(WebhookDelivery) private readonly deliveries: Repository<WebhookDelivery>,
     private readonly requests: RequestsRepository,
+    private readonly results: RequestResults,
     private readonly sender: WebhookSender,
-    private readonly urls: PublicUrls,
+    private readonly metrics: MetricsService,
+    private readonly links: PublicLinks,
   ) {}
 
   async enqueue(requestId: string): Promise<void> {
@@ -56,7 +57,7 @@ export class WebhookService {
     const started = Date.now();
     const record = (outcome: WebhookOutcome, statusCode: number | null, error: string | null) =>
       this.deliveries.insert({
-        requestId: request.id,
+        requestPk: request.id,
         webhookId: job.webhookId,
         attempt,
         url,
@@ -65,37 +66,28 @@ export class WebhookService {
         outcome,
         durationMs: Date.now() - started,
       });
-    const failedOutcome = finalAttempt ? WebhookOutcome.Failed : WebhookOutcome.Retrying;
-
-    let response;
-    try {
-      response = await this.sender.send(url, job.webhookId, payload);
-    } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      // The SSRF guard refused the receiver's address: no retry will change that.
-      if (error instanceof AxiosError && error.code === UNSAFE_ADDRESS_CODE) {
-        await record(WebhookOutcome.Failed, null, message);
-        throw new PermanentWebhookError(message);
-      }
-      await record(failedOutcome, null, message);
-      throw new RetryableWebhookError(message);
+    const verdict = judgeWebhookAttempt(
+      await this.sender.send(url, job.webhookId, payload).then(
+        (response) => ({ response }),
+        (error: unknown) => ({ error }),
+      ),
+    );
+    const reason = verdict.kind === 'delivered' ? null : verdict.reason;
+    const outcome = recordedOutcome(verdict, finalAttempt);
+    await record(outcome, verdict.statusCode, reason);
+    this.metrics.recordWebhookDelivery(outcome);
+    switch (verdict.kind) {
+      case 'delivered':
+        return;
+      case 'retry':
+        throw new RetryableWebhookError(verdict.reason, verdict.retryAfterMs);
+      case 'give-up':
+        throw new PermanentWebhookError(verdict.reason);
     }
-    const { statusCode, retryAfterMs } = response;
-    if (statusCode >= 200 && statusCode < 300) {
-      await record(WebhookOutcome.Delivered, statusCode, null);
-      return;
-    }
-    const message = `Receiver answered HTTP ${statusCode}`;
-    if (statusCode >= 500 || RETRYABLE_STATUS.has(statusCode)) {
-      await record(failedOutcome, statusCode, message);
-      throw new RetryableWebhookError(message, retryAfterMs);
-    }
-    await record(WebhookOutcome.Failed, statusCode, message);
-    throw new PermanentWebhookError(message);
   }
 
   async buildPayload(request: ImageProcessingRequest): Promise<WebhookPayload> {
-    const products = await this.requests.productsWithImages(request.id);
+    const products = await this.results.products(request.id);
     return {
       type:
         request.status === RequestStatus.Failed
@@ -108,17 +100,15 @@ export class WebhookService {
         total_images: request.totalImages,
         processed_images: request.processedImages,
         failed_images: request.failedImages,
-        output_csv_url: this.urls.outputCsv(request.requestId),
-        status_url: this.urls.status(request.requestId),
+        output_csv_url: this.links.outputCsv(request.requestId),
+        status_url: this.links.status(request.requestId),
         created_at: request.createdAt.toISOString(),
         completed_at: request.completedAt?.toISOString() ?? null,
         products: products.map((product) => ({
           serial_number: product.serialNumber,
           product_name: product.productName,
-          input_image_urls: product.images.map((image) => image.inputUrl),
-          output_image_urls: product.images.map((image) =>
-            image.status === ImageStatus.Completed ? image.outputUrl : null,
-          ),
+          input_image_urls: product.inputUrls,
+          output_image_urls: product.outputUrls,
         })),
       },
     };

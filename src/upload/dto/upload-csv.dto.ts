@@ -1,11 +1,8 @@
 import { Transform } from 'class-transformer';
 import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
 import { IsOptional, IsUrl, MaxLength } from 'class-validator';
+import { emptyToUndefined } from '../../common/validation/transforms';
 import { RequestStatus } from '../../requests/request-status';
-
-/** An empty form field (as Swagger UI and `curl -F webhook_url=` send it) means no webhook. */
-const emptyToUndefined = ({ value }: { value: unknown }): unknown =>
-  value === '' ? undefined : value;
 
 const webhookUrlRule = IsUrl(
   { protocols: ['http', 'https'], require_protocol: true, require_tld: false },
@@ -39,6 +36,7 @@ export class UploadCsvBodyDto {
     maxLength: 2048,
     example: 'https://example.com/hooks/images',
   })
+  // An empty field (as Swagger UI and `curl -F webhook_url=` send it) means no webhook.
   @Transform(emptyToUndefined)
   @IsOptional()
   @webhookUrlRule

@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../config/config';
+import { PATHS } from './routes';
 
-/** Absolute URLs of what the service serves, built from PUBLIC_BASE_URL. */
+/** Absolute URLs of what the service serves, on PUBLIC_BASE_URL. */
 @Injectable()
-export class PublicUrls {
+export class PublicLinks {
   private readonly base: string;
 
   constructor(config: AppConfig) {
@@ -11,14 +12,14 @@ export class PublicUrls {
   }
 
   status(requestId: string): string {
-    return `${this.base}/status/${requestId}`;
+    return this.base + PATHS.status(requestId);
   }
 
   outputCsv(requestId: string): string {
-    return `${this.base}/status/${requestId}/output.csv`;
+    return this.base + PATHS.outputCsv(requestId);
   }
 
   image(storageKey: string): string {
-    return `${this.base}/images/${storageKey}`;
+    return this.base + PATHS.image(storageKey);
   }
 }

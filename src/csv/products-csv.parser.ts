@@ -1,4 +1,5 @@
 import Papa from 'papaparse';
+import { INPUT_IMAGE_URLS, PRODUCT_NAME, SERIAL_NUMBER } from './products-csv.format';
 
 /** One product row of an uploaded CSV, validated. */
 export interface ParsedProduct {
@@ -32,11 +33,6 @@ export class CsvValidationError extends Error {
     super(`The CSV has ${problems.length} problem(s)`);
   }
 }
-
-export const SERIAL_NUMBER = 'S. No.';
-export const PRODUCT_NAME = 'Product Name';
-export const INPUT_IMAGE_URLS = 'Input Image Urls';
-export const OUTPUT_IMAGE_URLS = 'Output Image Urls';
 
 type ColumnKey = 'serialNumber' | 'productName' | 'imageUrls';
 

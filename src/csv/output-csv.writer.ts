@@ -4,7 +4,7 @@ import {
   OUTPUT_IMAGE_URLS,
   PRODUCT_NAME,
   SERIAL_NUMBER,
-} from '../upload/csv/products-csv.parser';
+} from './products-csv.format';
 
 export interface OutputCsvRow {
   serialNumber: string;

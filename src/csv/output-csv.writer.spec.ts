@@ -1,5 +1,5 @@
-import { parseProductsCsv } from '../upload/csv/products-csv.parser';
-import { writeOutputCsv } from './output-csv';
+import { writeOutputCsv } from './output-csv.writer';
+import { parseProductsCsv } from './products-csv.parser';
 
 describe('writeOutputCsv', () => {
   it('writes the input columns unchanged plus the output URLs, quoting where needed', () => {

@@ -1,0 +1,16 @@
+/**
+ * The public URL scheme, in one place: controllers take their route patterns from here, and
+ * `PublicLinks` builds absolute URLs from the same paths.
+ */
+export const ROUTES = {
+  upload: 'upload',
+  status: { controller: 'status', request: ':requestId', outputCsv: ':requestId/output.csv' },
+  images: { controller: 'images', image: ':requestId/:fileName' },
+} as const;
+
+export const PATHS = {
+  status: (requestId: string) => `/${ROUTES.status.controller}/${requestId}`,
+  outputCsv: (requestId: string) => `/${ROUTES.status.controller}/${requestId}/output.csv`,
+  /** A stored image, by its storage key (`<request id>/<file name>`). */
+  image: (storageKey: string) => `/${ROUTES.images.controller}/${storageKey}`,
+};
