@@ -9,8 +9,8 @@ const LAYERS = [
   ['csv', 'network', 'queue', 'storage', 'links'],
   ['requests'],
   ['auth', 'metrics', 'logging'],
-  ['webhook', 'health', 'queue-board'],
-  ['processing', 'upload', 'status', 'images'],
+  ['webhook', 'health', 'queue-board', 'dispatch'],
+  ['processing', 'completion', 'upload', 'status', 'images'],
   ['database'],
 ];
 

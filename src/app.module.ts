@@ -1,22 +1,24 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AuthModule } from './auth/auth.module';
+import { CompletionModule } from './completion/completion.module';
 import { Config } from './config/config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
+import { DispatchModule } from './dispatch/dispatch.module';
 import { HealthModule } from './health/health.module';
 import { ImagesModule } from './images/images.module';
 import { LoggingModule } from './logging/logging.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { ProcessingModule } from './processing/processing.module';
-import { QueueModule } from './queue/queue.module';
 import { QueueBoardModule } from './queue-board/queue-board.module';
 import { StatusModule } from './status/status.module';
 import { UploadModule } from './upload/upload.module';
-import { webhookBackoffStrategies } from './webhook/webhook-retry-schedule';
+import { WebhookModule } from './webhook/webhook.module';
 
 /**
- * MODE=api serves HTTP, MODE=worker consumes the queues, MODE=all does both. The configuration
- * is loaded before the module is built, so that the mode decides which features are imported.
+ * MODE=api serves HTTP, MODE=worker consumes the queues, MODE=all does both; every mode runs
+ * the dispatcher that feeds the queues from the database. The configuration is loaded before
+ * the module is built, so that the mode decides which features are imported.
  */
 @Module({})
 export class AppModule {
@@ -27,11 +29,11 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
-        QueueModule.forRoot({ backoffStrategies: webhookBackoffStrategies(config.webhook) }),
         LoggingModule,
         DatabaseModule,
         HealthModule,
         MetricsModule,
+        DispatchModule,
         ...(servesApi
           ? [
               AuthModule,
@@ -41,7 +43,7 @@ export class AppModule {
               QueueBoardModule.register(config.queueDashboard),
             ]
           : []),
-        ...(consumesQueues ? [ProcessingModule] : []),
+        ...(consumesQueues ? [ProcessingModule, CompletionModule, WebhookModule] : []),
       ],
     };
   }

@@ -1,10 +1,9 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import request from 'supertest';
 import { jpegPhoto } from './helpers/fixture-images';
 import { getStatus, uploadCsv, waitUntilFinished } from './helpers/batch-client';
 import { FixtureServer } from './helpers/fixture-server';
-import { freePort } from './helpers/free-port';
+import { PrivateRedis } from './helpers/private-redis';
 import {
   removeTestData,
   ServiceProcess,
@@ -12,7 +11,6 @@ import {
   TestApp,
   testEnvironment,
 } from './helpers/test-app';
-import { countRows } from './helpers/test-database';
 import { sleep, waitFor } from './helpers/wait-for';
 import { WebhookReceiver } from './helpers/webhook-receiver';
 
@@ -117,28 +115,31 @@ describe('Crash recovery', () => {
     }
   });
 
-  it('answers 503 and keeps nothing when Redis is down at upload time', async () => {
-    const deadRedis = `redis://127.0.0.1:${await freePort()}`;
-    const env = await testEnvironment({
-      MODE: 'api',
-      REDIS_URL: deadRedis,
-      QUEUE_ENQUEUE_TIMEOUT_MS: '1000',
-    });
-    const api: TestApp = await startTestApp(env);
+  it('accepts an upload while Redis is down and processes it once Redis is back', async () => {
+    const images = await new FixtureServer().start();
+    const redis = await PrivateRedis.start();
+    await redis.stop();
+    const env = await testEnvironment({ REDIS_URL: redis.url });
+    const service: TestApp = await startTestApp(env);
     try {
-      const csv = 'S. No.,Product Name,Input Image Urls\n1,Mug,http://images.example/a.jpg\n';
+      const photo = await jpegPhoto(64, 48, 90);
+      const urls = [1, 2, 3].map((n) => images.file(`/p${n}.jpg`, photo, 'image/jpeg'));
+      const csv = `S. No.,Product Name,Input Image Urls\n1,Mug,"${urls.join(', ')}"\n`;
 
-      const response = await request(api.baseUrl)
-        .post('/upload')
-        .attach('file', Buffer.from(csv), 'products.csv')
-        .expect(503);
+      const requestId = await uploadCsv(service.baseUrl, csv);
+      await sleep(1000);
+      expect(await getStatus(service.baseUrl, requestId)).toMatchObject({
+        status: 'Pending',
+        progress: { total: 3, processed: 0 },
+      });
 
-      expect((response.body as { message: string }).message).toMatch(
-        /queue is unavailable right now; nothing was stored/,
-      );
-      expect(await countRows(api.dataSource, 'image_processing_requests')).toBe(0);
+      await redis.resume();
+      const finished = await waitUntilFinished(service.baseUrl, requestId);
+      expect(finished.progress).toMatchObject({ total: 3, processed: 3, failed: 0 });
     } finally {
-      await api.close();
+      await service.close();
+      await redis.stop();
+      await images.stop();
       await removeTestData(env);
     }
   });

@@ -67,14 +67,19 @@ describe('Structured logs', () => {
       `Image ${requestId}/1-1: Completed`,
       `Request ${requestId} finished: Completed`,
     ]);
-    for (const line of jobLines) {
-      expect(line.job).toEqual({
-        queue: 'images',
-        name: 'compress-image',
-        id: `${requestId}-1-1`,
-        attempt: 1,
-      });
-    }
+    const [imageLine, finishLine] = jobLines;
+    expect(imageLine.job).toEqual({
+      queue: 'images',
+      name: 'compress-image',
+      id: expect.stringMatching(/^image-\d+$/),
+      attempt: 1,
+    });
+    expect(finishLine.job).toEqual({
+      queue: 'requests',
+      name: 'finalise-request',
+      id: expect.stringMatching(/^finalise-\d+$/),
+      attempt: 1,
+    });
   });
 
   it('answers with a generated X-Request-Id when none is sent, and leaves probes out of the log', async () => {

@@ -61,7 +61,10 @@ describe('One API and two worker processes on one queue', () => {
     expect(receiver.received).toHaveLength(1);
     for (let index = 1; index <= IMAGES; index++) expect(images.hitsOf(`/p${index}.jpg`)).toBe(1);
     expect(readdirSync(`${api.env.STORAGE_DIR}/${requestId}`).sort()).toEqual(
-      Array.from({ length: IMAGES / 2 }, (_, row) => [`${row + 1}-1.jpg`, `${row + 1}-2.jpg`])
+      [
+        ...Array.from({ length: IMAGES / 2 }, (_, row) => [`${row + 1}-1.jpg`, `${row + 1}-2.jpg`]),
+        'output.csv',
+      ]
         .flat()
         .sort(),
     );

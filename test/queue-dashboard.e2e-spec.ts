@@ -14,7 +14,7 @@ describe('The queue dashboard', () => {
     }
   });
 
-  it('asks for its password, then shows both queues', async () => {
+  it('asks for its password, then shows every queue', async () => {
     const service = await startTestApp(
       await testEnvironment({
         MODE: 'api',
@@ -38,7 +38,7 @@ describe('The queue dashboard', () => {
         .auth('admin', PASSWORD)
         .expect(200);
       const names = (api.body as { queues: { name: string }[] }).queues.map((queue) => queue.name);
-      expect(names.sort()).toEqual(['images', 'webhooks']);
+      expect(names.sort()).toEqual(['images', 'requests', 'webhooks']);
     } finally {
       await service.close();
       await removeTestData(service.env);

@@ -178,6 +178,12 @@ export interface components {
       items: components['schemas']['ImageResultDto'][];
       /** @example 100 */
       limit: number;
+      /**
+       * Format: uri
+       * @description The next page, or null after the last. A page may hold fewer than `limit` images when they would not fit its size budget; follow `next` rather than counting pages.
+       * @example http://localhost:3000/status/3f1c2a9e-5b7d-4c1e-9a42-0d6b8f1e2c3a?after=100&limit=100
+       */
+      next: string | null;
       /** @example 1 */
       page: number;
       /**
@@ -187,11 +193,19 @@ export interface components {
       total: number;
     };
     ImageResultDto: {
+      /**
+       * @description Download attempts made so far.
+       * @example 1
+       */
+      attempts: number;
       /** @example 184233 */
       bytes_in: number | null;
       /** @example 61022 */
       bytes_out: number | null;
-      /** @example null */
+      /**
+       * @description Why the image failed; while it is `Pending` and being retried, the last attempt's error.
+       * @example null
+       */
       error: string | null;
       /** @example jpeg */
       format: string | null;
@@ -199,6 +213,11 @@ export interface components {
       height: number | null;
       /** @example https://images.example.com/a.jpg */
       input_url: string;
+      /**
+       * @description Place of the image in the output, 1-based: rows in order, then positions.
+       * @example 1
+       */
+      ordinal: number;
       /** @example http://localhost:3000/images/3f1c2a9e-5b7d-4c1e-9a42-0d6b8f1e2c3a/1-1.jpg */
       output_url: string | null;
       /**
@@ -208,6 +227,7 @@ export interface components {
       position: number;
       /** @example SKU1 */
       product_name: string;
+      reused_from: components['schemas']['ImageSlotDto'] | null;
       /**
        * @description Product row, 1-based, in CSV order.
        * @example 1
@@ -231,6 +251,18 @@ export interface components {
       target_quality: number | null;
       /** @example 1024 */
       width: number | null;
+    };
+    ImageSlotDto: {
+      /**
+       * @description Position of the URL in its row, 1-based.
+       * @example 1
+       */
+      position: number;
+      /**
+       * @description Product row, 1-based, in CSV order.
+       * @example 1
+       */
+      row: number;
     };
     ProgressDto: {
       /** @example 1 */
@@ -290,6 +322,7 @@ export interface components {
        * @example 2025-11-25T10:00:05.000Z
        */
       updated_at: string;
+      webhook: components['schemas']['WebhookStateDto'] | null;
       /** @example null */
       webhook_url: string | null;
     };
@@ -350,7 +383,12 @@ export interface components {
        * @example 2
        */
       processed_images: number;
-      /** @description Every product, in CSV order. */
+      /**
+       * @description Products in the request.
+       * @example 2
+       */
+      product_count: number;
+      /** @description Every product, in CSV order, when the request has at most `WEBHOOK_MAX_PRODUCTS` (default 1000) products; empty for a larger request, whose results are in the output CSV. */
       products: components['schemas']['WebhookProduct'][];
       /**
        * Format: uuid
@@ -407,6 +445,32 @@ export interface components {
      * @enum {string}
      */
     WebhookRequestStatus: 'Completed' | 'Failed';
+    WebhookStateDto: {
+      /**
+       * @description Delivery attempts made so far.
+       * @example 1
+       */
+      attempts: number;
+      /**
+       * @description What went wrong with the last attempt.
+       * @example null
+       */
+      last_error: string | null;
+      /**
+       * Format: date-time
+       * @description When the next attempt is due, while the webhook is pending.
+       * @example null
+       */
+      next_attempt_at: string | null;
+      status: components['schemas']['WebhookStatus'] | null;
+      /** @example https://example.com/hooks/images */
+      url: string;
+    };
+    /**
+     * @description Null until the request finishes; then pending until delivered or failed.
+     * @enum {string}
+     */
+    WebhookStatus: 'pending' | 'delivered' | 'failed';
   };
   responses: never;
   parameters: never;
@@ -419,6 +483,7 @@ export type SchemaCsvValidationErrorDto = components['schemas']['CsvValidationEr
 export type SchemaErrorResponseDto = components['schemas']['ErrorResponseDto'];
 export type SchemaImagePageDto = components['schemas']['ImagePageDto'];
 export type SchemaImageResultDto = components['schemas']['ImageResultDto'];
+export type SchemaImageSlotDto = components['schemas']['ImageSlotDto'];
 export type SchemaProgressDto = components['schemas']['ProgressDto'];
 export type SchemaStatusResponseDto = components['schemas']['StatusResponseDto'];
 export type SchemaUploadAcceptedDto = components['schemas']['UploadAcceptedDto'];
@@ -428,6 +493,8 @@ export type SchemaWebhookEventType = components['schemas']['WebhookEventType'];
 export type SchemaWebhookPayload = components['schemas']['WebhookPayload'];
 export type SchemaWebhookProduct = components['schemas']['WebhookProduct'];
 export type SchemaWebhookRequestStatus = components['schemas']['WebhookRequestStatus'];
+export type SchemaWebhookStateDto = components['schemas']['WebhookStateDto'];
+export type SchemaWebhookStatus = components['schemas']['WebhookStatus'];
 export type $defs = Record<string, never>;
 export interface operations {
   getLiveness: {
@@ -795,6 +862,8 @@ export interface operations {
         page?: number;
         /** @description Images per page. */
         limit?: number;
+        /** @description Start after the image at this place in the output (the `ordinal` of the last image of the previous page), instead of at `page`; `images.next` gives it. */
+        after?: number;
       };
       header?: never;
       path: {
@@ -1079,22 +1148,6 @@ export interface operations {
             /** @example 500 */
             statusCode: number;
           };
-        };
-      };
-      /** @description The job queue is unavailable; nothing was stored. Try again later. */
-      503: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "error": "Service Unavailable",
-           *       "message": "The job queue is unavailable right now; nothing was stored. Try the upload again later.",
-           *       "statusCode": 503
-           *     }
-           */
-          'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
     };

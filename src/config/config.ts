@@ -29,7 +29,13 @@ export class QueueConfig {
   declare readonly keepFinishedJobs: number;
   declare readonly lockDurationMs: number;
   declare readonly stalledIntervalMs: number;
-  declare readonly enqueueTimeoutMs: number;
+}
+
+export class DispatchConfig {
+  declare readonly enabled: boolean;
+  declare readonly windowSize: number;
+  declare readonly intervalMs: number;
+  declare readonly resyncIntervalMs: number;
 }
 
 export class QueueDashboardConfig {
@@ -66,12 +72,18 @@ export class CsvConfig {
   declare readonly maxRows: number;
   declare readonly maxUrlsPerRow: number;
   declare readonly maxUrlLength: number;
+  declare readonly maxFieldLength: number;
 }
 
 export class WebhookConfig {
   declare readonly retryDelaysMs: readonly number[];
   declare readonly timeoutMs: number;
   declare readonly secret: string | undefined;
+  declare readonly maxProducts: number;
+}
+
+export class StatusConfig {
+  declare readonly maxPageBytes: number;
 }
 
 export class HealthConfig {
@@ -87,6 +99,7 @@ export class Config {
   declare readonly app: AppConfig;
   declare readonly database: DatabaseConfig;
   declare readonly queue: QueueConfig;
+  declare readonly dispatch: DispatchConfig;
   declare readonly queueDashboard: QueueDashboardConfig;
   declare readonly storage: StorageConfig;
   declare readonly images: ImagesConfig;
@@ -94,6 +107,7 @@ export class Config {
   declare readonly auth: AuthConfig;
   declare readonly csv: CsvConfig;
   declare readonly webhook: WebhookConfig;
+  declare readonly status: StatusConfig;
   declare readonly health: HealthConfig;
   declare readonly logging: LoggingConfig;
 }
@@ -135,7 +149,12 @@ function shapeConfig(env: Environment): Config {
       keepFinishedJobs: env.KEEP_FINISHED_JOBS,
       lockDurationMs: env.QUEUE_LOCK_DURATION_MS,
       stalledIntervalMs: env.QUEUE_STALLED_INTERVAL_MS,
-      enqueueTimeoutMs: env.QUEUE_ENQUEUE_TIMEOUT_MS,
+    },
+    dispatch: {
+      enabled: env.DISPATCHER,
+      windowSize: env.QUEUE_WINDOW,
+      intervalMs: env.DISPATCH_INTERVAL_MS,
+      resyncIntervalMs: env.QUEUE_RESYNC_INTERVAL_MS,
     },
     queueDashboard: {
       enabled: env.QUEUE_DASHBOARD,
@@ -164,12 +183,15 @@ function shapeConfig(env: Environment): Config {
       maxRows: env.CSV_MAX_ROWS,
       maxUrlsPerRow: env.CSV_MAX_URLS_PER_ROW,
       maxUrlLength: env.CSV_MAX_URL_LENGTH,
+      maxFieldLength: env.CSV_MAX_FIELD_LENGTH,
     },
     webhook: {
       retryDelaysMs: env.WEBHOOK_RETRY_DELAYS_MS.split(',').map(Number),
       timeoutMs: env.WEBHOOK_TIMEOUT_MS,
       secret: env.WEBHOOK_SECRET,
+      maxProducts: env.WEBHOOK_MAX_PRODUCTS,
     },
+    status: { maxPageBytes: env.STATUS_PAGE_MAX_BYTES },
     health: { minFreeDiskBytes: env.HEALTH_MIN_FREE_DISK_MB * MEGABYTE },
     logging: { level: env.LOG_LEVEL, pretty: env.LOG_PRETTY ?? env.NODE_ENV === 'development' },
   };

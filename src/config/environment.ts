@@ -104,16 +104,20 @@ export class Environment {
   ALLOWED_PRIVATE_HOSTS = '';
 
   @IntegerSetting({ min: 1 })
-  UPLOAD_MAX_BYTES = 64 * 1024 * 1024;
+  UPLOAD_MAX_BYTES = 256 * 1024 * 1024;
 
   @IntegerSetting({ min: 1 })
-  CSV_MAX_ROWS = 200_000;
+  CSV_MAX_ROWS = 1_000_000;
 
   @IntegerSetting({ min: 1 })
   CSV_MAX_URLS_PER_ROW = 50;
 
   @IntegerSetting({ min: 16 })
   CSV_MAX_URL_LENGTH = 2048;
+
+  /** The longest product name, in characters; serial numbers are held to it too (at most 255). */
+  @IntegerSetting({ min: 1 })
+  CSV_MAX_FIELD_LENGTH = 1000;
 
   /**
    * Delays before each webhook retry, in ms; the first attempt is immediate. The default is the
@@ -124,6 +128,13 @@ export class Environment {
 
   @IntegerSetting({ min: 100 })
   WEBHOOK_TIMEOUT_MS = 15000;
+
+  /**
+   * A webhook lists the products of a request of up to this many products; a larger request's
+   * webhook lists none and points to the output CSV instead.
+   */
+  @IntegerSetting({ min: 0 })
+  WEBHOOK_MAX_PRODUCTS = 1000;
 
   /** Standard Webhooks secret (`whsec_` + base64); webhooks are unsigned without it. */
   @Transform(emptyToUndefined)
@@ -144,9 +155,34 @@ export class Environment {
   @IntegerSetting({ min: 500 })
   QUEUE_STALLED_INTERVAL_MS = 30_000;
 
-  /** How long an upload waits for the queue to take one chunk of 1000 jobs before answering 503. */
+  /**
+   * Image jobs held in Redis at most: the dispatcher tops the queue up to this from the pending
+   * images in the database, so Redis memory does not grow with the backlog.
+   */
+  @IntegerSetting({ min: 1 })
+  QUEUE_WINDOW = 5000;
+
+  /** How often the dispatcher tops the queue up and relays the outbox. */
+  @IntegerSetting({ min: 10 })
+  DISPATCH_INTERVAL_MS = 500;
+
+  /**
+   * How often the dispatcher checks that every image handed to the queue still has its job in
+   * Redis, and how long a queued outbox job may take before it is checked too.
+   */
   @IntegerSetting({ min: 100 })
-  QUEUE_ENQUEUE_TIMEOUT_MS = 10_000;
+  QUEUE_RESYNC_INTERVAL_MS = 30_000;
+
+  /** Whether this process runs the dispatcher (any number of processes may). */
+  @BooleanSetting()
+  DISPATCHER = true;
+
+  /**
+   * The most one status answer's list of images may weigh, in bytes of JSON; a page holds fewer
+   * images than asked rather than more bytes, and its `next` link goes on from there.
+   */
+  @IntegerSetting({ min: 16 * 1024 })
+  STATUS_PAGE_MAX_BYTES = 1024 * 1024;
 
   /** MODE=worker: port of the health and metrics endpoints, the only HTTP it serves (default PORT). */
   @OptionalIntegerSetting({ min: 0, max: 65535 })

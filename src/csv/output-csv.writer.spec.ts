@@ -1,5 +1,5 @@
 import { writeOutputCsv } from './output-csv.writer';
-import { parseProductsCsv } from './products-csv.parser';
+import { parseProductsCsv } from './products-csv.reader';
 
 describe('writeOutputCsv', () => {
   it('writes the input columns unchanged plus the output URLs, quoting where needed', () => {
@@ -63,7 +63,7 @@ describe('writeOutputCsv', () => {
     expect(second.startsWith(`2,"'@SUM(A1)",`)).toBe(true);
   });
 
-  it('round-trips through the upload parser, BOM and all', () => {
+  it('round-trips through the upload parser, BOM and all', async () => {
     const csv = writeOutputCsv([
       {
         serialNumber: '7',
@@ -78,10 +78,11 @@ describe('writeOutputCsv', () => {
       .replace(',Output Image Urls', '')
       .replace(',http://out/1-1.jpg', '');
 
-    const [product] = parseProductsCsv(Buffer.from(inputOnly), {
+    const [product] = await parseProductsCsv(Buffer.from(inputOnly), {
       maxRows: 10,
       maxUrlsPerRow: 10,
       maxUrlLength: 100,
+      maxFieldLength: 100,
     });
 
     expect(product).toMatchObject({ serialNumber: '7', productName: 'Plate, "deep"' });

@@ -15,19 +15,34 @@ export interface OutputCsvRow {
 }
 
 /**
- * Builds the output CSV: the input columns unchanged plus `Output Image Urls`, in input order.
- * A failed image leaves an empty slot so that output URL N always belongs to input URL N.
+ * The output CSV: the input columns under their canonical names, then `Output Image Urls`, in
+ * input order. A failed image leaves an empty slot so that output URL N always belongs to
+ * input URL N. Written a batch of rows at a time, so that a CSV of any size streams.
  */
-export function writeOutputCsv(rows: Iterable<OutputCsvRow>): string {
-  const data: string[][] = [[SERIAL_NUMBER, PRODUCT_NAME, INPUT_IMAGE_URLS, OUTPUT_IMAGE_URLS]];
-  for (const row of rows) {
-    data.push([
-      row.serialNumber,
-      row.productName,
-      row.inputImageUrls,
-      row.outputImageUrls.map((url) => url ?? '').join(', '),
-    ]);
-  }
+export const OutputCsv = {
+  header(): string {
+    return lines([[SERIAL_NUMBER, PRODUCT_NAME, INPUT_IMAGE_URLS, OUTPUT_IMAGE_URLS]]);
+  },
+
+  rows(rows: readonly OutputCsvRow[]): string {
+    if (rows.length === 0) return '';
+    return lines(
+      rows.map((row) => [
+        row.serialNumber,
+        row.productName,
+        row.inputImageUrls,
+        row.outputImageUrls.map((url) => url ?? '').join(', '),
+      ]),
+    );
+  },
+};
+
+/** The whole output CSV at once, for small outputs and tests. */
+export function writeOutputCsv(rows: readonly OutputCsvRow[]): string {
+  return OutputCsv.header() + OutputCsv.rows(rows);
+}
+
+function lines(data: string[][]): string {
   // escapeFormulae keeps spreadsheets from running cells that start with = + - @ (CSV injection).
   return Papa.unparse(data, { newline: '\r\n', escapeFormulae: true }) + '\r\n';
 }

@@ -4,13 +4,19 @@ import { DataSourceOptions } from 'typeorm';
 import { DatabaseConfig } from '../config/config';
 import { ImageProcessingRequest } from '../requests/image-processing-request.entity';
 import { Image } from '../requests/image.entity';
+import { OutboxEntry } from '../requests/outbox-entry.entity';
 import { Product } from '../requests/product.entity';
-import { WebhookDelivery } from '../webhook/webhook-delivery.entity';
+import { WebhookDelivery } from '../requests/webhook-delivery.entity';
 import { InitialSchema1764038400000 } from './migrations/1764038400000-initial-schema';
 import { RequestOwner1764043200000 } from './migrations/1764043200000-request-owner';
+import { DatabaseOwnedWork1764200000000 } from './migrations/1764200000000-database-owned-work';
 
-export const entities = [ImageProcessingRequest, Product, Image, WebhookDelivery];
-export const migrations = [InitialSchema1764038400000, RequestOwner1764043200000];
+export const entities = [ImageProcessingRequest, Product, Image, WebhookDelivery, OutboxEntry];
+export const migrations = [
+  InitialSchema1764038400000,
+  RequestOwner1764043200000,
+  DatabaseOwnedWork1764200000000,
+];
 
 /**
  * PostgreSQL when DATABASE_URL is set, otherwise an embedded SQLite file.

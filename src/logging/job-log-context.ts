@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Job, Queue } from 'bull';
 import { PinoLogger } from 'nestjs-pino';
 import { storage, Store } from 'nestjs-pino/storage';
-import { AllQueues } from '../queue/queue.module';
+import { AllQueues } from '../queue/all-queues';
 
 type JobHandler = (job: Job) => Promise<unknown>;
 

@@ -1,7 +1,7 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { Job, JobCounts, Queue } from 'bull';
 import { withTimeout } from '../common/with-timeout';
-import { AllQueues } from '../queue/queue.module';
+import { AllQueues } from '../queue/all-queues';
 import { MetricsService } from './metrics.service';
 
 const COUNTS_TIMEOUT_MS = 1000;

@@ -1,95 +1,95 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { ImageOutcome, RequestsRepository } from '../requests/requests.repository';
-import { PublicLinks } from '../links/public-links';
+import { DispatchLoop } from '../dispatch/dispatch-loop';
 import { MetricsService } from '../metrics/metrics.service';
-import { RequestCompletionService } from '../requests/request-completion.service';
-import { ImageStatus } from '../requests/request-status';
 import { CompressImageJob } from '../queue/queue.constants';
+import { ImageOutcome } from '../requests/image-outcome';
+import { ImageOutcomesRepository, ImageWork } from '../requests/image-outcomes.repository';
+import { ImageStatus } from '../requests/request-status';
 import { ImageStorage } from '../storage/image-storage';
+import { IMAGE_FORMATS } from '../storage/image-formats';
 import { StorageKeys } from '../storage/storage-keys';
-import { WebhookService } from '../webhook/webhook.service';
 import { ImageCompressor } from './image-compressor';
 import { ImageFetcher, ImageFetchError } from './image-fetcher';
 
+/** Writing the compressed image failed (a full disk, an unreachable bucket): worth retrying. */
+export class StorageWriteError extends Error {}
+
+const errorMessage = (error: unknown): string =>
+  error instanceof Error ? error.message : String(error);
+
 /**
- * Processes one image of a request: download, compress, store, record. Safe to run twice
- * for the same image (Bull delivers at least once): the stored file is overwritten and
- * the outcome is recorded only once. When the last image of a request is recorded, the
- * request is finalised and its webhook is queued.
+ * Processes one image: download, compress, store, record. Safe to run twice for the same image
+ * (Bull delivers at least once): the stored file is overwritten and the outcome is recorded
+ * once. An image whose URL appears earlier in its request is not fetched again: the first one
+ * records its outcome for all of them.
  */
 @Injectable()
 export class ImageProcessingService {
   private readonly logger = new Logger(ImageProcessingService.name);
 
   constructor(
-    private readonly requests: RequestsRepository,
-    private readonly completion: RequestCompletionService,
+    private readonly outcomes: ImageOutcomesRepository,
     private readonly fetcher: ImageFetcher,
     private readonly compressor: ImageCompressor,
     private readonly storage: ImageStorage,
-    private readonly links: PublicLinks,
-    private readonly webhooks: WebhookService,
     private readonly metrics: MetricsService,
+    private readonly dispatch: DispatchLoop,
   ) {}
 
   /**
-   * @param finalAttempt when false, a transient download error is thrown so that Bull retries;
-   *   on the final attempt it is recorded as the image's failure instead.
+   * @param finalAttempt when false, an error that may pass (a timeout, a 503, a full disk) is
+   *   thrown so that Bull tries again later; on the final attempt it is the image's failure.
    */
   async process(job: CompressImageJob, finalAttempt: boolean): Promise<void> {
-    const request = await this.requests.findRequest(job.requestId);
-    const image = await this.requests.findImage(job.productId, job.position);
-    if (!request || !image || image.requestPk !== request.id) {
-      this.logger.warn(`Skipping job for an image that no longer exists: ${JSON.stringify(job)}`);
+    const work = await this.outcomes.findWork(job.imageId);
+    if (!work) {
+      this.logger.warn(`Skipping the job of image ${job.imageId}, which no longer exists`);
       return;
     }
-    if (image.status === ImageStatus.Pending) {
-      await this.requests.markProcessing(request.id);
-      const outcome = await this.compressAndStore(job, image.inputUrl, finalAttempt);
-      const recorded = await this.requests.recordImageOutcome(image, outcome);
-      if (recorded) this.metrics.recordImage(outcome);
-      this.logger.debug(
-        `Image ${job.requestId}/${job.rowNumber}-${job.position}: ${outcome.status}` +
-          (recorded ? '' : ' (already recorded)'),
-      );
-    }
-    await this.finaliseIfDone(request.id);
+    if (work.status !== ImageStatus.Pending || work.primaryImageId !== work.imageId) return;
+    const attempts = work.attempts + 1;
+    const outcome = await this.compressAndStore(work, attempts, finalAttempt);
+    await this.record(work, outcome, attempts);
   }
 
-  /** Records a job that Bull gave up on as a failed image. */
+  /** Records a job that Bull gave up on without an outcome as a failed image. */
   async recordLostImage(job: CompressImageJob, error: Error): Promise<void> {
-    const image = await this.requests.findImage(job.productId, job.position);
-    if (!image) return;
-    await this.requests.recordImageOutcome(image, {
-      status: ImageStatus.Failed,
-      error: `Processing failed: ${error.message}`,
-    });
-    await this.finaliseIfDone(image.requestPk);
+    const work = await this.outcomes.findWork(job.imageId);
+    if (!work || work.status !== ImageStatus.Pending || work.primaryImageId !== work.imageId) {
+      return;
+    }
+    await this.record(
+      work,
+      { status: ImageStatus.Failed, error: `Processing failed: ${error.message}` },
+      work.attempts + 1,
+    );
   }
 
-  private async finaliseIfDone(requestPk: number): Promise<void> {
-    const finalised = await this.completion.finaliseIfDone(requestPk);
-    if (!finalised) return;
-    this.logger.log(`Request ${finalised.requestId} finished: ${finalised.status}`);
-    if (finalised.webhookUrl) await this.webhooks.enqueue(finalised.requestId);
+  private async record(work: ImageWork, outcome: ImageOutcome, attempts: number): Promise<void> {
+    const recorded = await this.outcomes.recordOutcome(work, outcome, attempts);
+    if (recorded.recorded) this.metrics.recordImage(outcome);
+    if (recorded.requestFinished) this.dispatch.kick();
+    this.logger.debug(
+      `Image ${work.requestId}/${work.rowNumber}-${work.position}: ${outcome.status}` +
+        (recorded.recorded ? '' : ' (already recorded)'),
+    );
   }
 
   private async compressAndStore(
-    job: CompressImageJob,
-    url: string,
+    work: ImageWork,
+    attempts: number,
     finalAttempt: boolean,
   ): Promise<ImageOutcome> {
     let bytesIn: number | null = null;
     try {
-      const source = await this.fetcher.fetch(url);
+      const source = await this.fetcher.fetch(work.inputUrl);
       bytesIn = source.length;
       const compressed = await this.compressor.compress(source);
-      const outputPath = StorageKeys.image({ ...job, format: compressed.format });
-      await this.storage.save(outputPath, compressed.data);
+      const outputKey = StorageKeys.image({ ...work, format: compressed.format });
+      await this.store(outputKey, compressed.data, IMAGE_FORMATS[compressed.format].contentType);
       return {
         status: ImageStatus.Completed,
-        outputPath,
-        outputUrl: this.links.image(outputPath),
+        outputKey,
         bytesIn,
         bytesOut: compressed.data.length,
         format: compressed.format,
@@ -100,9 +100,25 @@ export class ImageProcessingService {
         skipReason: compressed.skipReason,
       };
     } catch (error) {
-      if (error instanceof ImageFetchError && error.retryable && !finalAttempt) throw error;
-      const message = error instanceof Error ? error.message : String(error);
-      return { status: ImageStatus.Failed, error: message, bytesIn };
+      if (isWorthRetrying(error) && !finalAttempt) {
+        await this.outcomes.recordFailedAttempt(work.imageId, attempts, errorMessage(error));
+        throw error;
+      }
+      return { status: ImageStatus.Failed, error: errorMessage(error), bytesIn };
     }
   }
+
+  private async store(key: string, data: Buffer, contentType: string): Promise<void> {
+    try {
+      await this.storage.save(key, data, contentType);
+    } catch (error) {
+      throw new StorageWriteError(`Storing the image failed: ${errorMessage(error)}`);
+    }
+  }
+}
+
+function isWorthRetrying(error: unknown): boolean {
+  return (
+    (error instanceof ImageFetchError && error.retryable) || error instanceof StorageWriteError
+  );
 }

@@ -1,18 +1,17 @@
 import { Module } from '@nestjs/common';
+import { DispatchModule } from '../dispatch/dispatch.module';
 import { NetworkModule } from '../network/network.module';
 import { QueueModule } from '../queue/queue.module';
-import { LinksModule } from '../links/links.module';
 import { RequestsModule } from '../requests/requests.module';
 import { StorageModule } from '../storage/storage.module';
-import { WebhookModule } from '../webhook/webhook.module';
 import { ImageCompressor } from './image-compressor';
 import { ImageFetcher } from './image-fetcher';
 import { ImageProcessingService } from './image-processing.service';
 import { ImageProcessor } from './image.processor';
 
-/** The image worker: imported only when this process consumes the queue. */
+/** The image worker: imported only when this process consumes the queues. */
 @Module({
-  imports: [NetworkModule, QueueModule, LinksModule, RequestsModule, StorageModule, WebhookModule],
+  imports: [DispatchModule, NetworkModule, QueueModule, RequestsModule, StorageModule],
   providers: [ImageFetcher, ImageCompressor, ImageProcessingService, ImageProcessor],
 })
 export class ProcessingModule {}

@@ -1,31 +1,38 @@
-/** Queue names, job names and payloads, declared once for producers and processors. */
+/** Queue names, job names, payloads and job ids, declared once for producers and processors. */
 export const IMAGES_QUEUE = 'images';
+export const REQUESTS_QUEUE = 'requests';
 export const WEBHOOKS_QUEUE = 'webhooks';
 
 /** Every queue the service uses, for what registers, watches or shows them all. */
-export const QUEUE_NAMES = [IMAGES_QUEUE, WEBHOOKS_QUEUE] as const;
+export const QUEUE_NAMES = [IMAGES_QUEUE, REQUESTS_QUEUE, WEBHOOKS_QUEUE] as const;
+export type QueueName = (typeof QUEUE_NAMES)[number];
 
 export const COMPRESS_IMAGE_JOB = 'compress-image';
+export const FINALISE_REQUEST_JOB = 'finalise-request';
 export const DELIVER_WEBHOOK_JOB = 'deliver-webhook';
 
-/** One image of a request; the numeric id is the product row's primary key. */
+/** Download, compress and store one image; the database row says everything else. */
 export interface CompressImageJob {
-  requestId: string;
-  productId: number;
-  rowNumber: number;
-  position: number;
+  imageId: number;
 }
 
+/** Write the output CSV and the final status of a request whose images all have outcomes. */
+export interface FinaliseRequestJob {
+  requestPk: number;
+}
+
+/** Make delivery attempt `attempt` of a finished request's webhook. */
 export interface DeliverWebhookJob {
-  requestId: string;
-  /** Same on every retry so that receivers can drop duplicates. */
-  webhookId: string;
+  requestPk: number;
+  attempt: number;
 }
 
-export const compressImageJobId = (job: CompressImageJob): string =>
-  `${job.requestId}-${job.rowNumber}-${job.position}`;
-
-/** Matches the ids of every image job of a request, for Bull's removeJobs. */
-export const imageJobsPattern = (requestId: string): string => `${requestId}-*`;
-
-export const deliverWebhookJobId = (requestId: string): string => `webhook-${requestId}`;
+/**
+ * Job ids follow from what the job is for, so that queueing the same work twice adds one job,
+ * and whoever finds work missing from Redis can tell whether its job exists.
+ */
+export const JobIds = {
+  compressImage: (imageId: number): string => `image-${imageId}`,
+  finaliseRequest: (requestPk: number): string => `finalise-${requestPk}`,
+  deliverWebhook: (requestPk: number, attempt: number): string => `webhook-${requestPk}-${attempt}`,
+};

@@ -1,27 +1,18 @@
-import {
-  Column,
-  CreateDateColumn,
-  Entity,
-  Index,
-  PrimaryGeneratedColumn,
-  UpdateDateColumn,
-} from 'typeorm';
-import { RequestStatus } from './request-status';
+import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { RequestStatus, WebhookStatus } from './request-status';
 
 @Entity('image_processing_requests')
 export class ImageProcessingRequest {
   @PrimaryGeneratedColumn()
   id!: number;
 
+  /** The public id: a UUID, as in the API and every job. */
   @Index({ unique: true })
   @Column({ name: 'request_id', type: 'varchar', length: 36 })
   requestId!: string;
 
   @Column({ type: 'varchar', length: 16, default: RequestStatus.Pending })
   status!: RequestStatus;
-
-  @Column({ name: 'output_csv', type: 'text', nullable: true })
-  outputCsv!: string | null;
 
   @Column({ name: 'webhook_url', type: 'varchar', length: 2048, nullable: true })
   webhookUrl!: string | null;
@@ -40,10 +31,27 @@ export class ImageProcessingRequest {
   @Column({ name: 'failed_images', type: 'integer', default: 0 })
   failedImages!: number;
 
-  @CreateDateColumn({ name: 'created_at' })
+  /** The highest image ordinal handed to the queue; the dispatcher goes on from here. */
+  @Column({ name: 'dispatched_through', type: 'integer', default: 0 })
+  dispatchedThrough!: number;
+
+  /** Null when the request has no webhook or has not finished. */
+  @Column({ name: 'webhook_status', type: 'varchar', length: 16, nullable: true })
+  webhookStatus!: WebhookStatus | null;
+
+  @Column({ name: 'webhook_attempts', type: 'integer', default: 0 })
+  webhookAttempts!: number;
+
+  @Column({ name: 'webhook_last_error', type: 'text', nullable: true })
+  webhookLastError!: string | null;
+
+  @Column({ name: 'webhook_next_attempt_at', type: Date, nullable: true })
+  webhookNextAttemptAt!: Date | null;
+
+  @Column({ name: 'created_at', type: Date })
   createdAt!: Date;
 
-  @UpdateDateColumn({ name: 'updated_at' })
+  @Column({ name: 'updated_at', type: Date })
   updatedAt!: Date;
 
   @Column({ name: 'completed_at', type: Date, nullable: true })

@@ -5,7 +5,9 @@ import { ImageStatus } from './request-status';
 
 @Entity('images')
 @Index(['productId', 'position'], { unique: true })
-@Index(['requestPk', 'id'])
+@Index(['requestPk', 'ordinal'], { unique: true })
+@Index(['requestPk', 'urlHash'])
+@Index('IDX_images_pending', ['requestPk', 'ordinal'], { where: `status = 'Pending'` })
 export class Image {
   @PrimaryGeneratedColumn()
   id!: number;
@@ -17,13 +19,17 @@ export class Image {
   @JoinColumn({ name: 'product_id' })
   product?: Product;
 
-  /** Denormalised so that a request's images are read without a join. */
+  /** The request row's primary key, denormalised so that images are read without a join. */
   @Column({ name: 'request_id', type: 'integer' })
   requestPk!: number;
 
   @ManyToOne(() => ImageProcessingRequest, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'request_id' })
   request?: ImageProcessingRequest;
+
+  /** 1-based place among the request's images in output order: rows, then positions. */
+  @Column({ type: 'integer' })
+  ordinal!: number;
 
   /** 1-based position of the URL within its product's list. */
   @Column({ type: 'integer' })
@@ -32,15 +38,16 @@ export class Image {
   @Column({ name: 'input_url', type: 'text' })
   inputUrl!: string;
 
+  /** A 32-bit hash of `inputUrl`, to find the same URL elsewhere in the request by index. */
+  @Column({ name: 'url_hash', type: 'integer', default: 0 })
+  urlHash!: number;
+
   @Column({ type: 'varchar', length: 16, default: ImageStatus.Pending })
   status!: ImageStatus;
 
-  /** Storage key of the compressed file. */
-  @Column({ name: 'output_path', type: 'varchar', length: 512, nullable: true })
-  outputPath!: string | null;
-
-  @Column({ name: 'output_url', type: 'text', nullable: true })
-  outputUrl!: string | null;
+  /** Storage key of the compressed file; its URL is built when read. */
+  @Column({ name: 'output_key', type: 'varchar', length: 512, nullable: true })
+  outputKey!: string | null;
 
   @Column({ name: 'bytes_in', type: 'integer', nullable: true })
   bytesIn!: number | null;
@@ -67,8 +74,17 @@ export class Image {
   @Column({ name: 'skip_reason', type: 'text', nullable: true })
   skipReason!: string | null;
 
+  /** The failure; while the image is still being retried, the last attempt's error. */
   @Column({ type: 'text', nullable: true })
   error!: string | null;
+
+  /** Download attempts made so far. */
+  @Column({ type: 'integer', default: 0 })
+  attempts!: number;
+
+  /** The image of the same request and URL whose result this one shares. */
+  @Column({ name: 'reused_from', type: 'integer', nullable: true })
+  reusedFrom!: number | null;
 
   @Column({ name: 'processed_at', type: Date, nullable: true })
   processedAt!: Date | null;

@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { Image } from './image.entity';
+import { Readable } from 'node:stream';
+import { OutputCsv } from '../csv/output-csv.writer';
+import { PublicLinks } from '../links/public-links';
 import { ImageStatus, RequestStatus } from './request-status';
 import { RequestsRepository } from './requests.repository';
 
@@ -7,12 +9,15 @@ import { RequestsRepository } from './requests.repository';
 export interface ProductResult {
   serialNumber: string;
   productName: string;
-  /** The URL cell as uploaded. */
+  /** The URL cell as uploaded (a spilled list joined back with commas). */
   inputImageUrls: string;
   inputUrls: string[];
   /** In input order; null where that image failed. */
   outputUrls: (string | null)[];
 }
+
+/** Products read from the database at a time while an output is written. */
+const PRODUCTS_PER_PAGE = 1000;
 
 /** Which status a request ends with: Failed only when every image failed. */
 export function finalStatusOf(request: {
@@ -24,24 +29,54 @@ export function finalStatusOf(request: {
     : RequestStatus.Completed;
 }
 
-/** What the output holds for one image: its URL, or nothing when it failed. */
-export const outputUrlOf = (image: Image): string | null =>
-  image.status === ImageStatus.Completed ? image.outputUrl : null;
-
-/** The results of a request as the output CSV and the webhook show them. */
+/** The results of a request as the status, the output CSV and the webhook show them. */
 @Injectable()
 export class RequestResults {
-  constructor(private readonly requests: RequestsRepository) {}
+  constructor(
+    private readonly requests: RequestsRepository,
+    private readonly links: PublicLinks,
+  ) {}
 
-  /** Every product in input order, each with its output URLs in URL order. */
-  async products(requestPk: number): Promise<ProductResult[]> {
-    const products = await this.requests.productsWithImages(requestPk);
-    return products.map((product) => ({
-      serialNumber: product.serialNumber,
-      productName: product.productName,
-      inputImageUrls: product.inputImageUrls,
-      inputUrls: product.images.map((image) => image.inputUrl),
-      outputUrls: product.images.map(outputUrlOf),
-    }));
+  /** What the output holds for one image: the URL of its stored file, or nothing if it failed. */
+  outputUrlOf(image: { status: ImageStatus; outputKey: string | null }): string | null {
+    return image.status === ImageStatus.Completed && image.outputKey
+      ? this.links.image(image.outputKey)
+      : null;
+  }
+
+  /** Every product of a request in input order, a page at a time, with its output URLs. */
+  async *products(
+    requestPk: number,
+    pageSize = PRODUCTS_PER_PAGE,
+  ): AsyncGenerator<ProductResult[]> {
+    let afterRow = 0;
+    for (;;) {
+      const page = await this.requests.pageProductOutcomes(requestPk, afterRow, pageSize);
+      if (page.length === 0) return;
+      afterRow = page[page.length - 1].rowNumber;
+      yield page.map((product) => ({
+        serialNumber: product.serialNumber,
+        productName: product.productName,
+        inputImageUrls: product.inputImageUrls,
+        inputUrls: product.images.map((image) => image.inputUrl),
+        outputUrls: product.images.map((image) => this.outputUrlOf(image)),
+      }));
+    }
+  }
+
+  /** The output CSV of a request, written as it is read, in constant memory. */
+  outputCsv(requestPk: number): Readable {
+    const results = this.products(requestPk);
+    return Readable.from(
+      (async function* () {
+        yield OutputCsv.header();
+        for await (const page of results) {
+          yield OutputCsv.rows(
+            page.map((product) => ({ ...product, outputImageUrls: product.outputUrls })),
+          );
+        }
+      })(),
+      { objectMode: false },
+    );
   }
 }

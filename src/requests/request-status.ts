@@ -10,3 +10,10 @@ export enum ImageStatus {
   Completed = 'Completed',
   Failed = 'Failed',
 }
+
+/** Where a finished request's webhook stands. */
+export enum WebhookStatus {
+  Pending = 'pending',
+  Delivered = 'delivered',
+  Failed = 'failed',
+}

@@ -1,10 +1,18 @@
 import { Module } from '@nestjs/common';
-import { RequestCompletionService } from './request-completion.service';
+import { LinksModule } from '../links/links.module';
+import { DispatchRepository } from './dispatch.repository';
+import { ImageOutcomesRepository } from './image-outcomes.repository';
+import { OutboxRepository } from './outbox.repository';
 import { RequestResults } from './request-results';
 import { RequestsRepository } from './requests.repository';
 
-@Module({
-  providers: [RequestsRepository, RequestResults, RequestCompletionService],
-  exports: [RequestsRepository, RequestResults, RequestCompletionService],
-})
+const providers = [
+  RequestsRepository,
+  ImageOutcomesRepository,
+  DispatchRepository,
+  OutboxRepository,
+  RequestResults,
+];
+
+@Module({ imports: [LinksModule], providers, exports: providers })
 export class RequestsModule {}

@@ -1,82 +1,95 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { ParsedProduct } from '../csv/products-csv.parser';
+import { ParsedProduct } from '../csv/product-rows';
 import { insertRows } from './bulk-insert';
 import { ImageProcessingRequest } from './image-processing-request.entity';
-import { Image } from './image.entity';
 import { Product } from './product.entity';
 import { ImageStatus, RequestStatus } from './request-status';
+import { urlHash } from './url-hash';
 
-/** What a worker needs to find one image again. */
-export interface ImageJobRef {
+export interface NewRequest {
   requestId: string;
-  productId: number;
-  rowNumber: number;
-  position: number;
+  webhookUrl: string | null;
+  owner: string | null;
+  totalImages: number;
 }
 
-export type ImageOutcome =
-  | {
-      status: ImageStatus.Completed;
-      outputPath: string;
-      outputUrl: string;
-      bytesIn: number;
-      bytesOut: number;
-      format: string;
-      sourceQuality: number | null;
-      targetQuality: number | null;
-      width: number;
-      height: number;
-      skipReason: string | null;
-    }
-  | { status: ImageStatus.Failed; error: string; bytesIn?: number | null; format?: string | null };
+/** One image of a status page, with what the page shows of its product. */
+export interface ImageListing {
+  ordinal: number;
+  rowNumber: number;
+  serialNumber: string;
+  productName: string;
+  position: number;
+  inputUrl: string;
+  status: ImageStatus;
+  outputKey: string | null;
+  error: string | null;
+  attempts: number;
+  format: string | null;
+  sourceQuality: number | null;
+  targetQuality: number | null;
+  bytesIn: number | null;
+  bytesOut: number | null;
+  width: number | null;
+  height: number | null;
+  skipReason: string | null;
+  /** Row and position of the image whose result this one reuses. */
+  reusedFrom: { rowNumber: number; position: number } | null;
+}
 
-export type ImageWithProduct = Image & { product: Product };
-
-export interface ProductWithImages extends Product {
-  images: Image[];
+/** A product with its images' outcomes, in URL order, as the output shows them. */
+export interface ProductOutcomes {
+  rowNumber: number;
+  serialNumber: string;
+  productName: string;
+  inputImageUrls: string;
+  images: { inputUrl: string; status: ImageStatus; outputKey: string | null }[];
 }
 
 /** Rows per INSERT: well under SQLite's 32,766 and PostgreSQL's 65,535 parameters. */
-const PRODUCT_INSERT_CHUNK = 1000;
 const IMAGE_INSERT_CHUNK = 2000;
 
 /**
- * All reads and writes of requests, products and images, named for what the service does
- * with them. Progress counters are kept on the request row so that status never has to
- * count a large request's images.
+ * The requests, their products and their images: stored once at upload, then read for status
+ * pages and outputs. Progress counters live on the request row, so that a status never has to
+ * count a large request's images, and every list is read a page at a time by index.
  */
 @Injectable()
 export class RequestsRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  /** Stores a request with its products and images in one transaction; returns the job refs. */
-  async createRequest(
-    requestId: string,
-    webhookUrl: string | null,
-    owner: string | null,
-    products: ParsedProduct[],
-  ): Promise<ImageJobRef[]> {
+  /**
+   * Stores a request with every product and image in one transaction, so that it exists
+   * whole or not at all. Products arrive in batches, in file order; images are numbered in
+   * output order (`ordinal`) as they go. Returns the request's primary key.
+   */
+  createRequest(request: NewRequest, products: AsyncIterable<ParsedProduct[]>): Promise<number> {
     return this.dataSource.transaction(async (manager) => {
-      const totalImages = products.reduce((sum, product) => sum + product.imageUrls.length, 0);
-      const request = await manager.save(
-        manager.create(ImageProcessingRequest, { requestId, webhookUrl, owner, totalImages }),
-      );
-      const jobs: ImageJobRef[] = [];
-      for (let start = 0; start < products.length; start += PRODUCT_INSERT_CHUNK) {
-        const chunk = products.slice(start, start + PRODUCT_INSERT_CHUNK);
-        jobs.push(...(await this.insertProducts(manager, request, chunk)));
+      const now = new Date();
+      const inserted = await manager
+        .createQueryBuilder()
+        .insert()
+        .into(ImageProcessingRequest)
+        .values({ ...request, status: RequestStatus.Pending, createdAt: now, updatedAt: now })
+        .execute();
+      const requestPk = (inserted.identifiers[0] as { id: number }).id;
+      let ordinal = 0;
+      for await (const batch of products) {
+        ordinal = await this.insertProducts(manager, requestPk, batch, ordinal);
       }
-      return jobs;
+      return requestPk;
     });
   }
 
+  /** Inserts a batch of products and their images; returns the last ordinal used. */
   private async insertProducts(
     manager: EntityManager,
-    request: ImageProcessingRequest,
-    chunk: ParsedProduct[],
-  ): Promise<ImageJobRef[]> {
+    requestPk: number,
+    batch: ParsedProduct[],
+    lastOrdinal: number,
+  ): Promise<number> {
     const stored = await insertRows<{ id: number; row_number: number }>(
       manager,
       'products',
@@ -88,8 +101,8 @@ export class RequestsRepository {
         'product_name',
         'input_image_urls',
       ],
-      chunk.map((product) => [
-        request.id,
+      batch.map((product) => [
+        requestPk,
         product.rowNumber,
         product.lineNumber,
         product.serialNumber,
@@ -100,34 +113,24 @@ export class RequestsRepository {
     );
     // RETURNING promises no order, so products are matched by their row number.
     const idByRow = new Map(stored.map((product) => [product.row_number, product.id]));
+    let ordinal = lastOrdinal;
     const images: unknown[][] = [];
-    const jobs: ImageJobRef[] = [];
-    for (const product of chunk) {
+    for (const product of batch) {
       const productId = idByRow.get(product.rowNumber);
       if (productId === undefined) throw new Error(`Product row ${product.rowNumber} not stored`);
       product.imageUrls.forEach((inputUrl, index) => {
-        images.push([productId, request.id, index + 1, inputUrl]);
-        jobs.push({
-          requestId: request.requestId,
-          productId,
-          rowNumber: product.rowNumber,
-          position: index + 1,
-        });
+        images.push([productId, requestPk, ++ordinal, index + 1, inputUrl, urlHash(inputUrl)]);
       });
     }
     for (let start = 0; start < images.length; start += IMAGE_INSERT_CHUNK) {
       await insertRows(
         manager,
         'images',
-        ['product_id', 'request_id', 'position', 'input_url'],
+        ['product_id', 'request_id', 'ordinal', 'position', 'input_url', 'url_hash'],
         images.slice(start, start + IMAGE_INSERT_CHUNK),
       );
     }
-    return jobs;
-  }
-
-  async deleteRequest(requestId: string): Promise<void> {
-    await this.dataSource.getRepository(ImageProcessingRequest).delete({ requestId });
+    return ordinal;
   }
 
   findRequest(requestId: string): Promise<ImageProcessingRequest | null> {
@@ -138,101 +141,145 @@ export class RequestsRepository {
     return this.dataSource.getRepository(ImageProcessingRequest).findOneBy({ id: requestPk });
   }
 
-  findImage(productId: number, position: number): Promise<Image | null> {
-    return this.dataSource.getRepository(Image).findOneBy({ productId, position });
+  async countProducts(requestPk: number): Promise<number> {
+    return this.dataSource.getRepository(Product).countBy({ requestPk });
   }
 
-  /** Moves a pending request to Processing; a no-op once it has moved on. */
-  async markProcessing(requestPk: number): Promise<void> {
-    await this.dataSource
+  /** The owner of a request, or undefined when there is no such request. */
+  async findOwner(requestId: string): Promise<string | null | undefined> {
+    const row = await this.dataSource
       .getRepository(ImageProcessingRequest)
-      .update(
-        { id: requestPk, status: RequestStatus.Pending },
-        { status: RequestStatus.Processing },
-      );
+      .findOne({ select: { owner: true }, where: { requestId } });
+    return row ? row.owner : undefined;
   }
 
   /**
-   * Records an image's final outcome once. The image row moves out of Pending and the
-   * request's counters move in the same transaction, so a job that Bull runs twice
-   * (after a stall) can neither count an image twice nor lose its count.
-   * Returns false when the image had already been recorded.
+   * Up to `limit` images in output order after `afterOrdinal`, with their products: one range
+   * of the (request, ordinal) index, however far into a large request the page is.
    */
-  async recordImageOutcome(image: Image, outcome: ImageOutcome): Promise<boolean> {
-    return this.dataSource.transaction(async (manager) => {
-      const result = await manager.update(
-        Image,
-        { id: image.id, status: ImageStatus.Pending },
-        { ...outcome, processedAt: new Date() },
-      );
-      if (result.affected !== 1) return false;
-      const failed = outcome.status === ImageStatus.Failed;
-      await manager
-        .createQueryBuilder()
-        .update(ImageProcessingRequest)
-        .set({
-          processedImages: () => 'processed_images + 1',
-          ...(failed ? { failedImages: () => 'failed_images + 1' } : {}),
-        })
-        .where('id = :id', { id: image.requestPk })
-        .execute();
-      return true;
-    });
-  }
-
-  /**
-   * Writes a finished request's final status and output CSV in one conditional update, so that
-   * of several workers finishing the last images at once exactly one wins. Returns false to
-   * the others, and when an image still has no outcome.
-   */
-  async completeRequest(
+  async pageImages(
     requestPk: number,
-    status: RequestStatus,
-    outputCsv: string,
-    completedAt: Date,
-  ): Promise<boolean> {
-    const result = await this.dataSource
-      .getRepository(ImageProcessingRequest)
+    afterOrdinal: number,
+    limit: number,
+  ): Promise<ImageListing[]> {
+    const rows = await this.dataSource
       .createQueryBuilder()
-      .update()
-      .set({ status, outputCsv, completedAt })
-      .where('id = :id', { id: requestPk })
-      .andWhere('completed_at IS NULL')
-      .andWhere('processed_images >= total_images')
-      .execute();
-    return result.affected === 1;
-  }
-
-  /** Every product of a request in input order, each with its images in URL order. */
-  async productsWithImages(requestPk: number): Promise<ProductWithImages[]> {
-    const products = await this.dataSource
-      .getRepository(Product)
-      .find({ where: { requestPk }, order: { rowNumber: 'ASC' } });
-    const images = await this.dataSource
-      .getRepository(Image)
-      .find({ where: { requestPk }, order: { productId: 'ASC', position: 'ASC' } });
-    const byProduct = new Map<number, Image[]>();
-    for (const image of images) {
-      const list = byProduct.get(image.productId) ?? [];
-      list.push(image);
-      byProduct.set(image.productId, list);
-    }
-    return products.map((product) => ({ ...product, images: byProduct.get(product.id) ?? [] }));
+      .select([
+        'i.ordinal AS ordinal',
+        'p.row_number AS row_number',
+        'p.serial_number AS serial_number',
+        'p.product_name AS product_name',
+        'i.position AS position',
+        'i.input_url AS input_url',
+        'i.status AS status',
+        'i.output_key AS output_key',
+        'i.error AS error',
+        'i.attempts AS attempts',
+        'i.format AS format',
+        'i.source_quality AS source_quality',
+        'i.target_quality AS target_quality',
+        'i.bytes_in AS bytes_in',
+        'i.bytes_out AS bytes_out',
+        'i.width AS width',
+        'i.height AS height',
+        'i.skip_reason AS skip_reason',
+        'rp.row_number AS reused_row',
+        'r.position AS reused_position',
+      ])
+      .from('images', 'i')
+      .innerJoin('products', 'p', 'p.id = i.product_id')
+      .leftJoin('images', 'r', 'r.id = i.reused_from')
+      .leftJoin('products', 'rp', 'rp.id = r.product_id')
+      .where('i.request_id = :requestPk', { requestPk })
+      .andWhere('i.ordinal > :afterOrdinal', { afterOrdinal })
+      .orderBy('i.ordinal', 'ASC')
+      .limit(limit)
+      .getRawMany<Record<string, string | number | null>>();
+    return rows.map((row) => ({
+      ordinal: Number(row.ordinal),
+      rowNumber: Number(row.row_number),
+      serialNumber: String(row.serial_number),
+      productName: String(row.product_name),
+      position: Number(row.position),
+      inputUrl: String(row.input_url),
+      status: row.status as ImageStatus,
+      outputKey: row.output_key === null ? null : String(row.output_key),
+      error: row.error === null ? null : String(row.error),
+      attempts: Number(row.attempts),
+      format: row.format === null ? null : String(row.format),
+      sourceQuality: nullableNumber(row.source_quality),
+      targetQuality: nullableNumber(row.target_quality),
+      bytesIn: nullableNumber(row.bytes_in),
+      bytesOut: nullableNumber(row.bytes_out),
+      width: nullableNumber(row.width),
+      height: nullableNumber(row.height),
+      skipReason: row.skip_reason === null ? null : String(row.skip_reason),
+      reusedFrom:
+        row.reused_row === null
+          ? null
+          : { rowNumber: Number(row.reused_row), position: Number(row.reused_position) },
+    }));
   }
 
   /**
-   * One page of a request's images in output order, with their products. Images are inserted
-   * in output order, so their ids follow it and the (request_id, id) index serves the page.
+   * Up to `limit` products after row `afterRow`, in input order, each with its images in URL
+   * order: one page of a request's output.
    */
-  pageImages(requestPk: number, page: number, limit: number): Promise<ImageWithProduct[]> {
-    return this.dataSource
-      .getRepository(Image)
-      .createQueryBuilder('image')
-      .innerJoinAndSelect('image.product', 'product')
-      .where('image.request_id = :requestPk', { requestPk })
-      .orderBy('image.id', 'ASC')
-      .offset((page - 1) * limit)
+  async pageProductOutcomes(
+    requestPk: number,
+    afterRow: number,
+    limit: number,
+  ): Promise<ProductOutcomes[]> {
+    const products = await this.dataSource
+      .createQueryBuilder()
+      .select([
+        'p.id AS id',
+        'p.row_number AS row_number',
+        'p.serial_number AS serial_number',
+        'p.product_name AS product_name',
+        'p.input_image_urls AS input_image_urls',
+      ])
+      .from('products', 'p')
+      .where('p.request_id = :requestPk', { requestPk })
+      .andWhere('p.row_number > :afterRow', { afterRow })
+      .orderBy('p.row_number', 'ASC')
       .limit(limit)
-      .getMany() as Promise<ImageWithProduct[]>;
+      .getRawMany<Record<string, string | number>>();
+    if (products.length === 0) return [];
+    const images = await this.dataSource
+      .createQueryBuilder()
+      .select([
+        'i.product_id AS product_id',
+        'i.input_url AS input_url',
+        'i.status AS status',
+        'i.output_key AS output_key',
+      ])
+      .from('images', 'i')
+      .where('i.product_id IN (:...ids)', { ids: products.map((product) => product.id) })
+      .orderBy('i.product_id', 'ASC')
+      .addOrderBy('i.position', 'ASC')
+      .getRawMany<Record<string, string | number | null>>();
+    const byProduct = new Map<number, ProductOutcomes['images']>();
+    for (const image of images) {
+      const productId = Number(image.product_id);
+      const list = byProduct.get(productId) ?? [];
+      list.push({
+        inputUrl: String(image.input_url),
+        status: image.status as ImageStatus,
+        outputKey: image.output_key === null ? null : String(image.output_key),
+      });
+      byProduct.set(productId, list);
+    }
+    return products.map((product) => ({
+      rowNumber: Number(product.row_number),
+      serialNumber: String(product.serial_number),
+      productName: String(product.product_name),
+      inputImageUrls: String(product.input_image_urls),
+      images: byProduct.get(Number(product.id)) ?? [],
+    }));
   }
+}
+
+function nullableNumber(value: string | number | null): number | null {
+  return value === null ? null : Number(value);
 }

@@ -10,6 +10,7 @@ import {
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { ROUTES } from '../links/routes';
+import { OUTPUT_CSV_CONTENT_TYPE } from '../storage/storage-keys';
 import { API_KEY_REQUIRED_RESPONSE, ErrorResponseDto } from '../common/error-response.dto';
 import { StatusQueryDto } from './dto/status-query.dto';
 import { StatusResponseDto } from './dto/status-response.dto';
@@ -116,9 +117,8 @@ export class StatusController {
     },
   })
   async outputCsv(@Param('requestId', uuidPipe) requestId: string): Promise<StreamableFile> {
-    const csv = await this.statuses.outputCsv(requestId);
-    return new StreamableFile(Buffer.from(csv, 'utf8'), {
-      type: 'text/csv; charset=utf-8',
+    return new StreamableFile(await this.statuses.outputCsv(requestId), {
+      type: OUTPUT_CSV_CONTENT_TYPE,
       disposition: `attachment; filename="${requestId}.csv"`,
     });
   }

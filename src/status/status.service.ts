@@ -1,21 +1,32 @@
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
-import { ImageProcessingRequest } from '../requests/image-processing-request.entity';
+import { Readable } from 'node:stream';
+import { StatusConfig } from '../config/config';
 import { PublicLinks } from '../links/public-links';
-import { RequestsRepository } from '../requests/requests.repository';
+import { ImageProcessingRequest } from '../requests/image-processing-request.entity';
+import { RequestResults } from '../requests/request-results';
+import { ImageListing, RequestsRepository } from '../requests/requests.repository';
+import { ImageStorage } from '../storage/image-storage';
+import { StorageKeys } from '../storage/storage-keys';
 import { StatusQueryDto } from './dto/status-query.dto';
-import { StatusResponseDto } from './dto/status-response.dto';
+import { ImageResultDto, StatusResponseDto } from './dto/status-response.dto';
 
 /** Progress comes from the request row's counters; only one page of images is read. */
 @Injectable()
 export class StatusService {
   constructor(
     private readonly requests: RequestsRepository,
+    private readonly results: RequestResults,
+    private readonly storage: ImageStorage,
     private readonly links: PublicLinks,
+    private readonly config: StatusConfig,
   ) {}
 
   async status(requestId: string, query: StatusQueryDto): Promise<StatusResponseDto> {
     const request = await this.find(requestId);
-    const items = await this.requests.pageImages(request.id, query.page, query.limit);
+    const after = query.after ?? (query.page - 1) * query.limit;
+    const listed = await this.requests.pageImages(request.id, after, query.limit);
+    const items = this.withinBudget(listed.map((image) => this.imageResult(image)));
+    const last = items.at(-1)?.ordinal ?? after;
     const { totalImages, processedImages, failedImages } = request;
     return {
       request_id: request.requestId,
@@ -30,43 +41,80 @@ export class StatusService {
       },
       output_csv_url: request.completedAt ? this.links.outputCsv(request.requestId) : null,
       webhook_url: request.webhookUrl,
+      webhook: request.webhookUrl
+        ? {
+            url: request.webhookUrl,
+            status: request.webhookStatus,
+            attempts: request.webhookAttempts,
+            last_error: request.webhookLastError,
+            next_attempt_at: request.webhookNextAttemptAt?.toISOString() ?? null,
+          }
+        : null,
       created_at: request.createdAt.toISOString(),
       updated_at: request.updatedAt.toISOString(),
       completed_at: request.completedAt?.toISOString() ?? null,
       images: {
         page: query.page,
         limit: query.limit,
-        total: request.totalImages,
-        items: items.map((image) => ({
-          row: image.product.rowNumber,
-          serial_number: image.product.serialNumber,
-          product_name: image.product.productName,
-          position: image.position,
-          input_url: image.inputUrl,
-          status: image.status,
-          output_url: image.outputUrl,
-          error: image.error,
-          format: image.format,
-          source_quality: image.sourceQuality,
-          target_quality: image.targetQuality,
-          bytes_in: image.bytesIn,
-          bytes_out: image.bytesOut,
-          width: image.width,
-          height: image.height,
-          skip_reason: image.skipReason,
-        })),
+        total: totalImages,
+        items,
+        next:
+          last < totalImages && items.length > 0
+            ? `${this.links.status(request.requestId)}?after=${last}&limit=${query.limit}`
+            : null,
       },
     };
   }
 
-  async outputCsv(requestId: string): Promise<string> {
+  /** The output CSV, from storage; built again from the database if storage has lost it. */
+  async outputCsv(requestId: string): Promise<Readable> {
     const request = await this.find(requestId);
-    if (request.outputCsv === null) {
+    if (!request.completedAt) {
       throw new ConflictException(
         `Request ${requestId} is ${request.status}; the output CSV is ready once it has finished`,
       );
     }
-    return request.outputCsv;
+    const stored = await this.storage.open(StorageKeys.outputCsv(requestId));
+    return stored ? stored.stream : this.results.outputCsv(request.id);
+  }
+
+  private imageResult(image: ImageListing): ImageResultDto {
+    return {
+      ordinal: image.ordinal,
+      row: image.rowNumber,
+      serial_number: image.serialNumber,
+      product_name: image.productName,
+      position: image.position,
+      input_url: image.inputUrl,
+      status: image.status,
+      output_url: this.results.outputUrlOf(image),
+      error: image.error,
+      attempts: image.attempts,
+      reused_from: image.reusedFrom
+        ? { row: image.reusedFrom.rowNumber, position: image.reusedFrom.position }
+        : null,
+      format: image.format,
+      source_quality: image.sourceQuality,
+      target_quality: image.targetQuality,
+      bytes_in: image.bytesIn,
+      bytes_out: image.bytesOut,
+      width: image.width,
+      height: image.height,
+      skip_reason: image.skipReason,
+    };
+  }
+
+  /**
+   * As many items as fit the page's byte budget, at least one: however long the fields of a
+   * request, a status answer stays small, and `next` goes on from where it stopped.
+   */
+  private withinBudget(items: ImageResultDto[]): ImageResultDto[] {
+    let bytes = 0;
+    for (const [index, item] of items.entries()) {
+      bytes += Buffer.byteLength(JSON.stringify(item));
+      if (bytes > this.config.maxPageBytes && index > 0) return items.slice(0, index);
+    }
+    return items;
   }
 
   private async find(requestId: string): Promise<ImageProcessingRequest> {

@@ -1,11 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { StorageConfig } from '../config/config';
 import { ImageStorage, StoredObject } from './image-storage';
 
+/** Objects as files under STORAGE_DIR, one folder per request. */
 @Injectable()
 export class LocalDiskStorage extends ImageStorage {
   private readonly root: string;
@@ -15,13 +18,14 @@ export class LocalDiskStorage extends ImageStorage {
     this.root = resolve(config.directory);
   }
 
-  async save(key: string, data: Buffer): Promise<void> {
+  async save(key: string, data: Buffer | Readable): Promise<void> {
     const path = this.pathOf(key);
     await mkdir(dirname(path), { recursive: true });
     // Write then rename: a reader never sees half a file, and a retried job replaces the file.
     const temporary = `${path}.${randomUUID()}.tmp`;
     try {
-      await writeFile(temporary, data);
+      if (Buffer.isBuffer(data)) await writeFile(temporary, data);
+      else await pipeline(data, createWriteStream(temporary));
       await rename(temporary, path);
     } catch (error) {
       await rm(temporary, { force: true });
@@ -36,7 +40,8 @@ export class LocalDiskStorage extends ImageStorage {
       if (!stats.isFile()) return null;
       return { stream: createReadStream(path), size: stats.size };
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'ENAMETOOLONG') return null;
       throw error;
     }
   }

@@ -1,6 +1,8 @@
 import { IMAGE_FORMATS, ImageFormat } from './image-formats';
 
 /** What the key of a stored image is made of; ids only, never user input. */
+export const OUTPUT_CSV_CONTENT_TYPE = 'text/csv; charset=utf-8';
+
 export interface ImageKeyParts {
   requestId: string;
   rowNumber: number;
@@ -24,9 +26,14 @@ const FORMAT_BY_EXTENSION = new Map<string, ImageFormat>(
 
 /**
  * The one owner of the storage layout: `<request id>/<row>-<position>.<extension>` for a
- * compressed image. Everything that writes, serves or links to a stored object asks here.
+ * compressed image and `<request id>/output.csv` for the output CSV. Everything that writes,
+ * serves or links to a stored object asks here.
  */
 export const StorageKeys = {
+  outputCsv(requestId: string): string {
+    return `${requestId}/output.csv`;
+  },
+
   image({ requestId, rowNumber, position, format }: ImageKeyParts): string {
     return `${requestId}/${rowNumber}-${position}.${IMAGE_FORMATS[format].extension}`;
   },

@@ -1,17 +1,4 @@
-import {
-  BadRequestException,
-  Body,
-  Controller,
-  HttpCode,
-  HttpStatus,
-  Post,
-  Query,
-  Res,
-  UploadedFile,
-  UseGuards,
-  UseInterceptors,
-} from '@nestjs/common';
-import { FileInterceptor } from '@nestjs/platform-express';
+import { Controller, HttpCode, HttpStatus, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
   ApiBadRequestResponse,
@@ -20,14 +7,13 @@ import {
   ApiExtraModels,
   ApiOperation,
   ApiPayloadTooLargeResponse,
-  ApiServiceUnavailableResponse,
   ApiTags,
   ApiTooManyRequestsResponse,
   ApiUnauthorizedResponse,
   getSchemaPath,
 } from '@nestjs/swagger';
 import { ThrottlerGuard } from '@nestjs/throttler';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import { ApiKeyOwner } from '../auth/api-key-owner.decorator';
 import { ROUTES } from '../links/routes';
 import { API_KEY_REQUIRED_RESPONSE, ErrorResponseDto } from '../common/error-response.dto';
@@ -84,7 +70,6 @@ export class UploadController {
   @Post()
   @HttpCode(HttpStatus.ACCEPTED)
   @UseGuards(ThrottlerGuard)
-  @UseInterceptors(FileInterceptor('file'))
   @ApiOperation({
     operationId: 'uploadCsv',
     summary: 'Upload a CSV of products and image URLs',
@@ -148,31 +133,13 @@ export class UploadController {
       required: ['statusCode', 'message'],
     },
   })
-  @ApiServiceUnavailableResponse({
-    type: ErrorResponseDto,
-    description: 'The job queue is unavailable; nothing was stored. Try again later.',
-    example: {
-      statusCode: 503,
-      error: 'Service Unavailable',
-      message:
-        'The job queue is unavailable right now; nothing was stored. Try the upload again later.',
-    },
-  })
   async upload(
-    @UploadedFile() file: Express.Multer.File | undefined,
-    @Body() body: UploadCsvBodyDto,
+    @Req() request: Request,
     @Query() query: UploadCsvQueryDto,
     @Res({ passthrough: true }) response: Response,
     @ApiKeyOwner() owner: string | null,
   ): Promise<UploadAcceptedDto> {
-    if (!file) {
-      throw new BadRequestException('Send the CSV as the multipart form field "file"');
-    }
-    const accepted = await this.uploads.accept(
-      file.buffer,
-      body.webhook_url ?? query.webhook_url ?? null,
-      owner,
-    );
+    const accepted = await this.uploads.accept(request, { webhookUrl: query.webhook_url, owner });
     response.location(accepted.status_url);
     return accepted;
   }

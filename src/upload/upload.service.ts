@@ -1,110 +1,90 @@
-import { InjectQueue } from '@nestjs/bull';
-import {
-  BadRequestException,
-  Injectable,
-  Logger,
-  ServiceUnavailableException,
-} from '@nestjs/common';
-import { Queue } from 'bull';
+import { BadRequestException, Injectable, PayloadTooLargeException } from '@nestjs/common';
+import { isURL, maxLength } from 'class-validator';
 import { randomUUID } from 'node:crypto';
-import { withTimeout } from '../common/with-timeout';
-import { CsvConfig, ImagesConfig, QueueConfig } from '../config/config';
-import {
-  COMPRESS_IMAGE_JOB,
-  CompressImageJob,
-  compressImageJobId,
-  IMAGES_QUEUE,
-  imageJobsPattern,
-} from '../queue/queue.constants';
+import type { IncomingMessage } from 'node:http';
+import { CsvConfig } from '../config/config';
+import { CsvReadResult, readProductsCsv } from '../csv/products-csv.reader';
+import { DispatchLoop } from '../dispatch/dispatch-loop';
 import { PublicLinks } from '../links/public-links';
 import { RequestStatus } from '../requests/request-status';
 import { RequestsRepository } from '../requests/requests.repository';
-import { CsvValidationError, parseProductsCsv } from '../csv/products-csv.parser';
-import { UploadAcceptedDto } from './dto/upload-csv.dto';
+import { UploadAcceptedDto, WEBHOOK_URL_MAX_LENGTH } from './dto/upload-csv.dto';
+import { MultipartUploadError, readMultipartUpload } from './multipart-upload';
+import { ProductSpool } from './product-spool';
 
-const ENQUEUE_CHUNK = 1000;
+export interface UploadOptions {
+  /** `webhook_url` given as a query parameter; a form field of that name wins. */
+  webhookUrl: string | undefined;
+  owner: string | null;
+}
 
+/**
+ * Accepts an upload: the CSV is read and validated as it arrives, into a spool file, and only a
+ * valid file is stored, with all its products and images in one transaction. The request exists
+ * whole or not at all; its images are queued later, by the dispatcher, from the database.
+ */
 @Injectable()
 export class UploadService {
-  private readonly logger = new Logger(UploadService.name);
-
   constructor(
-    @InjectQueue(IMAGES_QUEUE) private readonly queue: Queue<CompressImageJob>,
     private readonly csv: CsvConfig,
-    private readonly images: ImagesConfig,
-    private readonly queueSettings: QueueConfig,
     private readonly requests: RequestsRepository,
+    private readonly dispatch: DispatchLoop,
     private readonly links: PublicLinks,
   ) {}
 
-  /**
-   * Validates the whole CSV, stores the request and queues one job per image.
-   * Either all of it is stored and queued, or nothing is kept.
-   */
-  async accept(
-    csv: Buffer,
-    webhookUrl: string | null,
-    owner: string | null,
-  ): Promise<UploadAcceptedDto> {
-    const products = this.parse(csv);
-    const requestId = randomUUID();
-    const jobs = await this.requests.createRequest(requestId, webhookUrl, owner, products);
+  async accept(request: IncomingMessage, options: UploadOptions): Promise<UploadAcceptedDto> {
+    const spool = new ProductSpool();
     try {
-      await this.enqueue(jobs);
-    } catch (error) {
-      this.logger.error(`Queueing request ${requestId} failed: ${String(error)}`);
-      await this.requests.deleteRequest(requestId);
-      this.removeQueuedJobs(requestId);
-      throw new ServiceUnavailableException(
-        'The job queue is unavailable right now; nothing was stored. Try the upload again later.',
+      const upload = await this.read(request, spool);
+      const webhookUrl = checkWebhookUrl(upload.fields.webhook_url ?? options.webhookUrl);
+      if (upload.file.problems.length > 0) {
+        throw new BadRequestException({
+          statusCode: 400,
+          error: 'Bad Request',
+          message: 'The CSV file is not valid',
+          errors: upload.file.problems,
+        });
+      }
+      const requestId = randomUUID();
+      await this.requests.createRequest(
+        { requestId, webhookUrl, owner: options.owner, totalImages: upload.file.images },
+        spool.batches(),
       );
+      this.dispatch.kick();
+      return {
+        request_id: requestId,
+        status: RequestStatus.Pending,
+        status_url: this.links.status(requestId),
+      };
+    } finally {
+      await spool.discard();
     }
-    return {
-      request_id: requestId,
-      status: RequestStatus.Pending,
-      status_url: this.links.status(requestId),
-    };
   }
 
-  private parse(csv: Buffer) {
+  private async read(request: IncomingMessage, spool: ProductSpool) {
     try {
-      return parseProductsCsv(csv, this.csv);
-    } catch (error) {
-      if (!(error instanceof CsvValidationError)) throw error;
-      throw new BadRequestException({
-        statusCode: 400,
-        error: 'Bad Request',
-        message: 'The CSV file is not valid',
-        errors: error.problems,
-      });
-    }
-  }
-
-  /** Adds the jobs chunk by chunk; a chunk the queue does not take in time stops the rest. */
-  private async enqueue(jobs: CompressImageJob[]): Promise<void> {
-    const options = {
-      attempts: this.images.attempts,
-      backoff: { type: 'exponential', delay: this.images.backoffMs },
-    };
-    for (let start = 0; start < jobs.length; start += ENQUEUE_CHUNK) {
-      const chunk = jobs.slice(start, start + ENQUEUE_CHUNK).map((data) => ({
-        name: COMPRESS_IMAGE_JOB,
-        data,
-        opts: { ...options, jobId: compressImageJobId(data) },
-      }));
-      await withTimeout(this.queue.addBulk(chunk), this.queueSettings.enqueueTimeoutMs, 'queueing');
-    }
-  }
-
-  /**
-   * Removes what was queued of a request that was given up, once Redis answers again. Jobs that
-   * slip through find no request and do nothing.
-   */
-  private removeQueuedJobs(requestId: string): void {
-    this.queue
-      .removeJobs(imageJobsPattern(requestId))
-      .catch((error: unknown) =>
-        this.logger.warn(`Removing the jobs of request ${requestId} failed: ${String(error)}`),
+      return await readMultipartUpload<CsvReadResult>(request, this.csv.maxUploadBytes, (file) =>
+        readProductsCsv(file, this.csv, (products) => spool.write(products)),
       );
+    } catch (error) {
+      if (!(error instanceof MultipartUploadError)) throw error;
+      throw error.tooLarge
+        ? new PayloadTooLargeException(error.message)
+        : new BadRequestException(error.message);
+    }
   }
+}
+
+/** An empty field (as Swagger UI and `curl -F webhook_url=` send it) means no webhook. */
+function checkWebhookUrl(value: string | undefined): string | null {
+  if (value === undefined || value === '') return null;
+  const valid =
+    isURL(value, { protocols: ['http', 'https'], require_protocol: true, require_tld: false }) &&
+    maxLength(value, WEBHOOK_URL_MAX_LENGTH);
+  if (!valid) {
+    throw new BadRequestException(
+      `webhook_url must be an http:// or https:// URL of at most ${WEBHOOK_URL_MAX_LENGTH} characters`,
+    );
+  }
+  return value;
 }

@@ -14,6 +14,8 @@ export interface WebhookPayload {
     status_url: string;
     created_at: string;
     completed_at: string | null;
+    product_count: number;
+    /** Every product when there are at most WEBHOOK_MAX_PRODUCTS; none otherwise. */
     products: {
       serial_number: string;
       product_name: string;

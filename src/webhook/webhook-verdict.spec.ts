@@ -1,6 +1,6 @@
 import { AxiosError } from 'axios';
 import { UNSAFE_ADDRESS_CODE } from '../network/guarded-agent';
-import { WebhookOutcome } from './webhook-delivery.entity';
+import { WebhookOutcome } from '../requests/webhook-delivery.entity';
 import { judgeWebhookAttempt, recordedOutcome } from './webhook-verdict';
 
 const answer = (statusCode: number, retryAfterMs: number | null = null) => ({

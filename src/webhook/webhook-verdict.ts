@@ -1,6 +1,6 @@
 import { AxiosError } from 'axios';
 import { UNSAFE_ADDRESS_CODE } from '../network/guarded-agent';
-import { WebhookOutcome } from './webhook-delivery.entity';
+import { WebhookOutcome } from '../requests/webhook-delivery.entity';
 
 /** What a receiver answered, whatever its status. */
 export interface WebhookResponse {
@@ -52,4 +52,29 @@ export function recordedOutcome(verdict: WebhookVerdict, finalAttempt: boolean):
     case 'give-up':
       return WebhookOutcome.Failed;
   }
+}
+
+/** A receiver may ask for a later retry, but not for one more than a day away. */
+const MAX_RETRY_AFTER_MS = 24 * 60 * 60 * 1000;
+
+/** Where the webhook goes after an attempt: done, or attempt `attempt + 1` at a later time. */
+export type WebhookPlan =
+  | { done: true; outcome: WebhookOutcome }
+  | { done: false; outcome: WebhookOutcome; nextAttemptInMs: number };
+
+/**
+ * What follows attempt `attempt` (1-based): a retry waits the schedule's delay for it
+ * (`delaysMs[attempt - 1]`), or longer when the receiver asked with Retry-After; after the last
+ * delay there is no retry.
+ */
+export function planAfter(
+  verdict: WebhookVerdict,
+  attempt: number,
+  delaysMs: readonly number[],
+): WebhookPlan {
+  const finalAttempt = attempt > delaysMs.length;
+  const outcome = recordedOutcome(verdict, finalAttempt);
+  if (verdict.kind !== 'retry' || finalAttempt) return { done: true, outcome };
+  const asked = Math.min(verdict.retryAfterMs ?? 0, MAX_RETRY_AFTER_MS);
+  return { done: false, outcome, nextAttemptInMs: Math.max(delaysMs[attempt - 1], asked) };
 }

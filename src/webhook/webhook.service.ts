@@ -1,93 +1,89 @@
-import { InjectQueue } from '@nestjs/bull';
-import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { Queue } from 'bull';
-import { Repository } from 'typeorm';
+import { Injectable, Logger } from '@nestjs/common';
 import { WebhookConfig } from '../config/config';
-import {
-  DELIVER_WEBHOOK_JOB,
-  DeliverWebhookJob,
-  deliverWebhookJobId,
-  WEBHOOKS_QUEUE,
-} from '../queue/queue.constants';
-import { ImageProcessingRequest } from '../requests/image-processing-request.entity';
 import { PublicLinks } from '../links/public-links';
 import { MetricsService } from '../metrics/metrics.service';
-import { RequestResults } from '../requests/request-results';
-import { RequestStatus } from '../requests/request-status';
+import { DeliverWebhookJob } from '../queue/queue.constants';
+import { ImageProcessingRequest } from '../requests/image-processing-request.entity';
+import { OutboxRepository } from '../requests/outbox.repository';
+import { ProductResult, RequestResults } from '../requests/request-results';
+import { RequestStatus, WebhookStatus } from '../requests/request-status';
 import { RequestsRepository } from '../requests/requests.repository';
-import { WebhookDelivery, WebhookOutcome } from './webhook-delivery.entity';
 import { WebhookPayload } from './webhook-payload';
-import { PermanentWebhookError, RetryableWebhookError } from './webhook-errors';
-import { WEBHOOK_BACKOFF } from './webhook-retry-schedule';
 import { WebhookSender } from './webhook-sender';
-import { judgeWebhookAttempt, recordedOutcome } from './webhook-verdict';
+import { judgeWebhookAttempt, planAfter } from './webhook-verdict';
 
+/** Standard Webhooks message id: the same for every attempt, so receivers can drop repeats. */
+const webhookIdOf = (requestId: string): string => `msg_${requestId.replace(/-/g, '')}`;
+
+/**
+ * Delivers a finished request's webhook, one attempt per job. The database holds where the
+ * delivery stands (attempts, last error, next attempt), so that a retry hours away survives
+ * any restart, and the status shows it.
+ */
 @Injectable()
 export class WebhookService {
+  private readonly logger = new Logger(WebhookService.name);
+
   constructor(
-    @InjectQueue(WEBHOOKS_QUEUE) private readonly queue: Queue<DeliverWebhookJob>,
     private readonly config: WebhookConfig,
-    @InjectRepository(WebhookDelivery) private readonly deliveries: Repository<WebhookDelivery>,
     private readonly requests: RequestsRepository,
     private readonly results: RequestResults,
+    private readonly outbox: OutboxRepository,
     private readonly sender: WebhookSender,
     private readonly metrics: MetricsService,
     private readonly links: PublicLinks,
   ) {}
 
-  async enqueue(requestId: string): Promise<void> {
-    await this.queue.add(
-      DELIVER_WEBHOOK_JOB,
-      { requestId, webhookId: `msg_${requestId.replace(/-/g, '')}` },
-      {
-        jobId: deliverWebhookJobId(requestId),
-        attempts: this.config.retryDelaysMs.length + 1,
-        backoff: { type: WEBHOOK_BACKOFF },
-      },
-    );
-  }
-
-  /** One delivery attempt, recorded whatever its outcome; throws when it did not succeed. */
-  async deliver(job: DeliverWebhookJob, attempt: number, finalAttempt: boolean): Promise<void> {
-    const request = await this.requests.findRequest(job.requestId);
-    if (!request?.webhookUrl) return;
+  /** Makes the attempt the job names, unless it has been made already. */
+  async deliver({ requestPk, attempt }: DeliverWebhookJob): Promise<void> {
+    const request = await this.requests.findRequestByPk(requestPk);
+    if (
+      !request?.webhookUrl ||
+      request.webhookStatus !== WebhookStatus.Pending ||
+      request.webhookAttempts !== attempt - 1
+    ) {
+      return;
+    }
     const url = request.webhookUrl;
+    const webhookId = webhookIdOf(request.requestId);
     const payload = await this.buildPayload(request);
     const started = Date.now();
-    const record = (outcome: WebhookOutcome, statusCode: number | null, error: string | null) =>
-      this.deliveries.insert({
-        requestPk: request.id,
-        webhookId: job.webhookId,
-        attempt,
-        url,
-        statusCode,
-        error,
-        outcome,
-        durationMs: Date.now() - started,
-      });
     const verdict = judgeWebhookAttempt(
-      await this.sender.send(url, job.webhookId, payload).then(
+      await this.sender.send(url, webhookId, payload).then(
         (response) => ({ response }),
         (error: unknown) => ({ error }),
       ),
     );
+    const plan = planAfter(verdict, attempt, this.config.retryDelaysMs);
     const reason = verdict.kind === 'delivered' ? null : verdict.reason;
-    const outcome = recordedOutcome(verdict, finalAttempt);
-    await record(outcome, verdict.statusCode, reason);
-    this.metrics.recordWebhookDelivery(outcome);
-    switch (verdict.kind) {
-      case 'delivered':
-        return;
-      case 'retry':
-        throw new RetryableWebhookError(verdict.reason, verdict.retryAfterMs);
-      case 'give-up':
-        throw new PermanentWebhookError(verdict.reason);
-    }
+    const recorded = await this.outbox.recordWebhookAttempt(
+      {
+        requestPk,
+        attempt,
+        webhookId,
+        url,
+        statusCode: verdict.statusCode,
+        error: reason,
+        outcome: plan.outcome,
+        durationMs: Date.now() - started,
+      },
+      plan.done
+        ? {
+            status: verdict.kind === 'delivered' ? WebhookStatus.Delivered : WebhookStatus.Failed,
+          }
+        : {
+            status: WebhookStatus.Pending,
+            nextAttemptAt: new Date(Date.now() + plan.nextAttemptInMs),
+          },
+      reason,
+    );
+    if (!recorded) return;
+    this.metrics.recordWebhookDelivery(plan.outcome);
+    if (reason) this.logger.warn(`Webhook ${webhookId} attempt ${attempt}: ${reason}`);
   }
 
   async buildPayload(request: ImageProcessingRequest): Promise<WebhookPayload> {
-    const products = await this.results.products(request.id);
+    const { products, productCount } = await this.listedProducts(request.id);
     return {
       type:
         request.status === RequestStatus.Failed
@@ -104,6 +100,7 @@ export class WebhookService {
         status_url: this.links.status(request.requestId),
         created_at: request.createdAt.toISOString(),
         completed_at: request.completedAt?.toISOString() ?? null,
+        product_count: productCount,
         products: products.map((product) => ({
           serial_number: product.serialNumber,
           product_name: product.productName,
@@ -112,5 +109,19 @@ export class WebhookService {
         })),
       },
     };
+  }
+
+  /** Every product when there are at most `maxProducts`; otherwise none, and their count. */
+  private async listedProducts(
+    requestPk: number,
+  ): Promise<{ products: ProductResult[]; productCount: number }> {
+    const pages = this.results.products(requestPk, this.config.maxProducts + 1);
+    const first = await pages.next();
+    await pages.return(undefined);
+    const firstPage = first.done ? [] : first.value;
+    if (firstPage.length <= this.config.maxProducts) {
+      return { products: firstPage, productCount: firstPage.length };
+    }
+    return { products: [], productCount: await this.requests.countProducts(requestPk) };
   }
 }

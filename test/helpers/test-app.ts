@@ -35,6 +35,8 @@ export async function testEnvironment(overrides: Env = {}): Promise<Env> {
     STORAGE_DIR: join(dataDir, 'images'),
     QUEUE_PREFIX: `test-${randomUUID()}`,
     IMAGE_CONCURRENCY: '2',
+    DISPATCH_INTERVAL_MS: '50',
+    QUEUE_RESYNC_INTERVAL_MS: '2000',
     IMAGE_JOB_ATTEMPTS: '2',
     IMAGE_JOB_BACKOFF_MS: '100',
     DOWNLOAD_TIMEOUT_MS: '1500',

@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { ImageStatus, RequestStatus } from '../../requests/request-status';
+import { ImageStatus, RequestStatus, WebhookStatus } from '../../requests/request-status';
 
 export class ProgressDto {
   @ApiProperty({ example: 6, description: 'Images in the request.' })
@@ -21,7 +21,21 @@ export class ProgressDto {
   percent!: number;
 }
 
+export class ImageSlotDto {
+  @ApiProperty({ example: 1, description: 'Product row, 1-based, in CSV order.' })
+  row!: number;
+
+  @ApiProperty({ example: 1, description: 'Position of the URL in its row, 1-based.' })
+  position!: number;
+}
+
 export class ImageResultDto {
+  @ApiProperty({
+    example: 1,
+    description: 'Place of the image in the output, 1-based: rows in order, then positions.',
+  })
+  ordinal!: number;
+
   @ApiProperty({ example: 1, description: 'Product row, 1-based, in CSV order.' })
   row!: number;
 
@@ -47,8 +61,27 @@ export class ImageResultDto {
   })
   output_url!: string | null;
 
-  @ApiProperty({ type: String, nullable: true, example: null })
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: null,
+    description:
+      "Why the image failed; while it is `Pending` and being retried, the last attempt's error.",
+  })
   error!: string | null;
+
+  @ApiProperty({ example: 1, description: 'Download attempts made so far.' })
+  attempts!: number;
+
+  @ApiProperty({
+    type: ImageSlotDto,
+    nullable: true,
+    example: { row: 1, position: 1 },
+    description:
+      'The earlier image of this request with the same URL, whose download and result this one ' +
+      'reuses; null when this image was fetched itself.',
+  })
+  reused_from!: ImageSlotDto | null;
 
   @ApiProperty({ type: String, nullable: true, example: 'jpeg' })
   format!: string | null;
@@ -92,6 +125,52 @@ export class ImagePageDto {
 
   @ApiProperty({ type: [ImageResultDto] })
   items!: ImageResultDto[];
+
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    format: 'uri',
+    example:
+      'http://localhost:3000/status/3f1c2a9e-5b7d-4c1e-9a42-0d6b8f1e2c3a?after=100&limit=100',
+    description:
+      'The next page, or null after the last. A page may hold fewer than `limit` images when ' +
+      'they would not fit its size budget; follow `next` rather than counting pages.',
+  })
+  next!: string | null;
+}
+
+export class WebhookStateDto {
+  @ApiProperty({ example: 'https://example.com/hooks/images' })
+  url!: string;
+
+  @ApiProperty({
+    enum: WebhookStatus,
+    enumName: 'WebhookStatus',
+    nullable: true,
+    example: WebhookStatus.Delivered,
+    description: 'Null until the request finishes; then pending until delivered or failed.',
+  })
+  status!: WebhookStatus | null;
+
+  @ApiProperty({ example: 1, description: 'Delivery attempts made so far.' })
+  attempts!: number;
+
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: null,
+    description: 'What went wrong with the last attempt.',
+  })
+  last_error!: string | null;
+
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    example: null,
+    description: 'When the next attempt is due, while the webhook is pending.',
+  })
+  next_attempt_at!: string | null;
 }
 
 export class StatusResponseDto {
@@ -114,6 +193,20 @@ export class StatusResponseDto {
 
   @ApiProperty({ type: String, nullable: true, example: null })
   webhook_url!: string | null;
+
+  @ApiProperty({
+    type: WebhookStateDto,
+    nullable: true,
+    description: 'Where the webhook delivery stands; null when the request has no webhook.',
+    example: {
+      url: 'https://example.com/hooks/images',
+      status: 'pending',
+      attempts: 2,
+      last_error: 'Receiver answered HTTP 503',
+      next_attempt_at: '2025-11-25T10:05:12.000Z',
+    },
+  })
+  webhook!: WebhookStateDto | null;
 
   @ApiProperty({ format: 'date-time', example: '2025-11-25T10:00:00.000Z' })
   created_at!: string;

@@ -4,6 +4,8 @@ import { IsOptional, IsUrl, MaxLength } from 'class-validator';
 import { emptyToUndefined } from '../../common/validation/transforms';
 import { RequestStatus } from '../../requests/request-status';
 
+export const WEBHOOK_URL_MAX_LENGTH = 2048;
+
 const webhookUrlRule = IsUrl(
   { protocols: ['http', 'https'], require_protocol: true, require_tld: false },
   { message: 'webhook_url must be an http:// or https:// URL' },
@@ -13,7 +15,10 @@ const WEBHOOK_URL_DESCRIPTION =
   'Called with a POST of the final status once every image has been processed, e.g. ' +
   '`https://example.com/hooks/images`.';
 
-/** Multipart body of `POST /upload`. */
+/**
+ * Multipart body of `POST /upload`, for the documentation: the body is read as a stream and
+ * checked by `UploadService`, not by a validation pipe.
+ */
 export class UploadCsvBodyDto {
   @ApiProperty({
     type: 'string',
@@ -33,14 +38,9 @@ export class UploadCsvBodyDto {
   @ApiPropertyOptional({
     description: WEBHOOK_URL_DESCRIPTION,
     format: 'uri',
-    maxLength: 2048,
+    maxLength: WEBHOOK_URL_MAX_LENGTH,
     example: 'https://example.com/hooks/images',
   })
-  // An empty field (as Swagger UI and `curl -F webhook_url=` send it) means no webhook.
-  @Transform(emptyToUndefined)
-  @IsOptional()
-  @webhookUrlRule
-  @MaxLength(2048)
   webhook_url?: string;
 }
 
@@ -49,12 +49,12 @@ export class UploadCsvQueryDto {
   @ApiPropertyOptional({
     description: `${WEBHOOK_URL_DESCRIPTION} Used when the form has no \`webhook_url\`.`,
     format: 'uri',
-    maxLength: 2048,
+    maxLength: WEBHOOK_URL_MAX_LENGTH,
   })
   @Transform(emptyToUndefined)
   @IsOptional()
   @webhookUrlRule
-  @MaxLength(2048)
+  @MaxLength(WEBHOOK_URL_MAX_LENGTH)
   webhook_url?: string;
 }
 

@@ -73,7 +73,18 @@ export class WebhookDataDto implements WebhookData {
   })
   completed_at!: string | null;
 
-  @ApiProperty({ type: [WebhookProductDto], description: 'Every product, in CSV order.' })
+  @ApiProperty({
+    example: 2,
+    description: 'Products in the request.',
+  })
+  product_count!: number;
+
+  @ApiProperty({
+    type: [WebhookProductDto],
+    description:
+      'Every product, in CSV order, when the request has at most `WEBHOOK_MAX_PRODUCTS` ' +
+      '(default 1000) products; empty for a larger request, whose results are in the output CSV.',
+  })
   products!: WebhookProductDto[];
 }
 

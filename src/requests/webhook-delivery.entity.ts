@@ -1,13 +1,5 @@
-import {
-  Column,
-  CreateDateColumn,
-  Entity,
-  Index,
-  JoinColumn,
-  ManyToOne,
-  PrimaryGeneratedColumn,
-} from 'typeorm';
-import { ImageProcessingRequest } from '../requests/image-processing-request.entity';
+import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { ImageProcessingRequest } from './image-processing-request.entity';
 
 export enum WebhookOutcome {
   Delivered = 'delivered',
@@ -51,6 +43,6 @@ export class WebhookDelivery {
   @Column({ name: 'duration_ms', type: 'integer' })
   durationMs!: number;
 
-  @CreateDateColumn({ name: 'created_at' })
+  @Column({ name: 'created_at', type: Date })
   createdAt!: Date;
 }

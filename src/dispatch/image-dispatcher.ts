@@ -1,0 +1,136 @@
+import { InjectQueue } from '@nestjs/bull';
+import { Injectable, Logger } from '@nestjs/common';
+import { Queue } from 'bull';
+import { DispatchConfig, ImagesConfig } from '../config/config';
+import {
+  COMPRESS_IMAGE_JOB,
+  CompressImageJob,
+  IMAGES_QUEUE,
+  JobIds,
+} from '../queue/queue.constants';
+import { DispatchRepository, OpenRequest } from '../requests/dispatch.repository';
+import { addJobs, ensureJobs, JobSpec } from './queued-jobs';
+
+/** Unfinished requests looked at in one pass; older ones first. */
+const OPEN_REQUESTS_PER_PASS = 1000;
+/** Bull's lowest priority that still sorts correctly. */
+const LOWEST_PRIORITY = 2_000_000;
+
+/**
+ * Keeps the images queue filled to a bounded window from the pending images in the database,
+ * which is the one record of the work. Redis therefore holds at most `windowSize` image jobs
+ * however large the backlog, and a job Redis loses is queued again by `resync`.
+ *
+ * Fairness: free places are shared evenly between the requests that have images left, and each
+ * job's priority is its place among its own request's queued jobs. A ten-image upload that
+ * arrives behind a million-image catalog therefore runs next, not after the catalog.
+ */
+@Injectable()
+export class ImageDispatcher {
+  private readonly logger = new Logger(ImageDispatcher.name);
+
+  constructor(
+    @InjectQueue(IMAGES_QUEUE) private readonly queue: Queue<CompressImageJob>,
+    private readonly dispatch: DispatchRepository,
+    private readonly config: DispatchConfig,
+    private readonly images: ImagesConfig,
+  ) {}
+
+  /** Queues the next images of the open requests into the free places of the window. */
+  async fill(): Promise<number> {
+    const counts = await this.queue.getJobCounts();
+    const queued = counts.waiting + counts.active + counts.delayed;
+    const free = this.config.windowSize - queued;
+    if (free <= 0) return 0;
+    const open = (await this.dispatch.openRequests(OPEN_REQUESTS_PER_PASS)).filter(
+      (request) => request.dispatchedThrough < request.totalImages,
+    );
+    let added = 0;
+    for (const [request, places] of shareFairly(open, free)) {
+      added += await this.dispatchImagesOf(request, places);
+    }
+    return added;
+  }
+
+  /**
+   * Queues again the images that the database has handed to the queue but Redis no longer
+   * holds (a restart without persistence, a flush, an eviction). Returns how many.
+   */
+  async resync(): Promise<number> {
+    let requeued = 0;
+    for (const request of await this.dispatch.openRequests(OPEN_REQUESTS_PER_PASS)) {
+      if (request.dispatchedThrough === 0) continue;
+      const inFlight = await this.dispatch.dispatchedPendingImages(
+        request.requestPk,
+        request.dispatchedThrough,
+      );
+      requeued += await ensureJobs(
+        this.queue,
+        inFlight.map((image, index) => this.jobFor(image.imageId, index + 1)),
+      );
+    }
+    if (requeued > 0) this.logger.warn(`Queued again ${requeued} image jobs that Redis had lost`);
+    return requeued;
+  }
+
+  private async dispatchImagesOf(request: OpenRequest, places: number): Promise<number> {
+    const images = await this.dispatch.nextPendingImages(
+      request.requestPk,
+      request.dispatchedThrough,
+      places,
+    );
+    // Fewer than asked means none are left to queue: the rest already have outcomes.
+    const through =
+      images.length < places ? request.totalImages : images[images.length - 1].ordinal;
+    const inWindow = Math.max(0, request.dispatchedThrough - request.processedImages);
+    await addJobs(
+      this.queue,
+      images.map((image, index) => this.jobFor(image.imageId, inWindow + index + 1)),
+    );
+    const advanced = await this.dispatch.advance(
+      request.requestPk,
+      request.dispatchedThrough,
+      through,
+    );
+    return advanced ? images.length : 0;
+  }
+
+  private jobFor(imageId: number, place: number): JobSpec<CompressImageJob> {
+    return {
+      name: COMPRESS_IMAGE_JOB,
+      data: { imageId },
+      opts: {
+        jobId: JobIds.compressImage(imageId),
+        priority: Math.min(place, LOWEST_PRIORITY),
+        attempts: this.images.attempts,
+        backoff: { type: 'exponential', delay: this.images.backoffMs },
+      },
+    };
+  }
+}
+
+/**
+ * Splits `places` between the requests as evenly as their needs allow: each gets an equal
+ * share, a request that needs less leaves the rest to the others, and the oldest requests get
+ * the places that do not divide evenly.
+ */
+export function shareFairly(requests: OpenRequest[], places: number): Map<OpenRequest, number> {
+  const shares = new Map<OpenRequest, number>();
+  let waiting = requests.filter((request) => request.dispatchedThrough < request.totalImages);
+  let left = places;
+  while (left > 0 && waiting.length > 0) {
+    const share = Math.max(1, Math.floor(left / waiting.length));
+    const stillWaiting: OpenRequest[] = [];
+    for (const request of waiting) {
+      if (left === 0) break;
+      const given = shares.get(request) ?? 0;
+      const need = request.totalImages - request.dispatchedThrough - given;
+      const take = Math.min(share, need, left);
+      shares.set(request, given + take);
+      left -= take;
+      if (take < need) stillWaiting.push(request);
+    }
+    waiting = stillWaiting;
+  }
+  return shares;
+}

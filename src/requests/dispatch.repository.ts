@@ -1,0 +1,108 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { ImageProcessingRequest } from './image-processing-request.entity';
+import { Image } from './image.entity';
+import { ImageStatus, RequestStatus } from './request-status';
+
+/** An unfinished request, as the dispatcher sees it. */
+export interface OpenRequest {
+  requestPk: number;
+  /** The highest ordinal of its images handed to the queue so far. */
+  dispatchedThrough: number;
+  totalImages: number;
+  processedImages: number;
+}
+
+export interface DispatchableImage {
+  imageId: number;
+  ordinal: number;
+}
+
+/**
+ * The dispatcher's queries. A request's images are queued in output order; `dispatched_through`
+ * remembers how far, so that every pass reads the next images by index, never the backlog.
+ */
+@Injectable()
+export class DispatchRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** Unfinished requests, oldest first. */
+  async openRequests(limit: number): Promise<OpenRequest[]> {
+    const rows = await this.dataSource
+      .getRepository(ImageProcessingRequest)
+      .createQueryBuilder('r')
+      .select([
+        'r.id AS id',
+        'r.dispatched_through AS dispatched_through',
+        'r.total_images AS total_images',
+        'r.processed_images AS processed_images',
+      ])
+      .where('r.completed_at IS NULL')
+      .orderBy('r.id', 'ASC')
+      .limit(limit)
+      .getRawMany<Record<string, number | string>>();
+    return rows.map((row) => ({
+      requestPk: Number(row.id),
+      dispatchedThrough: Number(row.dispatched_through),
+      totalImages: Number(row.total_images),
+      processedImages: Number(row.processed_images),
+    }));
+  }
+
+  /** The next pending images of a request after `afterOrdinal`, in output order. */
+  async nextPendingImages(
+    requestPk: number,
+    afterOrdinal: number,
+    limit: number,
+  ): Promise<DispatchableImage[]> {
+    const rows = await this.pendingImages(requestPk)
+      .andWhere('i.ordinal > :afterOrdinal', { afterOrdinal })
+      .orderBy('i.ordinal', 'ASC')
+      .limit(limit)
+      .getRawMany<Record<string, number | string>>();
+    return rows.map((row) => ({ imageId: Number(row.id), ordinal: Number(row.ordinal) }));
+  }
+
+  /** The pending images already handed to the queue: those whose jobs should exist. */
+  async dispatchedPendingImages(
+    requestPk: number,
+    throughOrdinal: number,
+  ): Promise<DispatchableImage[]> {
+    const rows = await this.pendingImages(requestPk)
+      .andWhere('i.ordinal <= :throughOrdinal', { throughOrdinal })
+      .getRawMany<Record<string, number | string>>();
+    return rows.map((row) => ({ imageId: Number(row.id), ordinal: Number(row.ordinal) }));
+  }
+
+  /**
+   * Records that the request's images through `to` are queued, if no other dispatcher moved it
+   * since `from` was read; a request's first images being queued is when it starts Processing.
+   */
+  async advance(requestPk: number, from: number, to: number): Promise<boolean> {
+    const result = await this.dataSource
+      .createQueryBuilder()
+      .update(ImageProcessingRequest)
+      .set({
+        dispatchedThrough: to,
+        status: () => `CASE WHEN status = :pending THEN :processing ELSE status END`,
+        updatedAt: new Date(),
+      })
+      .where('id = :requestPk AND dispatched_through = :from', { requestPk, from })
+      .setParameters({ pending: RequestStatus.Pending, processing: RequestStatus.Processing })
+      .execute();
+    return result.affected === 1;
+  }
+
+  private pendingImages(requestPk: number) {
+    return (
+      this.dataSource
+        .getRepository(Image)
+        .createQueryBuilder('i')
+        .select(['i.id AS id', 'i.ordinal AS ordinal'])
+        // The status is spelled out, not bound, so that the partial index of pending images
+        // (IDX_images_pending) is seen to apply.
+        .where(`i.request_id = :requestPk AND i.status = '${ImageStatus.Pending}'`, { requestPk })
+    );
+  }
+}

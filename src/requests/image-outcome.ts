@@ -1,0 +1,17 @@
+import { ImageStatus } from './request-status';
+
+/** How an image ended: compressed and stored under `outputKey`, or failed with a reason. */
+export type ImageOutcome =
+  | {
+      status: ImageStatus.Completed;
+      outputKey: string;
+      bytesIn: number;
+      bytesOut: number;
+      format: string;
+      sourceQuality: number | null;
+      targetQuality: number | null;
+      width: number;
+      height: number;
+      skipReason: string | null;
+    }
+  | { status: ImageStatus.Failed; error: string; bytesIn?: number | null; format?: string | null };

@@ -1,0 +1,119 @@
+import busboy from 'busboy';
+import type { IncomingMessage } from 'node:http';
+import { Readable } from 'node:stream';
+
+/** The multipart form field the CSV file comes in. */
+export const FILE_FIELD = 'file';
+
+/** Form fields other than the file are short: the longest is a URL. */
+const MAX_FIELD_BYTES = 8 * 1024;
+const MAX_FIELDS = 20;
+
+/** Why a multipart upload cannot be used, in words for the person who sent it. */
+export class MultipartUploadError extends Error {
+  constructor(
+    message: string,
+    readonly tooLarge = false,
+  ) {
+    super(message);
+  }
+}
+
+export interface MultipartUpload<T> {
+  /** The text fields, by name (the last value of a repeated field). */
+  fields: Record<string, string>;
+  /** What `readFile` made of the file. */
+  file: T;
+}
+
+/**
+ * Reads a `multipart/form-data` upload as it arrives: the file in the field `file` is handed to
+ * `readFile` as a stream, never held whole, and the text fields are collected. Throws a
+ * `MultipartUploadError` when the form is not what an upload must be: no file, a file in
+ * another field, two files, or a file over `maxFileBytes` (`tooLarge`).
+ */
+export function readMultipartUpload<T>(
+  request: IncomingMessage,
+  maxFileBytes: number,
+  readFile: (file: Readable) => Promise<T>,
+): Promise<MultipartUpload<T>> {
+  return new Promise((resolve, reject) => {
+    let parser: busboy.Busboy;
+    try {
+      parser = busboy({
+        headers: request.headers,
+        limits: {
+          fileSize: maxFileBytes,
+          files: 2,
+          fields: MAX_FIELDS,
+          fieldSize: MAX_FIELD_BYTES,
+        },
+      });
+    } catch {
+      reject(
+        new MultipartUploadError(
+          `Send the upload as multipart/form-data, with the CSV in the field "${FILE_FIELD}"`,
+        ),
+      );
+      return;
+    }
+    const fields: Record<string, string> = {};
+    let reading: Promise<T> | undefined;
+    let problem: MultipartUploadError | undefined;
+    const fail = (error: MultipartUploadError) => (problem ??= error);
+
+    parser.on('field', (name, value, info) => {
+      if (info.valueTruncated)
+        fail(new MultipartUploadError(`The form field "${name}" is too long`));
+      fields[name] = value;
+    });
+    parser.on('file', (name, stream) => {
+      if (name !== FILE_FIELD) {
+        fail(
+          new MultipartUploadError(`Send the CSV in the form field "${FILE_FIELD}", not "${name}"`),
+        );
+        stream.resume();
+        return;
+      }
+      if (reading) {
+        fail(new MultipartUploadError('Send one CSV file per upload'));
+        stream.resume();
+        return;
+      }
+      stream.on('limit', () =>
+        fail(
+          new MultipartUploadError(
+            `The file is larger than ${maxFileBytes} bytes, the most one upload may be`,
+            true,
+          ),
+        ),
+      );
+      reading = readFile(stream);
+      // Settled below; a rejection here must not go unhandled meanwhile.
+      reading.catch(() => undefined);
+    });
+    parser.on('filesLimit', () => fail(new MultipartUploadError('Send one CSV file per upload')));
+    parser.on('fieldsLimit', () => fail(new MultipartUploadError('The form has too many fields')));
+    parser.on('error', (error: Error) => {
+      request.unpipe(parser);
+      request.resume();
+      reject(
+        new MultipartUploadError(`The upload is not a valid multipart form: ${error.message}`),
+      );
+    });
+    parser.on('close', () => {
+      const finish = async () => {
+        const file = reading ? await reading : undefined;
+        if (problem) throw problem;
+        if (file === undefined) {
+          throw new MultipartUploadError(
+            `Send the CSV as the multipart form field "${FILE_FIELD}"`,
+          );
+        }
+        return { fields, file };
+      };
+      finish().then(resolve, reject);
+    });
+    request.pipe(parser);
+  });
+}

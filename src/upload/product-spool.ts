@@ -1,0 +1,53 @@
+import { randomUUID } from 'node:crypto';
+import { createReadStream, createWriteStream, WriteStream } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { once } from 'node:events';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { ParsedProduct } from '../csv/product-rows';
+
+const BATCH_SIZE = 1000;
+
+/**
+ * A temporary file of validated products, one JSON line each. An upload is read and validated
+ * into it first, in constant memory, so that the database transaction that stores the request
+ * starts only once the whole file has arrived and proved valid, and lasts no longer than the
+ * inserts themselves.
+ */
+export class ProductSpool {
+  private readonly path = join(tmpdir(), `image-batch-upload-${randomUUID()}.ndjson`);
+  private readonly file: WriteStream = createWriteStream(this.path);
+
+  async write(products: ParsedProduct[]): Promise<void> {
+    const lines = products.map((product) => JSON.stringify(product)).join('\n') + '\n';
+    if (!this.file.write(lines)) await once(this.file, 'drain');
+  }
+
+  /** The products written, in order, a batch at a time; call once writing is done. */
+  async *batches(): AsyncGenerator<ParsedProduct[]> {
+    await this.close();
+    const lines = createInterface({ input: createReadStream(this.path), crlfDelay: Infinity });
+    let batch: ParsedProduct[] = [];
+    for await (const line of lines) {
+      batch.push(JSON.parse(line) as ParsedProduct);
+      if (batch.length === BATCH_SIZE) {
+        yield batch;
+        batch = [];
+      }
+    }
+    if (batch.length > 0) yield batch;
+  }
+
+  /** Removes the file, whatever became of the upload. */
+  async discard(): Promise<void> {
+    await this.close();
+    await rm(this.path, { force: true });
+  }
+
+  private async close(): Promise<void> {
+    if (this.file.closed) return;
+    if (!this.file.writableEnded) this.file.end();
+    await once(this.file, 'close');
+  }
+}
