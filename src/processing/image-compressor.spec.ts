@@ -279,6 +279,26 @@ describe('ImageCompressor', () => {
       expect(result.skipReason).toMatch(/source is kept/);
     });
 
+    it('keeps a source without its metadata but upright, pixel for pixel', async () => {
+      // A lossless WebP of one colour is far smaller than any lossy re-encoding of it.
+      const source = await solid(512, 384)
+        .webp({ lossless: true })
+        .withMetadata({ orientation: 6 })
+        .withExifMerge({ IFD0: { Copyright: 'SECRET-OWNER' } })
+        .toBuffer();
+
+      const result = await compressor.compress(source);
+
+      expect(result.skipReason).toMatch(/source is kept, without its metadata/);
+      expect(source.includes('SECRET-OWNER')).toBe(true);
+      expect(result.data.includes('SECRET-OWNER')).toBe(false);
+      expect(result).toMatchObject({ width: 384, height: 512 });
+      expect((await sharp(result.data).metadata()).orientation).toBe(6);
+      expect(await sharp(result.data).raw().toBuffer()).toEqual(
+        await sharp(source).raw().toBuffer(),
+      );
+    });
+
     it.each([
       ['JPEG at 95', () => photo().jpeg({ quality: 95 }).toBuffer()],
       ['JPEG at 5', () => photo().jpeg({ quality: 5 }).toBuffer()],
@@ -296,6 +316,15 @@ describe('ImageCompressor', () => {
   });
 
   describe('refusals', () => {
+    it('refuses an animated GIF cut short in its last frame, which decodes without error', async () => {
+      const gif = await photo(3).gif().toBuffer();
+      const truncated = gif.subarray(0, gif.length - 40);
+
+      await expect(compressor.compress(truncated)).rejects.toThrow(
+        /^The GIF image is truncated or corrupt: /,
+      );
+    });
+
     it('refuses an HTML page, showing how it starts', async () => {
       const page = Buffer.from('<!DOCTYPE html>\n<html><body>Not found</body></html>');
 

@@ -13,12 +13,16 @@
  * quality is recorded. libvips writes GIF palettes at 1, 2, 4 or 8 bits, so asking for 128
  * colours still gives 256, and the next step down (16 colours) posterises photographs.
  *
- * Nothing is ever made bigger: when the re-encoded bytes are not fewer, the source is kept.
+ * Nothing is made bigger: when the re-encoded bytes are not fewer, the source is kept, with its
+ * metadata removed losslessly (orientation and colour profile stay). Only when that cannot be
+ * done safely is the larger re-encoded image kept instead, so that no metadata ever leaks.
  */
 import { Injectable } from '@nestjs/common';
 import sharp, { Metadata, Sharp } from 'sharp';
 import { IMAGE_FORMATS, ImageFormat } from '../storage/image-formats';
 import { estimateJpegQuality } from './jpeg-quality';
+import { findGifStructureDefect } from './metadata/gif-structure';
+import { CannotStripMetadataError, stripMetadata } from './metadata/strip-metadata';
 
 export interface CompressedImage {
   data: Buffer;
@@ -80,6 +84,10 @@ export class ImageCompressor {
     }
     const formatName = IMAGE_FORMATS[format].name;
     const animated = ANIMATED_FORMATS.has(format);
+    const gifDefect = format === 'gif' ? findGifStructureDefect(source) : null;
+    if (gifDefect) {
+      throw new UnsupportedImageError(`The GIF image is truncated or corrupt: ${gifDefect}`);
+    }
     const header = await readHeader(source, formatName);
     refuseOversizedImage(header, animated, formatName);
 
@@ -98,13 +106,14 @@ export class ImageCompressor {
         sourceQuality: plan.sourceQuality,
         targetQuality: plan.targetQuality,
       };
-      if (data.length >= source.length) {
+      const keptSource = data.length >= source.length ? withoutMetadata(source, format) : null;
+      if (keptSource) {
         return {
           ...result,
-          data: source,
+          data: keptSource,
           width: header.autoOrient.width,
           height: header.autoOrient.height,
-          skipReason: `Re-encoding gave ${data.length} bytes, not fewer than the ${source.length}-byte source, so the source is kept`,
+          skipReason: `Re-encoding gave ${data.length} bytes, not fewer than the ${source.length}-byte source, so the source is kept, without its metadata`,
         };
       }
       // Animated output is one tall strip of frames; the image's height is one frame's.
@@ -115,6 +124,19 @@ export class ImageCompressor {
         `The ${formatName} image cannot be decoded (it may be truncated or corrupt): ${firstLineOf(error)}`,
       );
     }
+  }
+}
+
+/**
+ * The source without its metadata, copied losslessly; null when that cannot be done safely,
+ * and the re-encoded image (which has no metadata either) is kept although it is larger.
+ */
+function withoutMetadata(source: Buffer, format: ImageFormat): Buffer | null {
+  try {
+    return stripMetadata(source, format);
+  } catch (error) {
+    if (error instanceof CannotStripMetadataError) return null;
+    throw error;
   }
 }
 
