@@ -1,5 +1,5 @@
 import { FixtureServer } from '../test/helpers/fixture-server';
-import { BenchImage } from './synthetic-images';
+import { BenchImage } from './photo-corpus';
 
 /**
  * Serves the bench images on loopback and notes when each path was first requested, so that a

@@ -9,7 +9,7 @@ import sharp, { JpegOptions } from 'sharp';
 import { ImageCompressor } from '../src/processing/image-compressor';
 import { estimateJpegQuality } from '../src/processing/jpeg-quality';
 import { latency, LatencyFigures, mean, runPool, sum, timed } from './stats';
-import { BenchImage, BenchFormat } from './synthetic-images';
+import { BenchImage, BenchFormat } from './photo-corpus';
 
 /** What sharp chose for this process before the bench changed anything. */
 export const SHARP_DEFAULT_CONCURRENCY = sharp.concurrency();

@@ -40,7 +40,7 @@ import {
   ServiceProcess,
 } from './service-process';
 import { loadUrl } from './status-load';
-import { generateImages } from './synthetic-images';
+import { generateImages } from './photo-corpus';
 
 const MB = 1024 * 1024;
 const DEFAULT_UPLOAD_MAX_BYTES = 64 * MB;

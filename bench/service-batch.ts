@@ -10,7 +10,7 @@ import { ServiceProcess } from './service-process';
 import { waitFor } from '../test/helpers/wait-for';
 import { latency, LatencyFigures, timed } from './stats';
 import { loadUrl, StatusLoadFigures } from './status-load';
-import { BenchImage } from './synthetic-images';
+import { BenchImage } from './photo-corpus';
 
 const FINISHED = new Set(['Completed', 'Failed']);
 
