@@ -2,6 +2,7 @@ import { INestApplication, ValidationPipe } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { AllExceptionsFilter } from './common/all-exceptions.filter';
+import { validationFailed } from './common/validation/validation-errors';
 import { WEBHOOK_PATH_ITEM, WebhookPayloadDto } from './webhook/dto/webhook-payload.dto';
 
 /**
@@ -92,9 +93,14 @@ function sortKeys(node: unknown): unknown {
 /** Everything main.ts and the e2e tests share: validation, errors, docs, shutdown. */
 export function configureApp(app: INestApplication): void {
   app.useGlobalPipes(
-    new ValidationPipe({ transform: true, whitelist: true, forbidUnknownValues: true }),
+    new ValidationPipe({
+      transform: true,
+      whitelist: true,
+      forbidUnknownValues: true,
+      exceptionFactory: validationFailed,
+    }),
   );
-  app.useGlobalFilters(new AllExceptionsFilter(app.get(HttpAdapterHost).httpAdapter));
+  app.useGlobalFilters(new AllExceptionsFilter(app.get(HttpAdapterHost)));
   SwaggerModule.setup('docs', app, () => buildOpenApiDocument(app), {
     jsonDocumentUrl: 'docs-json',
   });

@@ -46,11 +46,18 @@ describe('API keys and upload rate limit', () => {
     await request(service.baseUrl).get('/docs-json').expect(200);
   });
 
-  it('answers 429 once a client has used up its uploads for the window', async () => {
-    // The limit is 3 per window; the first test made one authenticated upload.
-    await upload().set('Authorization', 'Bearer key-bob').expect(202);
-    await upload().set('Authorization', 'Bearer key-bob').expect(202);
+  it('answers 429 once an API key has used up its uploads for the window, and only to it', async () => {
+    // The limit is 3 per window and per key; the first test made one upload with Alice's key.
+    for (let count = 0; count < 3; count++) {
+      await upload().set('Authorization', 'Bearer key-bob').expect(202);
+    }
     const response = await upload().set('Authorization', 'Bearer key-bob').expect(429);
     expect(response.headers['retry-after']).toEqual(expect.any(String));
+    expect(response.body).toMatchObject({
+      statusCode: 429,
+      error: 'Too Many Requests',
+      message: expect.stringMatching(/^Too many uploads: at most 3 every 60 s/),
+    });
+    await upload().set('Authorization', 'Bearer key-alice').expect(202);
   });
 });

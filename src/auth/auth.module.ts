@@ -11,9 +11,13 @@ import { ApiKeys } from './api-keys';
     RequestsModule,
     ThrottlerModule.forRootAsync({
       inject: [AuthConfig],
-      useFactory: (config: AuthConfig) => [
-        { ttl: config.uploadRateWindowMs, limit: config.uploadRateLimit },
-      ],
+      useFactory: (config: AuthConfig) => ({
+        throttlers: [{ ttl: config.uploadRateWindowMs, limit: config.uploadRateLimit }],
+        errorMessage:
+          `Too many uploads: at most ${config.uploadRateLimit} every ` +
+          `${config.uploadRateWindowMs / 1000} s from one API key or address; try again after ` +
+          'the Retry-After header’s seconds',
+      }),
     }),
   ],
   providers: [ApiKeys, { provide: APP_GUARD, useClass: ApiKeyGuard }],

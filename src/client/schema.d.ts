@@ -166,11 +166,35 @@ export interface components {
       /** @example 400 */
       statusCode: number;
     };
+    ErrorDetailDto: {
+      /**
+       * @description Header name of the CSV column at fault; null when the whole row or file is.
+       * @example Input Image Urls
+       */
+      column?: string | null;
+      /**
+       * @description The parameter or form field at fault.
+       * @example limit
+       */
+      field?: string;
+      /**
+       * @description 1-based line of the CSV; line 1 is the header.
+       * @example 3
+       */
+      line?: number;
+      /** @example limit must be a whole number from 1 to 1000 */
+      message: string;
+    };
     ErrorResponseDto: {
       /** @example Not Found */
       error: string;
-      /** @example No request with id 3f1c2a9e-5b7d-4c1e-9a42-0d6b8f1e2c3a */
-      message: string | string[];
+      /** @description Every problem, when there are several: one per field, or per CSV line. */
+      errors?: components['schemas']['ErrorDetailDto'][];
+      /**
+       * @description What went wrong, in words for a person.
+       * @example No request with id 3f1c2a9e-5b7d-4c1e-9a42-0d6b8f1e2c3a
+       */
+      message: string;
       /** @example 404 */
       statusCode: number;
     };
@@ -480,6 +504,7 @@ export interface components {
 }
 export type SchemaCsvProblemDto = components['schemas']['CsvProblemDto'];
 export type SchemaCsvValidationErrorDto = components['schemas']['CsvValidationErrorDto'];
+export type SchemaErrorDetailDto = components['schemas']['ErrorDetailDto'];
 export type SchemaErrorResponseDto = components['schemas']['ErrorResponseDto'];
 export type SchemaImagePageDto = components['schemas']['ImagePageDto'];
 export type SchemaImageResultDto = components['schemas']['ImageResultDto'];
@@ -799,7 +824,7 @@ export interface operations {
           /**
            * @example {
            *       "error": "Bad Request",
-           *       "message": "Validation failed (uuid is expected)",
+           *       "message": "The request id must be a UUID such as 3f1c2a9e-5b7d-4c1e-9a42-0d6b8f1e2c3a, as returned by POST /upload",
            *       "statusCode": 400
            *     }
            */
@@ -977,7 +1002,7 @@ export interface operations {
           /**
            * @example {
            *       "error": "Bad Request",
-           *       "message": "Validation failed (uuid v4 is expected)",
+           *       "message": "The request id must be a UUID such as 3f1c2a9e-5b7d-4c1e-9a42-0d6b8f1e2c3a, as returned by POST /upload",
            *       "statusCode": 400
            *     }
            */
@@ -1113,14 +1138,14 @@ export interface operations {
           /**
            * @example {
            *       "error": "Payload Too Large",
-           *       "message": "File too large",
+           *       "message": "The file is larger than 268435456 bytes, the most one upload may be",
            *       "statusCode": 413
            *     }
            */
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description More than `UPLOAD_RATE_LIMIT` uploads from this address in `UPLOAD_RATE_WINDOW_MS`. */
+      /** @description More than `UPLOAD_RATE_LIMIT` uploads in `UPLOAD_RATE_WINDOW_MS` from this API key (or, without API keys, from this address). */
       429: {
         headers: {
           /** @description Seconds to wait before the next upload. */
@@ -1128,12 +1153,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            /** @example ThrottlerException: Too Many Requests */
-            message: string;
-            /** @example 429 */
-            statusCode: number;
-          };
+          /**
+           * @example {
+           *       "error": "Too Many Requests",
+           *       "message": "Too many uploads: at most 60 every 60 s from one API key or address; try again after the Retry-After header’s seconds",
+           *       "statusCode": 429
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
       /** @description Unexpected failure; the details are in the server log only. */

@@ -1,6 +1,29 @@
-import { ApiProperty, ApiResponseNoStatusOptions } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, ApiResponseNoStatusOptions } from '@nestjs/swagger';
 
-/** The body of every error answer other than CSV validation errors. */
+/** One problem of a request: a field, or a line and column of the uploaded CSV. */
+export class ErrorDetailDto {
+  @ApiPropertyOptional({ example: 'limit', description: 'The parameter or form field at fault.' })
+  field?: string;
+
+  @ApiPropertyOptional({
+    example: 3,
+    description: '1-based line of the CSV; line 1 is the header.',
+  })
+  line?: number;
+
+  @ApiPropertyOptional({
+    example: 'Input Image Urls',
+    nullable: true,
+    type: String,
+    description: 'Header name of the CSV column at fault; null when the whole row or file is.',
+  })
+  column?: string | null;
+
+  @ApiProperty({ example: 'limit must be a whole number from 1 to 1000' })
+  message!: string;
+}
+
+/** The body of every error answer. */
 export class ErrorResponseDto {
   @ApiProperty({ example: 404 })
   statusCode!: number;
@@ -9,10 +32,16 @@ export class ErrorResponseDto {
   error!: string;
 
   @ApiProperty({
-    oneOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }],
     example: 'No request with id 3f1c2a9e-5b7d-4c1e-9a42-0d6b8f1e2c3a',
+    description: 'What went wrong, in words for a person.',
   })
-  message!: string | string[];
+  message!: string;
+
+  @ApiPropertyOptional({
+    type: [ErrorDetailDto],
+    description: 'Every problem, when there are several: one per field, or per CSV line.',
+  })
+  errors?: ErrorDetailDto[];
 }
 
 /** The 401 of every endpoint that needs an API key when the service has `API_KEYS`. */

@@ -1,11 +1,4 @@
-import {
-  Controller,
-  Get,
-  NotFoundException,
-  Param,
-  ParseUUIDPipe,
-  StreamableFile,
-} from '@nestjs/common';
+import { Controller, Get, NotFoundException, Param, StreamableFile } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiNotFoundResponse,
@@ -16,6 +9,7 @@ import {
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { ROUTES } from '../links/routes';
+import { MALFORMED_REQUEST_ID_EXAMPLE, requestIdPipe } from '../common/request-id.pipe';
 import { API_KEY_REQUIRED_RESPONSE, ErrorResponseDto } from '../common/error-response.dto';
 import { IMAGE_FORMATS } from '../storage/image-formats';
 import { ImageStorage } from '../storage/image-storage';
@@ -58,11 +52,7 @@ export class ImagesController {
   @ApiBadRequestResponse({
     type: ErrorResponseDto,
     description: 'Malformed request id.',
-    example: {
-      statusCode: 400,
-      error: 'Bad Request',
-      message: 'Validation failed (uuid is expected)',
-    },
+    example: MALFORMED_REQUEST_ID_EXAMPLE,
   })
   @ApiNotFoundResponse({
     type: ErrorResponseDto,
@@ -74,7 +64,7 @@ export class ImagesController {
     },
   })
   async download(
-    @Param('requestId', new ParseUUIDPipe()) requestId: string,
+    @Param('requestId', requestIdPipe) requestId: string,
     @Param('fileName') fileName: string,
   ): Promise<StreamableFile> {
     const image = StorageKeys.resolveImage(requestId, fileName);

@@ -1,4 +1,4 @@
-import { Controller, Get, Param, ParseUUIDPipe, Query, StreamableFile } from '@nestjs/common';
+import { Controller, Get, Param, Query, StreamableFile } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiConflictResponse,
@@ -11,6 +11,7 @@ import {
 } from '@nestjs/swagger';
 import { ROUTES } from '../links/routes';
 import { OUTPUT_CSV_CONTENT_TYPE } from '../storage/storage-keys';
+import { MALFORMED_REQUEST_ID_EXAMPLE, requestIdPipe } from '../common/request-id.pipe';
 import { API_KEY_REQUIRED_RESPONSE, ErrorResponseDto } from '../common/error-response.dto';
 import { StatusQueryDto } from './dto/status-query.dto';
 import { StatusResponseDto } from './dto/status-response.dto';
@@ -23,12 +24,7 @@ const requestIdParam = ApiParam({
   description: 'The `request_id` returned by `POST /upload`.',
   example: EXAMPLE_ID,
 });
-const uuidPipe = new ParseUUIDPipe({ version: '4' });
-const malformedId = {
-  statusCode: 400,
-  error: 'Bad Request',
-  message: 'Validation failed (uuid v4 is expected)',
-};
+const malformedId = MALFORMED_REQUEST_ID_EXAMPLE;
 const unknownId = {
   statusCode: 404,
   error: 'Not Found',
@@ -52,10 +48,15 @@ export class StatusController {
     type: ErrorResponseDto,
     description: 'Malformed request id, or `page` or `limit` out of range.',
     examples: {
-      malformedId: { summary: 'Not a version 4 UUID', value: malformedId },
+      malformedId: { summary: 'Not a UUID', value: malformedId },
       badPage: {
         summary: '`page` below 1',
-        value: { statusCode: 400, error: 'Bad Request', message: ['page must not be less than 1'] },
+        value: {
+          statusCode: 400,
+          error: 'Bad Request',
+          message: 'page must be a whole number of at least 1',
+          errors: [{ field: 'page', message: 'page must be a whole number of at least 1' }],
+        },
       },
     },
   })
@@ -65,7 +66,7 @@ export class StatusController {
     example: unknownId,
   })
   status(
-    @Param('requestId', uuidPipe) requestId: string,
+    @Param('requestId', requestIdPipe) requestId: string,
     @Query() query: StatusQueryDto,
   ): Promise<StatusResponseDto> {
     return this.statuses.status(requestId, query);
@@ -116,7 +117,7 @@ export class StatusController {
       message: `Request ${EXAMPLE_ID} is Processing; the output CSV is ready once it has finished`,
     },
   })
-  async outputCsv(@Param('requestId', uuidPipe) requestId: string): Promise<StreamableFile> {
+  async outputCsv(@Param('requestId', requestIdPipe) requestId: string): Promise<StreamableFile> {
     return new StreamableFile(await this.statuses.outputCsv(requestId), {
       type: OUTPUT_CSV_CONTENT_TYPE,
       disposition: `attachment; filename="${requestId}.csv"`,

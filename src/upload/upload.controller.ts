@@ -12,9 +12,9 @@ import {
   ApiUnauthorizedResponse,
   getSchemaPath,
 } from '@nestjs/swagger';
-import { ThrottlerGuard } from '@nestjs/throttler';
 import type { Request, Response } from 'express';
 import { ApiKeyOwner } from '../auth/api-key-owner.decorator';
+import { UploadThrottlerGuard } from '../auth/upload-throttler.guard';
 import { ROUTES } from '../links/routes';
 import { API_KEY_REQUIRED_RESPONSE, ErrorResponseDto } from '../common/error-response.dto';
 import {
@@ -50,12 +50,20 @@ const badRequestExamples = {
       message: 'Send the CSV as the multipart form field "file"',
     },
   },
+  wrongField: {
+    summary: 'The file is in another form field',
+    value: {
+      statusCode: 400,
+      error: 'Bad Request',
+      message: 'Send the CSV in the form field "file", not "csv"',
+    },
+  },
   invalidWebhookUrl: {
     summary: '`webhook_url` is not an http(s) URL',
     value: {
       statusCode: 400,
       error: 'Bad Request',
-      message: ['webhook_url must be an http:// or https:// URL'],
+      message: 'webhook_url must be an http:// or https:// URL of at most 2048 characters',
     },
   },
 };
@@ -69,7 +77,7 @@ export class UploadController {
 
   @Post()
   @HttpCode(HttpStatus.ACCEPTED)
-  @UseGuards(ThrottlerGuard)
+  @UseGuards(UploadThrottlerGuard)
   @ApiOperation({
     operationId: 'uploadCsv',
     summary: 'Upload a CSV of products and image URLs',
@@ -113,24 +121,29 @@ export class UploadController {
   @ApiPayloadTooLargeResponse({
     type: ErrorResponseDto,
     description: 'The file is larger than `UPLOAD_MAX_BYTES`.',
-    example: { statusCode: 413, error: 'Payload Too Large', message: 'File too large' },
+    example: {
+      statusCode: 413,
+      error: 'Payload Too Large',
+      message: 'The file is larger than 268435456 bytes, the most one upload may be',
+    },
   })
   @ApiTooManyRequestsResponse({
     description:
-      'More than `UPLOAD_RATE_LIMIT` uploads from this address in `UPLOAD_RATE_WINDOW_MS`.',
+      'More than `UPLOAD_RATE_LIMIT` uploads in `UPLOAD_RATE_WINDOW_MS` from this API key (or, ' +
+      'without API keys, from this address).',
     headers: {
       'Retry-After': {
         description: 'Seconds to wait before the next upload.',
         schema: { type: 'integer', example: 42 },
       },
     },
-    schema: {
-      type: 'object',
-      properties: {
-        statusCode: { type: 'number', example: 429 },
-        message: { type: 'string', example: 'ThrottlerException: Too Many Requests' },
-      },
-      required: ['statusCode', 'message'],
+    type: ErrorResponseDto,
+    example: {
+      statusCode: 429,
+      error: 'Too Many Requests',
+      message:
+        'Too many uploads: at most 60 every 60 s from one API key or address; try again after ' +
+        'the Retry-After header’s seconds',
     },
   })
   async upload(

@@ -3,6 +3,7 @@ import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 
 export const MAX_PAGE_SIZE = 1000;
+const LIMIT_RULE = `limit must be a whole number from 1 to ${MAX_PAGE_SIZE}`;
 
 export class StatusQueryDto {
   @ApiPropertyOptional({
@@ -13,8 +14,8 @@ export class StatusQueryDto {
   })
   @IsOptional()
   @Type(() => Number)
-  @IsInt()
-  @Min(1)
+  @IsInt({ message: 'page must be a whole number of at least 1' })
+  @Min(1, { message: 'page must be a whole number of at least 1' })
   page = 1;
 
   @ApiPropertyOptional({
@@ -26,9 +27,9 @@ export class StatusQueryDto {
   })
   @IsOptional()
   @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(MAX_PAGE_SIZE)
+  @IsInt({ message: LIMIT_RULE })
+  @Min(1, { message: LIMIT_RULE })
+  @Max(MAX_PAGE_SIZE, { message: LIMIT_RULE })
   limit = 100;
 
   @ApiPropertyOptional({
@@ -41,7 +42,7 @@ export class StatusQueryDto {
   })
   @IsOptional()
   @Type(() => Number)
-  @IsInt()
-  @Min(0)
+  @IsInt({ message: 'after must be a whole number of at least 0' })
+  @Min(0, { message: 'after must be a whole number of at least 0' })
   after?: number;
 }
