@@ -36,4 +36,15 @@ function configFromEnvironment(): Config {
   }
 }
 
-void bootstrap(configFromEnvironment());
+/**
+ * sharp compresses on libuv's thread pool, which file and DNS work share: give it a thread per
+ * compression slot and four to spare, so that a download never waits behind the compressions.
+ * Must be set before the pool first runs anything; the real environment wins.
+ */
+function sizeThreadPool(config: Config): void {
+  process.env.UV_THREADPOOL_SIZE ??= String(config.compression.concurrency + 4);
+}
+
+const config = configFromEnvironment();
+sizeThreadPool(config);
+void bootstrap(config);

@@ -2,6 +2,7 @@ import { DynamicModule, Global, Module, Provider } from '@nestjs/common';
 import {
   AppConfig,
   AuthConfig,
+  CompressionConfig,
   Config,
   CsvConfig,
   DatabaseConfig,
@@ -25,6 +26,7 @@ const NAMESPACES = {
   queueDashboard: QueueDashboardConfig,
   storage: StorageConfig,
   images: ImagesConfig,
+  compression: CompressionConfig,
   network: NetworkConfig,
   auth: AuthConfig,
   csv: CsvConfig,

@@ -1,5 +1,13 @@
 import { resolve } from 'node:path';
-import { AppMode, Environment, LogLevel, parseEnvironment } from './environment';
+import {
+  AppMode,
+  CompressionProfile,
+  Environment,
+  LogLevel,
+  parseEnvironment,
+} from './environment';
+
+export type { CompressionProfile };
 
 /**
  * The service's configuration: validated once from the environment by `loadConfig`, then
@@ -56,6 +64,12 @@ export class ImagesConfig {
   declare readonly downloadMaxRedirects: number;
 }
 
+export class CompressionConfig {
+  declare readonly profile: CompressionProfile;
+  /** Images compressed at once in one process. */
+  declare readonly concurrency: number;
+}
+
 export class NetworkConfig {
   declare readonly allowPrivateNetworks: boolean;
   declare readonly allowedHosts: readonly string[];
@@ -103,6 +117,7 @@ export class Config {
   declare readonly queueDashboard: QueueDashboardConfig;
   declare readonly storage: StorageConfig;
   declare readonly images: ImagesConfig;
+  declare readonly compression: CompressionConfig;
   declare readonly network: NetworkConfig;
   declare readonly auth: AuthConfig;
   declare readonly csv: CsvConfig;
@@ -168,6 +183,10 @@ function shapeConfig(env: Environment): Config {
       downloadTimeoutMs: env.DOWNLOAD_TIMEOUT_MS,
       downloadMaxBytes: env.DOWNLOAD_MAX_BYTES,
       downloadMaxRedirects: env.DOWNLOAD_MAX_REDIRECTS,
+    },
+    compression: {
+      profile: env.COMPRESSION_PROFILE,
+      concurrency: env.COMPRESSION_CONCURRENCY,
     },
     network: {
       allowPrivateNetworks: env.ALLOW_PRIVATE_NETWORKS,

@@ -20,6 +20,9 @@ import {
 export const APP_MODES = ['api', 'worker', 'all'] as const;
 export type AppMode = (typeof APP_MODES)[number];
 
+export const COMPRESSION_PROFILES = ['balanced', 'fastest', 'smallest'] as const;
+export type CompressionProfile = (typeof COMPRESSION_PROFILES)[number];
+
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
@@ -63,8 +66,20 @@ export class Environment {
   @IsString()
   STORAGE_DIR = './data/images';
 
+  /**
+   * Image jobs one worker process has in hand at once: downloading, waiting for a core,
+   * compressing or storing. More than the cores, so that no core waits for a download.
+   */
+  @IntegerSetting({ min: 1, max: 1024 })
+  IMAGE_CONCURRENCY = 4 * availableParallelism();
+
+  /** Images one worker process compresses at once, one libvips thread each: one per core. */
   @IntegerSetting({ min: 1, max: 256 })
-  IMAGE_CONCURRENCY = availableParallelism();
+  COMPRESSION_CONCURRENCY = availableParallelism();
+
+  /** How hard the encoders work at the same (half) quality; see the README for the figures. */
+  @IsIn(COMPRESSION_PROFILES)
+  COMPRESSION_PROFILE: CompressionProfile = 'balanced';
 
   @IntegerSetting({ min: 1, max: 50 })
   IMAGE_JOB_ATTEMPTS = 3;

@@ -17,9 +17,12 @@
  * metadata removed losslessly (orientation and colour profile stay). Only when that cannot be
  * done safely is the larger re-encoded image kept instead, so that no metadata ever leaks.
  */
-import { Injectable } from '@nestjs/common';
-import sharp, { Metadata, Sharp } from 'sharp';
+import { Injectable, Optional } from '@nestjs/common';
+import { availableParallelism } from 'node:os';
+import sharp, { AvifOptions, GifOptions, JpegOptions, PngOptions, Sharp, WebpOptions } from 'sharp';
+import { CompressionConfig, CompressionProfile } from '../config/config';
 import { IMAGE_FORMATS, ImageFormat } from '../storage/image-formats';
+import { CpuSlots } from './cpu-slots';
 import { estimateJpegQuality } from './jpeg-quality';
 import { findGifStructureDefect } from './metadata/gif-structure';
 import { CannotStripMetadataError, stripMetadata } from './metadata/strip-metadata';
@@ -50,19 +53,57 @@ const ASSUMED_LOSSY_SOURCE_QUALITY = 100;
 /** The Annex K tables that `estimateJpegQuality` reads back exactly. */
 const IJG_STANDARD_QUANTISATION_TABLE = 0;
 
+interface EncoderSettings {
+  jpeg: JpegOptions;
+  png: PngOptions;
+  webp: WebpOptions;
+  avif: AvifOptions;
+  gif: GifOptions;
+}
+
 /**
- * Trellis quantisation and optimised progressive scans (about 20% smaller at the same tables,
- * still reading back exactly) cost CPU; a benchmark decides whether to turn them on.
+ * How hard each encoder works, per COMPRESSION_PROFILE; the quality itself is always half of
+ * the source's. `balanced` writes the JPEG bytes of version 0.1 (Huffman tables optimised);
+ * `fastest` skips that pass and the slow palette search; `smallest` adds mozjpeg's trellis
+ * quantisation and progressive scans on the same IJG tables, so its JPEGs still read back at
+ * exactly half. `npm run bench` measures each profile per format.
  */
-const JPEG_MOZJPEG_TUNING = false;
+const ENCODER_SETTINGS: Record<CompressionProfile, EncoderSettings> = {
+  balanced: {
+    jpeg: { quantisationTable: IJG_STANDARD_QUANTISATION_TABLE, mozjpeg: false },
+    png: { palette: true, compressionLevel: 6, effort: 7 },
+    webp: { effort: 4 },
+    avif: { effort: 4 },
+    gif: { effort: 7 },
+  },
+  fastest: {
+    jpeg: { quantisationTable: IJG_STANDARD_QUANTISATION_TABLE, optimiseCoding: false },
+    png: { palette: true, compressionLevel: 2, effort: 1 },
+    webp: { effort: 1 },
+    avif: { effort: 1 },
+    gif: { effort: 1 },
+  },
+  smallest: {
+    jpeg: { quantisationTable: IJG_STANDARD_QUANTISATION_TABLE, mozjpeg: true },
+    png: { palette: true, compressionLevel: 9, effort: 10 },
+    webp: { effort: 6 },
+    avif: { effort: 7 },
+    gif: { effort: 10 },
+  },
+};
+
+const DEFAULT_COMPRESSION: CompressionConfig = {
+  profile: 'balanced',
+  concurrency: availableParallelism(),
+};
 
 /** Formats whose every frame is decoded and re-encoded, so animations stay animated. */
 const ANIMATED_FORMATS: ReadonlySet<ImageFormat> = new Set<ImageFormat>(['gif', 'webp']);
 
 const CONTENT_PREVIEW_BYTES = 16;
 
-// A batch worker never sees the same image twice, and one libvips thread per image with about
-// one image per core (IMAGE_CONCURRENCY) beats several threads per image.
+// A batch worker never sees the same image twice, and one libvips thread per image with one
+// image per core (COMPRESSION_CONCURRENCY) beats several threads per image.
 sharp.cache(false);
 sharp.concurrency(1);
 
@@ -72,9 +113,20 @@ interface EncodingPlan {
   encode(image: Sharp): Sharp;
 }
 
-/** Re-encodes images at half of their original quality, in their own format. */
+/**
+ * Re-encodes images at half of their original quality, in their own format, with at most
+ * COMPRESSION_CONCURRENCY images in sharp at once, whatever the number of jobs in flight.
+ */
 @Injectable()
 export class ImageCompressor {
+  private readonly settings: EncoderSettings;
+  private readonly slots: CpuSlots;
+
+  constructor(@Optional() config: CompressionConfig = DEFAULT_COMPRESSION) {
+    this.settings = ENCODER_SETTINGS[config.profile];
+    this.slots = new CpuSlots(config.concurrency);
+  }
+
   async compress(source: Buffer): Promise<CompressedImage> {
     const format = sniffFormat(source);
     if (!format) {
@@ -83,43 +135,40 @@ export class ImageCompressor {
       );
     }
     const formatName = IMAGE_FORMATS[format].name;
-    const animated = ANIMATED_FORMATS.has(format);
     const gifDefect = format === 'gif' ? findGifStructureDefect(source) : null;
     if (gifDefect) {
       throw new UnsupportedImageError(`The GIF image is truncated or corrupt: ${gifDefect}`);
     }
-    const header = await readHeader(source, formatName);
-    refuseOversizedImage(header, animated, formatName);
-
     try {
-      const plan = planEncoding(source, format);
+      const plan = planEncoding(source, format, this.settings);
+      // libvips checks the pixel limit from the header, before it decodes anything.
       const input = sharp(source, {
         failOn: 'error',
-        animated,
+        animated: ANIMATED_FORMATS.has(format),
         limitInputPixels: MAX_INPUT_PIXELS,
       });
-      const { data, info } = await plan
-        .encode(input.autoOrient().keepIccProfile())
-        .toBuffer({ resolveWithObject: true });
+      const { data, info } = await this.slots.run(() =>
+        plan.encode(input.autoOrient().keepIccProfile()).toBuffer({ resolveWithObject: true }),
+      );
+      // Animated output is one tall strip of frames; the image's height is one frame's.
+      const dimensions = { width: info.width, height: info.pageHeight ?? info.height };
       const result = {
         format,
         sourceQuality: plan.sourceQuality,
         targetQuality: plan.targetQuality,
+        ...dimensions,
       };
       const keptSource = data.length >= source.length ? withoutMetadata(source, format) : null;
       if (keptSource) {
         return {
           ...result,
           data: keptSource,
-          width: header.autoOrient.width,
-          height: header.autoOrient.height,
           skipReason: `Re-encoding gave ${data.length} bytes, not fewer than the ${source.length}-byte source, so the source is kept, without its metadata`,
         };
       }
-      // Animated output is one tall strip of frames; the image's height is one frame's.
-      const height = info.pageHeight ?? info.height;
-      return { ...result, data, width: info.width, height, skipReason: null };
+      return { ...result, data, skipReason: null };
     } catch (error) {
+      if (isPixelLimitError(error)) throw await oversizedImageError(source, format, formatName);
       throw new UnsupportedImageError(
         `The ${formatName} image cannot be decoded (it may be truncated or corrupt): ${firstLineOf(error)}`,
       );
@@ -140,29 +189,31 @@ function withoutMetadata(source: Buffer, format: ImageFormat): Buffer | null {
   }
 }
 
-/** Reads only the header: nothing is decoded yet, whatever the dimensions claim. */
-async function readHeader(source: Buffer, formatName: string): Promise<Metadata> {
-  try {
-    return await sharp(source, { limitInputPixels: false }).metadata();
-  } catch (error) {
-    throw new UnsupportedImageError(
-      `The ${formatName} image has an unreadable header: ${firstLineOf(error)}`,
-    );
-  }
+function isPixelLimitError(error: unknown): boolean {
+  return error instanceof Error && /pixel limit/i.test(error.message);
 }
 
-function refuseOversizedImage(header: Metadata, animated: boolean, formatName: string): void {
-  const frames = animated ? (header.pages ?? 1) : 1;
+/** Says how large an image refused by the pixel limit is, from its header alone. */
+async function oversizedImageError(
+  source: Buffer,
+  format: ImageFormat,
+  formatName: string,
+): Promise<UnsupportedImageError> {
+  const header = await sharp(source, { limitInputPixels: false }).metadata();
+  const frames = ANIMATED_FORMATS.has(format) ? (header.pages ?? 1) : 1;
   const pixels = header.width * header.height * frames;
-  if (pixels <= MAX_INPUT_PIXELS) return;
   const frameNote = frames > 1 ? ` × ${frames} frames` : '';
-  throw new UnsupportedImageError(
+  return new UnsupportedImageError(
     `The ${formatName} image is ${header.width}×${header.height}${frameNote} = ` +
       `${formatCount(pixels)} pixels, above the limit of ${formatCount(MAX_INPUT_PIXELS)} pixels`,
   );
 }
 
-function planEncoding(source: Buffer, format: ImageFormat): EncodingPlan {
+function planEncoding(
+  source: Buffer,
+  format: ImageFormat,
+  settings: EncoderSettings,
+): EncodingPlan {
   switch (format) {
     case 'jpeg': {
       const sourceQuality = estimateJpegQuality(source);
@@ -171,12 +222,7 @@ function planEncoding(source: Buffer, format: ImageFormat): EncodingPlan {
         sourceQuality,
         targetQuality,
         // CMYK sources come out as sRGB; chroma subsampling is sharp's 4:2:0.
-        encode: (image) =>
-          image.jpeg({
-            quality: targetQuality,
-            quantisationTable: IJG_STANDARD_QUANTISATION_TABLE,
-            mozjpeg: JPEG_MOZJPEG_TUNING,
-          }),
+        encode: (image) => image.jpeg({ ...settings.jpeg, quality: targetQuality }),
       };
     }
     case 'png': {
@@ -184,8 +230,7 @@ function planEncoding(source: Buffer, format: ImageFormat): EncodingPlan {
       return {
         sourceQuality: LOSSLESS_SOURCE_QUALITY,
         targetQuality,
-        encode: (image) =>
-          image.png({ palette: true, quality: targetQuality, compressionLevel: 9 }),
+        encode: (image) => image.png({ ...settings.png, quality: targetQuality }),
       };
     }
     case 'webp': {
@@ -194,7 +239,7 @@ function planEncoding(source: Buffer, format: ImageFormat): EncodingPlan {
       return {
         sourceQuality,
         targetQuality,
-        encode: (image) => image.webp({ quality: targetQuality }),
+        encode: (image) => image.webp({ ...settings.webp, quality: targetQuality }),
       };
     }
     case 'avif': {
@@ -202,14 +247,14 @@ function planEncoding(source: Buffer, format: ImageFormat): EncodingPlan {
       return {
         sourceQuality: null,
         targetQuality,
-        encode: (image) => image.avif({ quality: targetQuality }),
+        encode: (image) => image.avif({ ...settings.avif, quality: targetQuality }),
       };
     }
     case 'gif':
       return {
         sourceQuality: LOSSLESS_SOURCE_QUALITY,
         targetQuality: null,
-        encode: (image) => image.gif(),
+        encode: (image) => image.gif(settings.gif),
       };
   }
 }

@@ -58,7 +58,8 @@ export class ImageFetcher {
           false,
         );
       }
-      return await readCapped(body, maxBytes);
+      const encoded = response.headers['content-encoding'] !== undefined;
+      return await readCapped(body, maxBytes, Number.isFinite(declared) && !encoded ? declared : 0);
     } catch (error) {
       throw toFetchError(error, abort.signal.aborted, timeoutMs);
     } finally {
@@ -67,21 +68,38 @@ export class ImageFetcher {
   }
 }
 
-async function readCapped(body: Readable, maxBytes: number): Promise<Buffer> {
+/**
+ * Reads the body up to `maxBytes`. When its length is known the bytes go straight into one
+ * buffer of that size: an image is then held once, not once in pieces and again joined, which
+ * halves what the garbage collector has to deal with per image.
+ */
+async function readCapped(
+  body: Readable,
+  maxBytes: number,
+  declaredBytes: number,
+): Promise<Buffer> {
   const chunks: Buffer[] = [];
+  const whole = declaredBytes > 0 ? Buffer.allocUnsafe(declaredBytes) : null;
   let size = 0;
+  let filled = 0;
   for await (const chunk of body as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > maxBytes) {
+    if (size + chunk.length > maxBytes) {
       body.destroy();
       throw new ImageFetchError(
         `Image is larger than the limit of ${maxBytes} bytes; download stopped`,
         false,
       );
     }
-    chunks.push(chunk);
+    if (whole && chunks.length === 0 && filled + chunk.length <= whole.length) {
+      filled += chunk.copy(whole, filled);
+    } else {
+      chunks.push(chunk);
+    }
+    size += chunk.length;
   }
-  return Buffer.concat(chunks, size);
+  const start = whole ? [whole.subarray(0, filled)] : [];
+  // A body longer than it declared is joined in order, like one of unknown length.
+  return chunks.length === 0 && whole ? start[0] : Buffer.concat([...start, ...chunks], size);
 }
 
 function toFetchError(error: unknown, timedOut: boolean, timeoutMs: number): ImageFetchError {

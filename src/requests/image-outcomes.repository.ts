@@ -2,10 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { ImageOutcome } from './image-outcome';
-import { ImageProcessingRequest } from './image-processing-request.entity';
-import { Image } from './image.entity';
-import { OutboxEntry, OutboxKind } from './outbox-entry.entity';
+import { OutboxKind } from './outbox-entry.entity';
 import { ImageStatus } from './request-status';
+import { runStatement } from './sql-statements';
 
 /** What a worker needs to process one image. */
 export interface ImageWork {
@@ -24,6 +23,8 @@ export interface ImageWork {
    * compressed for all of them. Equal to `imageId` when this image is that one.
    */
   primaryImageId: number;
+  /** Images of the request with this URL, this one included. */
+  sameUrlImages: number;
 }
 
 export interface RecordedOutcome {
@@ -33,6 +34,57 @@ export interface RecordedOutcome {
   requestFinished: boolean;
 }
 
+const PENDING = `'${ImageStatus.Pending}'`;
+
+/**
+ * The statements are written out, not built: a worker runs them for every image, and a query
+ * builder would spend more time building them than the database spends running them.
+ */
+const FIND_WORK = `
+  SELECT i.id AS image_id, i.request_id AS request_pk, r.request_id AS request_uuid,
+         p.row_number AS row_number, i.position AS position, i.input_url AS input_url,
+         i.url_hash AS url_hash, i.status AS status, i.attempts AS attempts,
+         same.first_id AS primary_image_id, same.images AS same_url_images
+    FROM images i
+    JOIN products p ON p.id = i.product_id
+    JOIN image_processing_requests r ON r.id = i.request_id
+    JOIN (SELECT MIN(d.id) AS first_id, COUNT(*) AS images
+            FROM images d JOIN images own ON own.id = :imageId
+           WHERE d.request_id = own.request_id AND d.url_hash = own.url_hash
+             AND d.input_url = own.input_url) same ON 1 = 1
+   WHERE i.id = :imageId`;
+
+const OUTCOME_COLUMNS = `
+  status = :status, output_key = :outputKey, bytes_in = :bytesIn, bytes_out = :bytesOut,
+  format = :format, source_quality = :sourceQuality, target_quality = :targetQuality,
+  width = :width, height = :height, skip_reason = :skipReason, error = :error,
+  processed_at = :processedAt`;
+
+const RECORD_OWN = `
+  UPDATE images SET ${OUTCOME_COLUMNS}, attempts = :attempts
+   WHERE id = :imageId AND status = ${PENDING}`;
+
+const RECORD_SAME_URL = `
+  UPDATE images SET ${OUTCOME_COLUMNS}, reused_from = :imageId
+   WHERE request_id = :requestPk AND url_hash = :urlHash AND input_url = :inputUrl
+     AND status = ${PENDING} AND id <> :imageId`;
+
+const COUNT_OUTCOMES = `
+  UPDATE image_processing_requests
+     SET processed_images = processed_images + :images, failed_images = failed_images + :failed,
+         updated_at = :now
+   WHERE id = :requestPk
+  RETURNING processed_images, total_images`;
+
+const OWE_FINALISATION = `
+  INSERT INTO outbox (kind, request_id, attempt, due_at)
+  VALUES ('${OutboxKind.FinaliseRequest}', :requestPk, 1, :now)
+  ON CONFLICT DO NOTHING`;
+
+const RECORD_FAILED_ATTEMPT = `
+  UPDATE images SET attempts = :attempts, error = :error
+   WHERE id = :imageId AND status = ${PENDING}`;
+
 /** The image worker's reads and writes. */
 @Injectable()
 export class ImageOutcomesRepository {
@@ -40,34 +92,12 @@ export class ImageOutcomesRepository {
 
   /** Everything about one image a worker needs, in one query; null when it does not exist. */
   async findWork(imageId: number): Promise<ImageWork | null> {
-    const row = await this.dataSource
-      .createQueryBuilder()
-      .select([
-        'i.id AS image_id',
-        'i.request_id AS request_pk',
-        'r.request_id AS request_uuid',
-        'p.row_number AS row_number',
-        'i.position AS position',
-        'i.input_url AS input_url',
-        'i.url_hash AS url_hash',
-        'i.status AS status',
-        'i.attempts AS attempts',
-      ])
-      .addSelect(
-        (first) =>
-          first
-            .select('MIN(d.id)')
-            .from('images', 'd')
-            .where('d.request_id = i.request_id')
-            .andWhere('d.url_hash = i.url_hash')
-            .andWhere('d.input_url = i.input_url'),
-        'primary_image_id',
-      )
-      .from('images', 'i')
-      .innerJoin('products', 'p', 'p.id = i.product_id')
-      .innerJoin('image_processing_requests', 'r', 'r.id = i.request_id')
-      .where('i.id = :imageId', { imageId })
-      .getRawOne<Record<string, string | number>>();
+    const { rows } = await runStatement<Record<string, string | number>>(
+      this.dataSource.manager,
+      FIND_WORK,
+      { imageId },
+    );
+    const [row] = rows;
     if (!row) return null;
     return {
       imageId: Number(row.image_id),
@@ -80,17 +110,17 @@ export class ImageOutcomesRepository {
       status: row.status as ImageStatus,
       attempts: Number(row.attempts),
       primaryImageId: Number(row.primary_image_id),
+      sameUrlImages: Number(row.same_url_images),
     };
   }
 
   /** A failed attempt that will be retried: the status shows it while the image waits. */
   async recordFailedAttempt(imageId: number, attempts: number, error: string): Promise<void> {
-    await this.dataSource
-      .createQueryBuilder()
-      .update(Image)
-      .set({ attempts, error })
-      .where('id = :imageId AND status = :pending', { imageId, pending: ImageStatus.Pending })
-      .execute();
+    await runStatement(this.dataSource.manager, RECORD_FAILED_ATTEMPT, {
+      imageId,
+      attempts,
+      error,
+    });
   }
 
   /**
@@ -106,32 +136,15 @@ export class ImageOutcomesRepository {
   ): Promise<RecordedOutcome> {
     return this.dataSource.transaction(async (manager) => {
       const now = new Date();
-      const result = {
-        error: null,
-        ...outcome,
-        processedAt: now,
-      };
-      const own = await manager
-        .createQueryBuilder()
-        .update(Image)
-        .set({ ...result, attempts })
-        .where('id = :imageId AND status = :pending', {
-          imageId: work.imageId,
-          pending: ImageStatus.Pending,
-        })
-        .execute();
+      const values = { ...outcomeColumns(outcome), processedAt: now, imageId: work.imageId };
+      const own = await runStatement(manager, RECORD_OWN, { ...values, attempts });
       if (own.affected !== 1) return { recorded: false, requestFinished: false };
-      const copies = await manager
-        .createQueryBuilder()
-        .update(Image)
-        .set({ ...result, reusedFrom: work.imageId })
-        .where('request_id = :requestPk AND url_hash = :urlHash AND input_url = :inputUrl', work)
-        .andWhere('status = :pending AND id <> :imageId', {
-          pending: ImageStatus.Pending,
-          imageId: work.imageId,
-        })
-        .execute();
-      const images = 1 + (copies.affected ?? 0);
+      const sameUrl = { requestPk: work.requestPk, urlHash: work.urlHash, inputUrl: work.inputUrl };
+      const copies =
+        work.sameUrlImages > 1
+          ? (await runStatement(manager, RECORD_SAME_URL, { ...values, ...sameUrl })).affected
+          : 0;
+      const images = 1 + copies;
       const failed = outcome.status === ImageStatus.Failed ? images : 0;
       const requestFinished = await this.countOutcomes(
         manager,
@@ -141,19 +154,7 @@ export class ImageOutcomesRepository {
         now,
       );
       if (requestFinished) {
-        await manager
-          .createQueryBuilder()
-          .insert()
-          .into(OutboxEntry)
-          .values({
-            kind: OutboxKind.FinaliseRequest,
-            requestPk: work.requestPk,
-            attempt: 1,
-            dueAt: now,
-            enqueuedAt: null,
-          })
-          .orIgnore()
-          .execute();
+        await runStatement(manager, OWE_FINALISATION, { requestPk: work.requestPk, now });
       }
       return { recorded: true, requestFinished };
     });
@@ -167,22 +168,30 @@ export class ImageOutcomesRepository {
     failed: number,
     now: Date,
   ): Promise<boolean> {
-    await manager
-      .createQueryBuilder()
-      .update(ImageProcessingRequest)
-      .set({
-        processedImages: () => 'processed_images + :images',
-        failedImages: () => 'failed_images + :failed',
-        updatedAt: now,
-      })
-      .where('id = :requestPk', { requestPk })
-      .setParameters({ images, failed })
-      .execute();
-    // The row is locked by the update until commit, so this reads this transaction's counts.
-    const request = await manager.findOne(ImageProcessingRequest, {
-      select: { processedImages: true, totalImages: true },
-      where: { id: requestPk },
-    });
-    return request !== null && request.processedImages >= request.totalImages;
+    const { rows } = await runStatement<{ processed_images: number; total_images: number }>(
+      manager,
+      COUNT_OUTCOMES,
+      { requestPk, images, failed, now },
+    );
+    const [counts] = rows;
+    return counts !== undefined && Number(counts.processed_images) >= Number(counts.total_images);
   }
+}
+
+/** Every outcome column, so that a statement sets each one whatever the outcome. */
+function outcomeColumns(outcome: ImageOutcome): Record<string, unknown> {
+  const completed = outcome.status === ImageStatus.Completed;
+  return {
+    status: outcome.status,
+    outputKey: completed ? outcome.outputKey : null,
+    bytesIn: outcome.bytesIn ?? null,
+    bytesOut: completed ? outcome.bytesOut : null,
+    format: outcome.format ?? null,
+    sourceQuality: completed ? outcome.sourceQuality : null,
+    targetQuality: completed ? outcome.targetQuality : null,
+    width: completed ? outcome.width : null,
+    height: completed ? outcome.height : null,
+    skipReason: completed ? outcome.skipReason : null,
+    error: completed ? null : outcome.error,
+  };
 }

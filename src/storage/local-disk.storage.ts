@@ -12,6 +12,8 @@ import { ImageStorage, StoredObject } from './image-storage';
 @Injectable()
 export class LocalDiskStorage extends ImageStorage {
   private readonly root: string;
+  /** Folders known to exist: each request's folder is made once, not once per image. */
+  private readonly folders = new Set<string>();
 
   constructor(config: StorageConfig) {
     super();
@@ -20,7 +22,11 @@ export class LocalDiskStorage extends ImageStorage {
 
   async save(key: string, data: Buffer | Readable): Promise<void> {
     const path = this.pathOf(key);
-    await mkdir(dirname(path), { recursive: true });
+    const folder = dirname(path);
+    if (!this.folders.has(folder)) {
+      await mkdir(folder, { recursive: true });
+      this.folders.add(folder);
+    }
     // Write then rename: a reader never sees half a file, and a retried job replaces the file.
     const temporary = `${path}.${randomUUID()}.tmp`;
     try {
