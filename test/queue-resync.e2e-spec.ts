@@ -1,0 +1,111 @@
+import Bull from 'bull';
+import { jpegPhoto } from './helpers/fixture-images';
+import { getStatus, uploadCsv, waitUntilFinished, webhookDeliveries } from './helpers/batch-client';
+import { FixtureServer } from './helpers/fixture-server';
+import { PrivateRedis } from './helpers/private-redis';
+import { removeTestData, startTestApp, TestApp, testEnvironment } from './helpers/test-app';
+import { sleep, waitFor } from './helpers/wait-for';
+import { WebhookReceiver } from './helpers/webhook-receiver';
+
+const IMAGES = 24;
+const DOWNLOAD_MS = 150;
+
+/**
+ * The database is the record of the work; Redis holds only the part queued now. When Redis
+ * loses that part, the dispatcher queues it again: every image still gets exactly one outcome,
+ * the request finishes and its webhook is sent once.
+ */
+describe('Work that Redis loses is queued again', () => {
+  let images: FixtureServer;
+  let receiver: WebhookReceiver;
+  let csv: string;
+
+  beforeAll(async () => {
+    images = await new FixtureServer().start();
+    receiver = await new WebhookReceiver().start();
+    const photo = await jpegPhoto(160, 120, 90);
+    const rows: string[] = [];
+    for (let index = 1; index <= IMAGES; index++) {
+      // Slow enough that the queue is half done when its keys go.
+      images.route(`/p${index}.jpg`, (_, response) => {
+        setTimeout(
+          () => response.writeHead(200, { 'Content-Type': 'image/jpeg' }).end(photo),
+          DOWNLOAD_MS,
+        );
+      });
+      rows.push(`${index},Product ${index},${images.url(`/p${index}.jpg`)}`);
+    }
+    csv = `S. No.,Product Name,Input Image Urls\n${rows.join('\n')}\n`;
+  });
+
+  afterAll(async () => {
+    await images.stop();
+    await receiver.stop();
+  });
+
+  /** Uploads the batch, lets `loseQueue` strike mid-way, and checks the batch ends whole. */
+  async function survives(service: TestApp, loseQueue: () => Promise<void>): Promise<void> {
+    receiver.received.length = 0;
+    const requestId = await uploadCsv(service.baseUrl, csv, { webhookUrl: receiver.url });
+    await waitFor(
+      async () => (await getStatus(service.baseUrl, requestId)).progress.processed >= 4,
+      {
+        what: 'a few images to be processed',
+      },
+    );
+
+    await loseQueue();
+
+    const finished = await waitUntilFinished(service.baseUrl, requestId);
+    expect(finished.status).toBe('Completed');
+    expect(finished.progress).toMatchObject({ total: IMAGES, processed: IMAGES, failed: 0 });
+    const outcomes = await service.dataSource.query<{ status: string; processed_at: unknown }[]>(
+      `SELECT i.status, i.processed_at FROM images i
+         JOIN image_processing_requests r ON r.id = i.request_id WHERE r.request_id = '${requestId}'`,
+    );
+    expect(outcomes).toHaveLength(IMAGES);
+    expect(outcomes.every((image) => image.status === 'Completed')).toBe(true);
+    await waitFor(() => receiver.received.length > 0, { what: 'the webhook' });
+    await sleep(1500);
+    expect(receiver.received).toHaveLength(1);
+    expect(await webhookDeliveries(service.dataSource, requestId)).toEqual([
+      expect.objectContaining({ attempt: 1, outcome: 'delivered' }),
+    ]);
+  }
+
+  it('when the queue keys are deleted mid-batch', async () => {
+    const env = await testEnvironment({ IMAGE_CONCURRENCY: '2' });
+    const service = await startTestApp(env);
+    const probe = new Bull('probe', env.REDIS_URL ?? 'redis://127.0.0.1:6379', {
+      prefix: env.QUEUE_PREFIX,
+    });
+    try {
+      await survives(service, async () => {
+        const keys = await probe.client.keys(`${env.QUEUE_PREFIX}:*`);
+        expect(keys.length).toBeGreaterThan(0);
+        await probe.client.del(...keys);
+      });
+    } finally {
+      await probe.close();
+      await service.close();
+      await removeTestData(env);
+    }
+  });
+
+  it('when a Redis without persistence restarts mid-batch', async () => {
+    const privateRedis = await PrivateRedis.start();
+    const env = await testEnvironment({ IMAGE_CONCURRENCY: '2', REDIS_URL: privateRedis.url });
+    const service = await startTestApp(env);
+    try {
+      await survives(service, async () => {
+        await privateRedis.stop();
+        await sleep(500);
+        await privateRedis.resume();
+      });
+    } finally {
+      await service.close();
+      await privateRedis.stop();
+      await removeTestData(env);
+    }
+  });
+});
