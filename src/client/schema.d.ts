@@ -32,7 +32,7 @@ export interface paths {
     };
     /**
      * Readiness: the database, Redis and image storage are usable
-     * @description `503` while the database or Redis does not answer, or while the image storage disk is nearly full; route no traffic to the process until it answers `200` again.
+     * @description `503` while the database or Redis does not answer, or while the image storage cannot take images (its disk nearly full, or its S3 bucket not answering); route no traffic to the process until it answers `200` again.
      */
     get: operations['getReadiness'];
     put?: never;
@@ -815,6 +815,15 @@ export interface operations {
           'image/webp': Blob;
         };
       };
+      /** @description With `IMAGE_DELIVERY=redirect`: the image is downloaded from the bucket, at a presigned URL that expires after `IMAGE_URL_TTL_SECONDS`. */
+      302: {
+        headers: {
+          /** @description The presigned URL of the image. */
+          Location?: string;
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
       /** @description Malformed request id. */
       400: {
         headers: {
@@ -992,6 +1001,15 @@ export interface operations {
            */
           'text/csv': string;
         };
+      };
+      /** @description With `IMAGE_DELIVERY=redirect`: the CSV is downloaded from the bucket, at a presigned URL that expires after `IMAGE_URL_TTL_SECONDS`. */
+      302: {
+        headers: {
+          /** @description The presigned URL of the CSV. */
+          Location?: string;
+          [name: string]: unknown;
+        };
+        content?: never;
       };
       /** @description Malformed request id. */
       400: {

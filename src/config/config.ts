@@ -3,11 +3,14 @@ import {
   AppMode,
   CompressionProfile,
   Environment,
+  ImageDelivery,
   LogLevel,
   parseEnvironment,
+  StorageDriver,
 } from './environment';
 
 export type { CompressionProfile };
+export type { ImageDelivery, StorageDriver };
 
 /**
  * The service's configuration: validated once from the environment by `loadConfig`, then
@@ -52,7 +55,32 @@ export class QueueDashboardConfig {
 }
 
 export class StorageConfig {
+  declare readonly driver: StorageDriver;
+  /** The local driver's folder. */
   declare readonly directory: string;
+  /** The s3 driver's bucket; null with the local driver. */
+  declare readonly s3: S3BucketConfig | null;
+}
+
+export interface S3BucketConfig {
+  readonly bucket: string;
+  readonly region: string;
+  /** AWS's own endpoint for the region when undefined. */
+  readonly endpoint: string | undefined;
+  readonly forcePathStyle: boolean;
+  /** Put before every key: empty, or ending in `/`. */
+  readonly keyPrefix: string;
+}
+
+/** How the URLs of stored images and output CSVs are served. */
+export class DeliveryConfig {
+  declare readonly mode: ImageDelivery;
+  declare readonly presignedUrlTtlSeconds: number;
+  /**
+   * With public delivery, the URL that a storage key is appended to (IMAGE_PUBLIC_BASE_URL and
+   * S3_KEY_PREFIX, ending in `/`); null otherwise.
+   */
+  declare readonly publicObjectBaseUrl: string | null;
 }
 
 export class ImagesConfig {
@@ -116,6 +144,7 @@ export class Config {
   declare readonly dispatch: DispatchConfig;
   declare readonly queueDashboard: QueueDashboardConfig;
   declare readonly storage: StorageConfig;
+  declare readonly delivery: DeliveryConfig;
   declare readonly images: ImagesConfig;
   declare readonly compression: CompressionConfig;
   declare readonly network: NetworkConfig;
@@ -134,6 +163,12 @@ const commaSeparated = (value: string): string[] =>
     .split(',')
     .map((item) => item.trim())
     .filter((item) => item !== '');
+
+/** S3_KEY_PREFIX ending in `/` (when not empty); the local driver's keys have none. */
+const keyPrefixOf = (env: Environment): string =>
+  env.STORAGE_DRIVER === 's3' && env.S3_KEY_PREFIX !== ''
+    ? `${env.S3_KEY_PREFIX.replace(/\/+$/, '')}/`
+    : '';
 
 /**
  * Validates the environment and shapes it into the configuration. Throws a
@@ -175,7 +210,28 @@ function shapeConfig(env: Environment): Config {
       enabled: env.QUEUE_DASHBOARD,
       password: env.QUEUE_DASHBOARD_PASSWORD,
     },
-    storage: { directory: resolve(env.STORAGE_DIR) },
+    storage: {
+      driver: env.STORAGE_DRIVER,
+      directory: resolve(env.STORAGE_DIR),
+      s3:
+        env.STORAGE_DRIVER === 's3' && env.S3_BUCKET
+          ? {
+              bucket: env.S3_BUCKET,
+              region: env.S3_REGION,
+              endpoint: env.S3_ENDPOINT,
+              forcePathStyle: env.S3_FORCE_PATH_STYLE,
+              keyPrefix: keyPrefixOf(env),
+            }
+          : null,
+    },
+    delivery: {
+      mode: env.IMAGE_DELIVERY,
+      presignedUrlTtlSeconds: env.IMAGE_URL_TTL_SECONDS,
+      publicObjectBaseUrl:
+        env.IMAGE_DELIVERY === 'public' && env.IMAGE_PUBLIC_BASE_URL
+          ? `${env.IMAGE_PUBLIC_BASE_URL.replace(/\/+$/, '')}/${keyPrefixOf(env)}`
+          : null,
+    },
     images: {
       concurrency: env.IMAGE_CONCURRENCY,
       attempts: env.IMAGE_JOB_ATTEMPTS,

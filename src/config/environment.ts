@@ -6,6 +6,8 @@ import {
   IsUrl,
   Matches,
   MinLength,
+  ValidateBy,
+  ValidateIf,
   validateSync,
 } from 'class-validator';
 import { availableParallelism } from 'node:os';
@@ -22,6 +24,17 @@ export type AppMode = (typeof APP_MODES)[number];
 
 export const COMPRESSION_PROFILES = ['balanced', 'fastest', 'smallest'] as const;
 export type CompressionProfile = (typeof COMPRESSION_PROFILES)[number];
+
+export const STORAGE_DRIVERS = ['local', 's3'] as const;
+export type StorageDriver = (typeof STORAGE_DRIVERS)[number];
+
+export const IMAGE_DELIVERIES = ['proxy', 'redirect', 'public'] as const;
+export type ImageDelivery = (typeof IMAGE_DELIVERIES)[number];
+
+/** S3's rule for bucket names, which S3-compatible stores follow too. */
+const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+/** Path segments of URL-safe characters, none of them `.` or `..`; a trailing `/` is optional. */
+const KEY_PREFIX = /^(?:(?!\.{1,2}\/)[\w.-]+\/)*(?:(?!\.{1,2}$)[\w.-]+)?$/;
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -63,8 +76,82 @@ export class Environment {
   @IsString()
   QUEUE_PREFIX = 'bull';
 
+  /** Where compressed images and output CSVs are kept: local disk or an S3-compatible bucket. */
+  @IsIn(STORAGE_DRIVERS)
+  STORAGE_DRIVER: StorageDriver = 'local';
+
+  /** STORAGE_DRIVER=local: the folder of stored objects. */
   @IsString()
   STORAGE_DIR = './data/images';
+
+  @Transform(emptyToUndefined)
+  @ValidateIf((env: Environment) => env.STORAGE_DRIVER === 's3')
+  @Matches(BUCKET_NAME, {
+    message:
+      'S3_BUCKET must name the bucket (3 to 63 lower-case letters, digits, dots and hyphens); ' +
+      'it is required when STORAGE_DRIVER=s3',
+  })
+  S3_BUCKET?: string;
+
+  @Matches(/^[a-z0-9-]+$/, { message: 'S3_REGION must be a region name, e.g. eu-west-1' })
+  S3_REGION = 'us-east-1';
+
+  /** An S3-compatible store other than AWS (MinIO, R2...); AWS's regional endpoint when unset. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsUrl({ protocols: ['http', 'https'], require_tld: false, require_protocol: true })
+  S3_ENDPOINT?: string;
+
+  /** Addresses the bucket in the path (`endpoint/bucket/key`), as MinIO and s3rver need. */
+  @BooleanSetting()
+  S3_FORCE_PATH_STYLE = false;
+
+  /** Put before every object key, e.g. `images/`, to share a bucket with other data. */
+  @Matches(KEY_PREFIX, {
+    message:
+      'S3_KEY_PREFIX must be path segments of letters, digits, "_", "-" and ".", like "a/b/"',
+  })
+  S3_KEY_PREFIX = '';
+
+  /**
+   * How image and output CSV URLs are served: `proxy` streams them through the API, `redirect`
+   * answers with a presigned bucket URL, `public` hands out IMAGE_PUBLIC_BASE_URL URLs instead.
+   */
+  @IsIn(IMAGE_DELIVERIES)
+  @ValidateBy({
+    name: 'redirectNeedsBucket',
+    validator: {
+      validate: (delivery: unknown, args) =>
+        delivery !== 'redirect' ||
+        (args?.object as Environment | undefined)?.STORAGE_DRIVER === 's3',
+      defaultMessage: () =>
+        'IMAGE_DELIVERY=redirect presigns bucket URLs and needs STORAGE_DRIVER=s3; ' +
+        'with local storage use proxy (or public behind a web server)',
+    },
+  })
+  IMAGE_DELIVERY: ImageDelivery = 'proxy';
+
+  /** IMAGE_DELIVERY=redirect: how long a presigned URL stays valid (a week at most). */
+  @IntegerSetting({ min: 1, max: 7 * 24 * 3600 })
+  IMAGE_URL_TTL_SECONDS = 300;
+
+  /**
+   * IMAGE_DELIVERY=public: the URL at which the bucket's root (or STORAGE_DIR) is served, by a
+   * CDN or as a public bucket; an object's URL is this, S3_KEY_PREFIX and its key.
+   */
+  @Transform(emptyToUndefined)
+  @ValidateIf(
+    (env: Environment) =>
+      env.IMAGE_DELIVERY === 'public' || env.IMAGE_PUBLIC_BASE_URL !== undefined,
+  )
+  @IsUrl(
+    { protocols: ['http', 'https'], require_tld: false, require_protocol: true },
+    {
+      message:
+        'IMAGE_PUBLIC_BASE_URL must be an http(s) URL; it is required when IMAGE_DELIVERY=public',
+    },
+  )
+  IMAGE_PUBLIC_BASE_URL?: string;
 
   /**
    * Image jobs one worker process has in hand at once: downloading, waiting for a core,

@@ -8,7 +8,7 @@ import {
 } from '@nestjs/terminus';
 import { Public } from '../common/public.decorator';
 import { RedisHealthIndicator } from './redis.health';
-import { StorageDiskHealthIndicator } from './storage-disk.health';
+import { StorageHealthIndicator } from './storage.health';
 
 const DATABASE_PING_TIMEOUT_MS = 2000;
 
@@ -21,7 +21,7 @@ export class HealthController {
     private readonly health: HealthCheckService,
     private readonly database: TypeOrmHealthIndicator,
     private readonly redis: RedisHealthIndicator,
-    private readonly disk: StorageDiskHealthIndicator,
+    private readonly storage: StorageHealthIndicator,
   ) {}
 
   @Get('live')
@@ -42,14 +42,15 @@ export class HealthController {
     operationId: 'getReadiness',
     summary: 'Readiness: the database, Redis and image storage are usable',
     description:
-      '`503` while the database or Redis does not answer, or while the image storage disk is ' +
-      'nearly full; route no traffic to the process until it answers `200` again.',
+      '`503` while the database or Redis does not answer, or while the image storage cannot ' +
+      'take images (its disk nearly full, or its S3 bucket not answering); route no traffic ' +
+      'to the process until it answers `200` again.',
   })
   readiness(): Promise<HealthCheckResult> {
     return this.health.check([
       () => this.database.pingCheck('database', { timeout: DATABASE_PING_TIMEOUT_MS }),
       () => this.redis.pingCheck('redis'),
-      () => this.disk.check('storage'),
+      () => this.storage.check('storage'),
     ]);
   }
 }

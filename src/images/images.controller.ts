@@ -1,6 +1,15 @@
-import { Controller, Get, NotFoundException, Param, StreamableFile } from '@nestjs/common';
+import {
+  Controller,
+  Get,
+  HttpStatus,
+  NotFoundException,
+  Param,
+  Res,
+  StreamableFile,
+} from '@nestjs/common';
 import {
   ApiBadRequestResponse,
+  ApiFoundResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
@@ -8,18 +17,24 @@ import {
   ApiTags,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
+import type { Response } from 'express';
 import { ROUTES } from '../links/routes';
 import { MALFORMED_REQUEST_ID_EXAMPLE, requestIdPipe } from '../common/request-id.pipe';
 import { API_KEY_REQUIRED_RESPONSE, ErrorResponseDto } from '../common/error-response.dto';
 import { IMAGE_FORMATS } from '../storage/image-formats';
-import { ImageStorage } from '../storage/image-storage';
+import { ObjectDownloads } from '../storage/object-downloads';
 import { StorageKeys } from '../storage/storage-keys';
+
+const PRESIGNED_URL_EXAMPLE =
+  'https://images.s3.eu-west-1.amazonaws.com/3f1c2a9e-5b7d-4c1e-9a42-0d6b8f1e2c3a/1-1.jpg' +
+  '?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Expires=300&X-Amz-SignedHeaders=host' +
+  '&X-Amz-Signature=e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
 
 @ApiTags('images')
 @ApiUnauthorizedResponse(API_KEY_REQUIRED_RESPONSE)
 @Controller(ROUTES.images.controller)
 export class ImagesController {
-  constructor(private readonly storage: ImageStorage) {}
+  constructor(private readonly downloads: ObjectDownloads) {}
 
   @Get(ROUTES.images.image)
   @ApiOperation({ operationId: 'downloadImage', summary: 'A compressed image' })
@@ -49,6 +64,17 @@ export class ImagesController {
       ]),
     ),
   })
+  @ApiFoundResponse({
+    description:
+      'With `IMAGE_DELIVERY=redirect`: the image is downloaded from the bucket, at a presigned ' +
+      'URL that expires after `IMAGE_URL_TTL_SECONDS`.',
+    headers: {
+      Location: {
+        description: 'The presigned URL of the image.',
+        schema: { type: 'string', format: 'uri', example: PRESIGNED_URL_EXAMPLE },
+      },
+    },
+  })
   @ApiBadRequestResponse({
     type: ErrorResponseDto,
     description: 'Malformed request id.',
@@ -66,14 +92,20 @@ export class ImagesController {
   async download(
     @Param('requestId', requestIdPipe) requestId: string,
     @Param('fileName') fileName: string,
-  ): Promise<StreamableFile> {
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<StreamableFile | undefined> {
+    const disposition = `inline; filename="${fileName}"`;
     const image = StorageKeys.resolveImage(requestId, fileName);
-    const stored = image ? await this.storage.open(image.key) : null;
-    if (!image || !stored) throw new NotFoundException(`No image ${requestId}/${fileName}`);
-    return new StreamableFile(stored.stream, {
+    const download = image ? await this.downloads.download(image.key, disposition) : null;
+    if (!image || !download) throw new NotFoundException(`No image ${requestId}/${fileName}`);
+    if (download.kind === 'redirect') {
+      response.status(HttpStatus.FOUND).setHeader('Location', download.url);
+      return undefined;
+    }
+    return new StreamableFile(download.stream, {
       type: image.contentType,
-      length: stored.size,
-      disposition: `inline; filename="${fileName}"`,
+      length: download.size,
+      disposition,
     });
   }
 }

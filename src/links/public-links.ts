@@ -1,14 +1,20 @@
 import { Injectable } from '@nestjs/common';
-import { AppConfig } from '../config/config';
+import { AppConfig, DeliveryConfig } from '../config/config';
 import { PATHS } from './routes';
 
-/** Absolute URLs of what the service serves, on PUBLIC_BASE_URL. */
+/**
+ * The absolute URLs the service hands out: its own routes on PUBLIC_BASE_URL, or, with
+ * IMAGE_DELIVERY=public, the stored objects themselves where a CDN or a public bucket serves
+ * them.
+ */
 @Injectable()
 export class PublicLinks {
   private readonly base: string;
+  private readonly objectBase: string | null;
 
-  constructor(config: AppConfig) {
-    this.base = config.publicBaseUrl;
+  constructor(app: AppConfig, delivery: DeliveryConfig) {
+    this.base = app.publicBaseUrl;
+    this.objectBase = delivery.publicObjectBaseUrl;
   }
 
   status(requestId: string): string {
@@ -16,10 +22,14 @@ export class PublicLinks {
   }
 
   outputCsv(requestId: string): string {
-    return this.base + PATHS.outputCsv(requestId);
+    // The key `StorageKeys.outputCsv` gives; links/ sits beside storage/ and cannot import it,
+    // so public-links.spec.ts holds the two together.
+    return this.objectBase
+      ? `${this.objectBase}${requestId}/output.csv`
+      : this.base + PATHS.outputCsv(requestId);
   }
 
   image(storageKey: string): string {
-    return this.base + PATHS.image(storageKey);
+    return this.objectBase ? this.objectBase + storageKey : this.base + PATHS.image(storageKey);
   }
 }

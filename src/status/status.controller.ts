@@ -1,7 +1,8 @@
-import { Controller, Get, Param, Query, StreamableFile } from '@nestjs/common';
+import { Controller, Get, HttpStatus, Param, Query, Res, StreamableFile } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiConflictResponse,
+  ApiFoundResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
@@ -9,6 +10,7 @@ import {
   ApiTags,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
+import type { Response } from 'express';
 import { ROUTES } from '../links/routes';
 import { OUTPUT_CSV_CONTENT_TYPE } from '../storage/storage-keys';
 import { MALFORMED_REQUEST_ID_EXAMPLE, requestIdPipe } from '../common/request-id.pipe';
@@ -98,6 +100,24 @@ export class StatusController {
       },
     },
   })
+  @ApiFoundResponse({
+    description:
+      'With `IMAGE_DELIVERY=redirect`: the CSV is downloaded from the bucket, at a presigned ' +
+      'URL that expires after `IMAGE_URL_TTL_SECONDS`.',
+    headers: {
+      Location: {
+        description: 'The presigned URL of the CSV.',
+        schema: {
+          type: 'string',
+          format: 'uri',
+          example:
+            `https://images.s3.eu-west-1.amazonaws.com/${EXAMPLE_ID}/output.csv` +
+            '?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Expires=300&X-Amz-SignedHeaders=host' +
+            '&X-Amz-Signature=e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
+        },
+      },
+    },
+  })
   @ApiBadRequestResponse({
     type: ErrorResponseDto,
     description: 'Malformed request id.',
@@ -117,10 +137,20 @@ export class StatusController {
       message: `Request ${EXAMPLE_ID} is Processing; the output CSV is ready once it has finished`,
     },
   })
-  async outputCsv(@Param('requestId', requestIdPipe) requestId: string): Promise<StreamableFile> {
-    return new StreamableFile(await this.statuses.outputCsv(requestId), {
+  async outputCsv(
+    @Param('requestId', requestIdPipe) requestId: string,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<StreamableFile | undefined> {
+    const disposition = `attachment; filename="${requestId}.csv"`;
+    const download = await this.statuses.outputCsv(requestId, disposition);
+    if (download.kind === 'redirect') {
+      response.status(HttpStatus.FOUND).setHeader('Location', download.url);
+      return undefined;
+    }
+    return new StreamableFile(download.stream, {
       type: OUTPUT_CSV_CONTENT_TYPE,
-      disposition: `attachment; filename="${requestId}.csv"`,
+      length: download.size,
+      disposition,
     });
   }
 }

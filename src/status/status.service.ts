@@ -1,11 +1,10 @@
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
-import { Readable } from 'node:stream';
 import { StatusConfig } from '../config/config';
 import { PublicLinks } from '../links/public-links';
 import { ImageProcessingRequest } from '../requests/image-processing-request.entity';
 import { RequestResults } from '../requests/request-results';
 import { ImageListing, RequestsRepository } from '../requests/requests.repository';
-import { ImageStorage } from '../storage/image-storage';
+import { ObjectDownload, ObjectDownloads } from '../storage/object-downloads';
 import { StorageKeys } from '../storage/storage-keys';
 import { StatusQueryDto } from './dto/status-query.dto';
 import { ImageResultDto, StatusResponseDto } from './dto/status-response.dto';
@@ -16,7 +15,7 @@ export class StatusService {
   constructor(
     private readonly requests: RequestsRepository,
     private readonly results: RequestResults,
-    private readonly storage: ImageStorage,
+    private readonly downloads: ObjectDownloads,
     private readonly links: PublicLinks,
     private readonly config: StatusConfig,
   ) {}
@@ -66,16 +65,21 @@ export class StatusService {
     };
   }
 
-  /** The output CSV, from storage; built again from the database if storage has lost it. */
-  async outputCsv(requestId: string): Promise<Readable> {
+  /**
+   * The output CSV as stored (its bytes, or a redirect to them); built again from the database
+   * and streamed if storage has lost it.
+   */
+  async outputCsv(requestId: string, contentDisposition: string): Promise<ObjectDownload> {
     const request = await this.find(requestId);
     if (!request.completedAt) {
       throw new ConflictException(
         `Request ${requestId} is ${request.status}; the output CSV is ready once it has finished`,
       );
     }
-    const stored = await this.storage.open(StorageKeys.outputCsv(requestId));
-    return stored ? stored.stream : this.results.outputCsv(request.id);
+    const key = StorageKeys.outputCsv(requestId);
+    const stored = await this.downloads.download(key, contentDisposition);
+    if (stored) return stored;
+    return { kind: 'stream', stream: this.results.outputCsv(request.id), size: undefined };
   }
 
   private imageResult(image: ImageListing): ImageResultDto {

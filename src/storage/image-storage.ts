@@ -5,6 +5,20 @@ export interface StoredObject {
   size: number;
 }
 
+export interface PresignOptions {
+  expiresInSeconds: number;
+  /** The `Content-Disposition` the download is answered with. */
+  contentDisposition: string;
+}
+
+/** Whether the store can take the next objects, and what was measured to tell. */
+export interface StorageHealth {
+  usable: boolean;
+  /** Why not, when it cannot. */
+  message?: string;
+  details: Record<string, string | number>;
+}
+
 /**
  * Where compressed images and output CSVs live. Local disk is the default; any store that can
  * write and stream back a key (a shared volume, an S3-compatible bucket) can take its place.
@@ -18,4 +32,11 @@ export abstract class ImageStorage {
   abstract save(key: string, data: Buffer | Readable, contentType: string): Promise<void>;
   /** Opens an object for reading; null when it does not exist. */
   abstract open(key: string): Promise<StoredObject | null>;
+  /**
+   * A URL from which anyone may download the object until it expires; null when the object does
+   * not exist. Only a store with its own HTTP endpoint can give one.
+   */
+  abstract presignedUrl(key: string, options: PresignOptions): Promise<string | null>;
+  /** For readiness: whether objects can be written now. */
+  abstract check(): Promise<StorageHealth>;
 }

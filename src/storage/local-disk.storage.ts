@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { createReadStream, createWriteStream, type StatsFs } from 'node:fs';
+import { mkdir, rename, rm, stat, statfs, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { StorageConfig } from '../config/config';
-import { ImageStorage, StoredObject } from './image-storage';
+import { HealthConfig, StorageConfig } from '../config/config';
+import { ImageStorage, StorageHealth, StoredObject } from './image-storage';
 
 /** Objects as files under STORAGE_DIR, one folder per request. */
 @Injectable()
@@ -15,7 +15,10 @@ export class LocalDiskStorage extends ImageStorage {
   /** Folders known to exist: each request's folder is made once, not once per image. */
   private readonly folders = new Set<string>();
 
-  constructor(config: StorageConfig) {
+  constructor(
+    config: StorageConfig,
+    private readonly health: HealthConfig,
+  ) {
     super();
     this.root = resolve(config.directory);
   }
@@ -52,6 +55,28 @@ export class LocalDiskStorage extends ImageStorage {
     }
   }
 
+  /** Files are served by the API (or a web server of one's own), never from a signed URL. */
+  presignedUrl(): Promise<string | null> {
+    return Promise.reject(
+      new Error('Local disk storage cannot presign URLs; use STORAGE_DRIVER=s3'),
+    );
+  }
+
+  /**
+   * Free space on the disk of STORAGE_DIR. An absolute minimum rather than a percentage: what
+   * matters is room for the next images, whatever the volume's size. The folder is created by
+   * the first stored object, so until then its nearest existing ancestor (the same file system
+   * once it exists, in every usual layout) is measured.
+   */
+  async check(): Promise<StorageHealth> {
+    const stats = await statfsOfNearestExisting(this.root);
+    const freeBytes = stats.bavail * stats.bsize;
+    const details = { freeBytes, minFreeBytes: this.health.minFreeDiskBytes };
+    return freeBytes >= this.health.minFreeDiskBytes
+      ? { usable: true, details }
+      : { usable: false, message: 'Not enough free disk space for images', details };
+  }
+
   private pathOf(key: string): string {
     const path = resolve(join(this.root, key));
     const inside = relative(this.root, path);
@@ -59,5 +84,15 @@ export class LocalDiskStorage extends ImageStorage {
       throw new Error(`Storage key escapes the storage directory: ${key}`);
     }
     return path;
+  }
+}
+
+async function statfsOfNearestExisting(path: string): Promise<StatsFs> {
+  try {
+    return await statfs(path);
+  } catch (error) {
+    const parent = dirname(path);
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || parent === path) throw error;
+    return statfsOfNearestExisting(parent);
   }
 }
