@@ -12,6 +12,7 @@ const LAYERS = [
   ['webhook', 'health', 'queue-board', 'dispatch'],
   ['processing', 'completion', 'upload', 'status', 'images'],
   ['database'],
+  ['cli'],
 ];
 
 const folderPattern = (folders) => `^src/(${folders.join('|')})/`;
@@ -30,6 +31,20 @@ const layerRules = LAYERS.flatMap((folders, layer) => {
 module.exports = {
   forbidden: [
     ...layerRules,
+    {
+      name: 'cli-only-client',
+      comment: 'src/cli/ talks to the service through src/client/ only: no server code',
+      severity: 'error',
+      from: { path: '^src/cli/' },
+      to: { path: '^src/', pathNot: '^src/(cli|client)/' },
+    },
+    {
+      name: 'cli-no-server-packages',
+      comment: 'src/cli/ uses no server package; its one package is the progress bar',
+      severity: 'error',
+      from: { path: '^src/cli/' },
+      to: { path: 'node_modules/', pathNot: 'node_modules/(@types/)?cli-progress/' },
+    },
     {
       name: 'no-circular',
       comment: 'Files must not import each other in a circle',

@@ -1,0 +1,286 @@
+import { parseArgs } from 'node:util';
+import { CliError } from './cli-error';
+import { ExitCode } from './exit-codes';
+
+export const DEFAULT_API_URL = 'http://localhost:3000';
+export const API_URL_VARIABLE = 'IMAGE_BATCH_API';
+export const API_KEY_VARIABLE = 'IMAGE_BATCH_KEY';
+const DEFAULT_POLL_SECONDS = 1;
+const MIN_POLL_SECONDS = 0.1;
+const MAX_POLL_SECONDS = 3600;
+const REQUEST_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export type Environment = Readonly<Record<string, string | undefined>>;
+
+export interface Connection {
+  /** The service's base URL, without a trailing slash. */
+  apiUrl: string;
+  apiKey?: string;
+}
+
+export interface SubmitCommand {
+  name: 'submit';
+  csvFile: string;
+  webhookUrl?: string;
+  /** Follow the request until it finishes; `--out` implies it. */
+  wait: boolean;
+  outFile?: string;
+  pollIntervalMs: number;
+  json: boolean;
+  connection: Connection;
+}
+
+export interface StatusCommand {
+  name: 'status';
+  requestId: string;
+  json: boolean;
+  connection: Connection;
+}
+
+export type CommandName = 'submit' | 'status';
+
+export interface HelpCommand {
+  name: 'help';
+  topic?: CommandName;
+}
+
+export type CliCommand = SubmitCommand | StatusCommand | HelpCommand;
+
+const OPTIONS = {
+  api: { type: 'string' },
+  key: { type: 'string' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+  webhook: { type: 'string' },
+  wait: { type: 'boolean', short: 'w' },
+  out: { type: 'string', short: 'o' },
+  interval: { type: 'string' },
+} as const;
+
+type OptionName = keyof typeof OPTIONS;
+
+const COMMON_OPTIONS: readonly OptionName[] = ['api', 'key', 'json', 'help'];
+const COMMAND_OPTIONS: Record<CommandName, readonly OptionName[]> = {
+  submit: [...COMMON_OPTIONS, 'webhook', 'wait', 'out', 'interval'],
+  status: COMMON_OPTIONS,
+};
+
+const COMMON_HELP = `Options for every command:
+  --api URL     The service; default $${API_URL_VARIABLE}, else ${DEFAULT_API_URL}
+  --key KEY     API key, sent as "Authorization: Bearer KEY"; default $${API_KEY_VARIABLE}
+                (prefer the variable: other users can see command lines)
+  --json        Print the service's JSON answers instead of text
+  -h, --help    Show this help`;
+
+const EXIT_CODES_HELP = `Exit codes:
+  0    done: the request Completed, or was accepted or is still running when not waiting
+  1    the request Failed: every image failed
+  2    wrong arguments, or a file that cannot be read or written
+  3    the service refused the CSV: too large, or not valid (each problem listed by line)
+  4    the service answered with an error (unknown request, missing API key, ...)
+  5    the service could not be reached
+  70   an unexpected error; its details are printed
+  130  stopped with Ctrl-C; an accepted request carries on in the service`;
+
+const HELP: Record<CommandName | 'overview', string> = {
+  overview: `Usage: image-batch <command> [options]
+
+Compress the images of a CSV of products with the image-batch service.
+
+Commands:
+  submit <file.csv>     Upload a CSV of products and image URLs
+  status <request-id>   Show the progress and results of an upload
+
+Run "image-batch help <command>" for a command's options.
+
+${COMMON_HELP}
+
+${EXIT_CODES_HELP}
+`,
+  submit: `Usage: image-batch submit <file.csv> [--wait] [--out FILE] [--webhook URL] [options]
+
+Uploads the CSV (header: S. No.,Product Name,Input Image Urls) and prints the request id and
+its status URL.
+
+  -w, --wait          Follow the request until it has finished, showing its progress
+  -o, --out FILE      Save the output CSV to FILE once the request has finished (implies --wait)
+  --webhook URL       Have the service POST the final status to URL when the request finishes
+  --interval SECONDS  How often to ask for progress while waiting (default ${DEFAULT_POLL_SECONDS})
+
+While waiting, progress goes to stderr: a live bar on a terminal; otherwise a line for each
+change of state or 10% step, and at most one every 30 s in between.
+
+${COMMON_HELP}
+
+${EXIT_CODES_HELP}
+`,
+  status: `Usage: image-batch status <request-id> [options]
+
+Shows the status of an upload: its progress, output CSV and webhook.
+
+${COMMON_HELP}
+
+${EXIT_CODES_HELP}
+`,
+};
+
+export function helpText(topic?: CommandName): string {
+  return HELP[topic ?? 'overview'];
+}
+
+/**
+ * Reads the command line. Options may come before or after the arguments; defaults come from
+ * `env`. Throws a `CliError` with `ExitCode.Usage` saying what is wrong.
+ */
+export function parseCliArguments(args: readonly string[], env: Environment): CliCommand {
+  const { positionals, options } = readTokens(args);
+  const [commandName, ...operands] = positionals;
+
+  if (commandName === undefined) {
+    if (options.has('help')) return { name: 'help' };
+    throw new CliError(helpText().trimEnd(), ExitCode.Usage);
+  }
+  if (commandName === 'help') {
+    const [topic, ...extra] = operands;
+    if (extra.length > 0 || (topic !== undefined && !isCommandName(topic))) {
+      throw usageError(
+        `There is no help on "${operands.join(' ')}"; the commands are submit and status`,
+      );
+    }
+    return { name: 'help', topic };
+  }
+  if (!isCommandName(commandName)) {
+    throw usageError(`Unknown command "${commandName}"; the commands are submit and status`);
+  }
+  if (options.has('help')) return { name: 'help', topic: commandName };
+
+  for (const [name, token] of options) {
+    if (!COMMAND_OPTIONS[commandName].includes(name)) {
+      throw usageError(`${commandName} does not take ${token.rawName}`, commandName);
+    }
+  }
+  const text = (name: OptionName) => options.get(name)?.value;
+  const flag = (name: OptionName) => options.has(name);
+  const connection = connectionFrom(text('api'), text('key'), env);
+
+  if (commandName === 'submit') {
+    const csvFile = singleOperand(
+      operands,
+      'submit needs the CSV file: image-batch submit <file.csv>',
+    );
+    const webhookUrl = text('webhook');
+    if (webhookUrl !== undefined && !isHttpUrl(webhookUrl)) {
+      throw usageError(
+        `--webhook must be an http:// or https:// URL, not "${webhookUrl}"`,
+        'submit',
+      );
+    }
+    const outFile = text('out');
+    return {
+      name: 'submit',
+      csvFile,
+      webhookUrl,
+      wait: flag('wait') || outFile !== undefined,
+      outFile,
+      pollIntervalMs: pollIntervalMs(text('interval')),
+      json: flag('json'),
+      connection,
+    };
+  }
+
+  const requestId = singleOperand(operands, 'status needs a request id: image-batch status <id>');
+  if (!REQUEST_ID.test(requestId)) {
+    throw usageError(
+      `"${requestId}" is not a request id; it looks like 3f1c2a9e-5b7d-4c1e-9a42-0d6b8f1e2c3a`,
+      'status',
+    );
+  }
+  return { name: 'status', requestId: requestId.toLowerCase(), json: flag('json'), connection };
+}
+
+interface OptionToken {
+  /** As typed, e.g. `-o` or `--out`. */
+  rawName: string;
+  value?: string;
+}
+
+function readTokens(args: readonly string[]): {
+  positionals: string[];
+  options: Map<OptionName, OptionToken>;
+} {
+  // Not strict, so that every mistake gets a message of ours rather than Node's.
+  const { tokens } = parseArgs({
+    args: [...args],
+    options: OPTIONS,
+    allowPositionals: true,
+    strict: false,
+    tokens: true,
+  });
+  const positionals: string[] = [];
+  const options = new Map<OptionName, OptionToken>();
+  for (const token of tokens) {
+    if (token.kind === 'positional') positionals.push(token.value);
+    if (token.kind !== 'option') continue;
+    const { name, rawName, value, inlineValue } = token;
+    if (!isOptionName(name)) throw usageError(`Unknown option ${rawName}`);
+    // `--out --json` is a forgotten value, not a file named "--json"; `--out=-x` says it is.
+    const forgotten = !inlineValue && value?.startsWith('-');
+    if (OPTIONS[name].type === 'string' && (!value || forgotten)) {
+      throw usageError(`${rawName} needs a value`);
+    }
+    if (OPTIONS[name].type === 'boolean' && value !== undefined) {
+      throw usageError(`${rawName} takes no value`);
+    }
+    options.set(name, { rawName, value });
+  }
+  return { positionals, options };
+}
+
+function connectionFrom(
+  apiOption: string | undefined,
+  keyOption: string | undefined,
+  env: Environment,
+): Connection {
+  const apiUrl = apiOption ?? (env[API_URL_VARIABLE] || DEFAULT_API_URL);
+  if (!isHttpUrl(apiUrl)) {
+    const source = apiOption === undefined ? API_URL_VARIABLE : '--api';
+    throw usageError(`${source} must be an http:// or https:// URL, not "${apiUrl}"`);
+  }
+  const apiKey = keyOption ?? (env[API_KEY_VARIABLE] || undefined);
+  return { apiUrl: apiUrl.replace(/\/+$/, ''), apiKey };
+}
+
+function pollIntervalMs(option: string | undefined): number {
+  if (option === undefined) return DEFAULT_POLL_SECONDS * 1000;
+  const seconds = Number(option);
+  if (!Number.isFinite(seconds) || seconds < MIN_POLL_SECONDS || seconds > MAX_POLL_SECONDS) {
+    throw usageError(
+      `--interval must be a number of seconds from ${MIN_POLL_SECONDS} to ${MAX_POLL_SECONDS}, not "${option}"`,
+      'submit',
+    );
+  }
+  return Math.round(seconds * 1000);
+}
+
+function singleOperand(operands: string[], missing: string): string {
+  const [operand, ...extra] = operands;
+  if (operand === undefined) throw usageError(missing);
+  if (extra.length > 0) throw usageError(`Unexpected argument "${extra[0]}"`);
+  return operand;
+}
+
+function isHttpUrl(text: string): boolean {
+  try {
+    return ['http:', 'https:'].includes(new URL(text).protocol);
+  } catch {
+    return false;
+  }
+}
+
+const isCommandName = (text: string): text is CommandName => text === 'submit' || text === 'status';
+const isOptionName = (text: string): text is OptionName => Object.hasOwn(OPTIONS, text);
+
+function usageError(message: string, topic?: CommandName): CliError {
+  const help = topic === undefined ? 'image-batch help' : `image-batch help ${topic}`;
+  return new CliError(message, ExitCode.Usage, { details: [`Run "${help}" for usage.`] });
+}

@@ -1,0 +1,21 @@
+/** The exit status of `image-batch`; scripts depend on these numbers, so they never change. */
+export const ExitCode = {
+  /** Done: the request Completed, or was accepted or is still running when not waiting for it. */
+  Ok: 0,
+  /** The request finished Failed: every one of its images failed. */
+  RequestFailed: 1,
+  /** Wrong arguments, or a file named on the command line that cannot be read or written. */
+  Usage: 2,
+  /** The service refused the CSV: each problem it found is listed with its line and column. */
+  CsvRejected: 3,
+  /** The service answered with an error, such as an unknown request or a missing API key. */
+  ServiceError: 4,
+  /** The service could not be reached. */
+  Unreachable: 5,
+  /** Something the command did not expect, such as a bug; the details are printed. */
+  Unexpected: 70,
+  /** Stopped with Ctrl-C (128 + SIGINT). */
+  Interrupted: 130,
+} as const;
+
+export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];

@@ -1,0 +1,108 @@
+import type { RequestStatusResponse, UploadAccepted } from '../client';
+import type { SubmitCommand } from './cli-arguments';
+import { CliError } from './cli-error';
+import { type CliIo, writeJson, writeLines } from './cli-io';
+import { ExitCode } from './exit-codes';
+import { followRequest } from './follow-request';
+import { checkWritable, readableFileSize, saveToFile } from './local-files';
+import { createProgressDisplay } from './progress-display';
+import { ServiceApi } from './service-api';
+import { formatBytes, formatStatusSummary } from './status-summary';
+
+/**
+ * `image-batch submit <file.csv>`: uploads the CSV and, with `--wait` or `--out`, follows the
+ * request until it has finished and saves its output CSV. Exits 1 when the request Failed.
+ */
+export async function submit(command: SubmitCommand, io: CliIo): Promise<ExitCode> {
+  const { csvFile, outFile, json } = command;
+  const size = await readableFileSize(csvFile);
+  // Found out now rather than after the whole request has been processed.
+  if (outFile !== undefined) await checkWritable(outFile);
+
+  const api = new ServiceApi(command.connection);
+  if (!json) io.stderr.write(`Uploading ${csvFile} (${formatBytes(size)}) to ${api.apiUrl}\n`);
+  let accepted: UploadAccepted;
+  try {
+    accepted = await api.upload(csvFile, command.webhookUrl, io.signal);
+  } catch (error) {
+    throw isInterruption(error) ? new CliError('Stopped the upload', ExitCode.Interrupted) : error;
+  }
+
+  if (!command.wait) {
+    if (json) writeJson(io.stdout, accepted);
+    else writeLines(io.stdout, acceptedLines(accepted));
+    return ExitCode.Ok;
+  }
+  if (!json) writeLines(io.stdout, acceptedLines(accepted));
+  return waitForResult(api, accepted.request_id, command, io);
+}
+
+async function waitForResult(
+  api: ServiceApi,
+  requestId: string,
+  { outFile, json, pollIntervalMs }: SubmitCommand,
+  io: CliIo,
+): Promise<ExitCode> {
+  const display = createProgressDisplay(io.stderr);
+  let finished: RequestStatusResponse;
+  try {
+    // One image per poll: the progress counts are what matters here, not the image list.
+    finished = await followRequest(() => api.status(requestId, io.signal, { limit: 1 }), {
+      intervalMs: pollIntervalMs,
+      signal: io.signal,
+      onStatus: (status) => display.show(status),
+      onRetry: (problem, delayMs) => display.retrying(problem.message, delayMs),
+    });
+  } catch (error) {
+    throw stillRunning(error, requestId);
+  } finally {
+    display.stop();
+  }
+
+  try {
+    if (outFile !== undefined) await saveToFile(await api.outputCsv(requestId, io.signal), outFile);
+    if (json) writeJson(io.stdout, await api.status(requestId, io.signal));
+  } catch (error) {
+    throw error instanceof CliError && finished.output_csv_url
+      ? error.withDetails(
+          `The request has finished; its output CSV is at ${finished.output_csv_url}`,
+        )
+      : error;
+  }
+  if (!json) {
+    const lines = formatStatusSummary(finished);
+    if (outFile !== undefined) lines.push(`Saved the output CSV to ${outFile}`);
+    if (finished.status === 'Failed') {
+      lines.push(`Every image failed; see why with: image-batch status ${requestId} --json`);
+    }
+    writeLines(io.stdout, lines);
+  }
+  return finished.status === 'Failed' ? ExitCode.RequestFailed : ExitCode.Ok;
+}
+
+function acceptedLines({ request_id, status_url }: UploadAccepted): string[] {
+  return [`Accepted as request ${request_id}`, `Status URL: ${status_url}`];
+}
+
+/** Once accepted, the request goes on whatever happens here; say so, and how to find it. */
+function stillRunning(error: unknown, requestId: string): unknown {
+  const checkOnIt = `Check on it with: image-batch status ${requestId}`;
+  if (isInterruption(error)) {
+    return new CliError(
+      `Stopped following request ${requestId}; it carries on in the service`,
+      ExitCode.Interrupted,
+      { details: [checkOnIt] },
+    );
+  }
+  if (error instanceof CliError) {
+    return error.withDetails(`Request ${requestId} carries on in the service. ${checkOnIt}`);
+  }
+  return error;
+}
+
+function isInterruption(error: unknown): boolean {
+  return (
+    (error instanceof CliError && error.exitCode === ExitCode.Interrupted) ||
+    (error instanceof Error && error.name === 'AbortError')
+  );
+}

@@ -1,0 +1,264 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import request from 'supertest';
+import { getStatus, uploadCsv, waitUntilFinished } from './helpers/batch-client';
+import { CliRun, runCliProcess } from './helpers/cli-process';
+import { jpegPhoto, pngPhoto } from './helpers/fixture-images';
+import { FixtureServer } from './helpers/fixture-server';
+import { freePort } from './helpers/free-port';
+import { removeTestData, startTestApp, TestApp, testEnvironment } from './helpers/test-app';
+
+const HEADER = 'S. No.,Product Name,Input Image Urls';
+const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
+const API_KEY = 'key-cli';
+
+describe('The image-batch command line', () => {
+  let images: FixtureServer;
+  let service: TestApp;
+  let workDir: string;
+  const keyHeader = { Authorization: `Bearer ${API_KEY}` };
+
+  beforeAll(async () => {
+    images = await new FixtureServer().start();
+    images.file('/front.jpg', await jpegPhoto(400, 300, 95, 1), 'image/jpeg');
+    images.file('/side.png', await pngPhoto(200, 150, 2), 'image/png');
+    const slowImage = await jpegPhoto(64, 48, 95, 3);
+    for (const delayMs of [200, 400, 600, 800, 1000]) {
+      images.route(`/slow-${delayMs}.jpg`, (_, response) => {
+        setTimeout(
+          () => response.writeHead(200, { 'Content-Type': 'image/jpeg' }).end(slowImage),
+          delayMs,
+        );
+      });
+    }
+    service = await startTestApp(await testEnvironment({ API_KEYS: API_KEY }));
+    workDir = mkdtempSync(join(tmpdir(), 'image-batch-cli-'));
+  });
+
+  afterAll(async () => {
+    await service.close();
+    await images.stop();
+    await removeTestData(service.env);
+    rmSync(workDir, { recursive: true, force: true });
+  });
+
+  /** The CLI pointed at the test service with its key, as a user would set it up. */
+  const imageBatch = (args: string[], env: Record<string, string> = {}, terminal = false) =>
+    runCliProcess(args, {
+      cwd: workDir,
+      env: { IMAGE_BATCH_API: service.baseUrl, IMAGE_BATCH_KEY: API_KEY, ...env },
+      terminal,
+    });
+
+  const writeCsv = (name: string, rows: string[]) => {
+    writeFileSync(join(workDir, name), [HEADER, ...rows, ''].join('\n'));
+    return name;
+  };
+
+  const requestIdIn = (run: CliRun) =>
+    new RegExp(`Accepted as request (${UUID})`).exec(run.stdout)?.[1] ?? '';
+
+  const stackTraceLine = /^\s+at /m;
+
+  it('submits a CSV, follows it to Completed and saves the output CSV, exiting 0', async () => {
+    const front = images.url('/front.jpg');
+    const side = images.url('/side.png');
+    const missing = images.url('/missing.jpg');
+    const csv = writeCsv('products.csv', [`1,Shoes,"${front}, ${side}"`, `2,Hat,${missing}`]);
+
+    const run = await imageBatch([
+      'submit',
+      csv,
+      '--wait',
+      '--out',
+      'result.csv',
+      '--interval',
+      '0.2',
+    ]);
+
+    expect(run).toMatchObject({ exitCode: 0 });
+    const requestId = requestIdIn(run);
+    expect(run.stdout).toContain(`Status URL: ${service.baseUrl}/status/${requestId}`);
+    expect(run.stdout).toMatch(/^Status +Completed$/m);
+    expect(run.stdout).toMatch(/^Images +3\/3 processed \(100%\): 2 succeeded, 1 failed$/m);
+    expect(run.stdout).toContain('Saved the output CSV to result.csv');
+    const saved = readFileSync(join(workDir, 'result.csv'), 'utf8');
+    const served = await request(service.baseUrl)
+      .get(`/status/${requestId}/output.csv`)
+      .set(keyHeader)
+      .expect(200);
+    expect(saved).toBe(served.text);
+    const [header, shoes, hat] = saved.split('\r\n');
+    expect(header).toBe(`${HEADER},Output Image Urls`);
+    expect(shoes).toMatch(
+      new RegExp(`^1,Shoes,"${front}, ${side}","http://.+/${requestId}/1-1\\.jpg, http`),
+    );
+    expect(hat).toBe(`2,Hat,${missing},`);
+  });
+
+  it('exits 1 when the request ends Failed because every image failed', async () => {
+    const csv = writeCsv('gone.csv', [
+      `1,Mug,${images.url('/gone-1.jpg')}`,
+      `2,Cup,${images.url('/gone-2.jpg')}`,
+    ]);
+
+    const run = await imageBatch(['submit', csv, '--wait', '--interval', '0.2']);
+
+    expect(run).toMatchObject({ exitCode: 1 });
+    expect(run.stdout).toMatch(/^Status +Failed$/m);
+    expect(run.stdout).toMatch(/^Images +2\/2 processed \(100%\): 0 succeeded, 2 failed$/m);
+    expect(run.stdout).toContain(`see why with: image-batch status ${requestIdIn(run)} --json`);
+  });
+
+  it('exits 3 and lists every problem of an invalid CSV with its line and column', async () => {
+    const csv = writeCsv('invalid.csv', [
+      '1,,https://x.example/a.jpg',
+      '2,Cup,ftp://x.example/b.png',
+      '3,Plate,https://x.example/c.jpg',
+    ]);
+
+    const run = await imageBatch(['submit', csv, '--wait']);
+
+    expect(run).toMatchObject({ exitCode: 3, stdout: '' });
+    expect(run.stderr.split('\n').slice(1)).toEqual([
+      'The service refused the CSV: The CSV file is not valid',
+      '  line 2, column "Product Name": Product name is missing',
+      '  line 3, column "Input Image Urls": URL 1 "ftp://x.example/b.png" must start with http:// or https://',
+      '',
+    ]);
+
+    const asJson = await imageBatch(['submit', csv, '--json']);
+    expect(asJson.exitCode).toBe(3);
+    expect(JSON.parse(asJson.stdout)).toMatchObject({
+      statusCode: 400,
+      errors: [{ line: 2 }, { line: 3 }],
+    });
+  });
+
+  it('shows the status of a request as text or as the JSON the service sends', async () => {
+    const csv = `${HEADER}\n1,Shoes,${images.url('/front.jpg')}\n`;
+    const requestId = await uploadCsv(service.baseUrl, csv, { headers: keyHeader });
+    await waitUntilFinished(service.baseUrl, requestId, keyHeader);
+
+    const text = await imageBatch(['status', requestId]);
+    expect(text).toMatchObject({ exitCode: 0, stderr: '' });
+    expect(text.stdout.split('\n')).toEqual([
+      `Request     ${requestId}`,
+      'Status      Completed',
+      'Images      1/1 processed (100%): 1 succeeded, 0 failed',
+      expect.stringMatching(/^Created {5}\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$/),
+      expect.stringMatching(/^Finished {4}\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$/),
+      `Output CSV  ${service.baseUrl}/status/${requestId}/output.csv`,
+      '',
+    ]);
+
+    const json = await imageBatch(['status', requestId, '--json']);
+    expect(json.exitCode).toBe(0);
+    expect(JSON.parse(json.stdout)).toEqual(await getStatus(service.baseUrl, requestId, keyHeader));
+  });
+
+  it('exits 1 for the status of a Failed request and 4 for an unknown one', async () => {
+    const csv = `${HEADER}\n1,Mug,${images.url('/gone-3.jpg')}\n`;
+    const failedId = await uploadCsv(service.baseUrl, csv, { headers: keyHeader });
+    await waitUntilFinished(service.baseUrl, failedId, keyHeader);
+    const unknownId = '00000000-0000-4000-8000-000000000000';
+
+    const failed = await imageBatch(['status', failedId]);
+    const unknown = await imageBatch(['status', unknownId]);
+
+    expect(failed.exitCode).toBe(1);
+    expect(failed.stdout).toMatch(/^Status +Failed$/m);
+    expect(unknown).toMatchObject({ exitCode: 4, stdout: '' });
+    expect(unknown.stderr).toBe(`The service answered 404: No request with id ${unknownId}\n`);
+  });
+
+  it('prints one plain line per change of progress when its output is not a terminal', async () => {
+    const slow = [200, 400, 600, 800, 1000].map((delayMs) => images.url(`/slow-${delayMs}.jpg`));
+    const csv = writeCsv(
+      'slow.csv',
+      slow.map((url, index) => `${index + 1},Item ${index + 1},${url}`),
+    );
+
+    const run = await imageBatch(['submit', csv, '--wait', '--interval', '0.1']);
+
+    expect(run).toMatchObject({ exitCode: 0 });
+    const [uploading, ...progress] = run.stderr.trimEnd().split('\n');
+    expect(uploading).toMatch(/^Uploading slow\.csv \(\d+ bytes\) to http:\/\/127\.0\.0\.1:\d+$/);
+    const line = /^\[\d+:\d\d\] (Pending|Processing|Completed): \d\/5 images \(\d+%\), 0 failed$/;
+    for (const text of progress) expect(text).toMatch(line);
+    // About 20 polls: a line for each of them would repeat itself.
+    const states = progress.map((text) => text.replace(/^\[[\d:]+\] /, ''));
+    expect(new Set(states).size).toBe(states.length);
+    expect(progress.length).toBeGreaterThanOrEqual(2);
+    expect(progress.at(-1)).toMatch(/\] Completed: 5\/5 images \(100%\), 0 failed$/);
+    expect(run.stderr).not.toContain('\r');
+    expect(run.stderr).not.toContain('\u001b[');
+  });
+
+  it('draws a live progress bar when its output is a terminal', async () => {
+    const csv = writeCsv('terminal.csv', [`1,Shoes,${images.url('/slow-600.jpg')}`]);
+
+    const run = await imageBatch(['submit', csv, '--wait', '--interval', '0.1'], {}, true);
+
+    expect(run).toMatchObject({ exitCode: 0 });
+    expect(run.stdout).toContain(`Completed  ${'\u2588'.repeat(30)} 100% | 1/1 images | 0 failed`);
+    expect(run.stdout).toContain('\r');
+    expect(run.stdout).not.toMatch(/\[\d+:\d\d\] Completed/);
+  });
+
+  it('says plainly, without a stack trace, that it cannot reach the service, and exits 5', async () => {
+    const csv = writeCsv('unreachable.csv', [`1,Shoes,${images.url('/front.jpg')}`]);
+    const api = `http://127.0.0.1:${await freePort()}`;
+
+    const run = await imageBatch(['submit', csv, '--api', api]);
+
+    expect(run).toMatchObject({ exitCode: 5, stdout: '' });
+    expect(run.stderr.split('\n').slice(1)).toEqual([
+      `Cannot reach the service at ${api}: the connection was refused`,
+      '  Is it running? Give its address with --api or IMAGE_BATCH_API.',
+      '',
+    ]);
+    expect(run.stderr).not.toMatch(stackTraceLine);
+  });
+
+  it('sends the API key given with --key, and exits 4 when the key is missing or wrong', async () => {
+    const csv = writeCsv('keyed.csv', [`1,Shoes,${images.url('/front.jpg')}`]);
+    const withoutKey = { IMAGE_BATCH_KEY: '' };
+
+    const missing = await imageBatch(['submit', csv], withoutKey);
+    const wrong = await imageBatch(['submit', csv, '--key', 'not-the-key'], withoutKey);
+    const right = await imageBatch(['submit', csv, '--key', API_KEY], withoutKey);
+
+    expect(missing).toMatchObject({ exitCode: 4, stdout: '' });
+    expect(missing.stderr).toMatch(/^The service answered 401: A valid API key is required/m);
+    expect(missing.stderr).toContain('  Give an API key with --key or IMAGE_BATCH_KEY.');
+    expect(wrong).toMatchObject({ exitCode: 4, stdout: '' });
+    expect(wrong.stderr).toContain(
+      '  The API key was not accepted; check --key or IMAGE_BATCH_KEY.',
+    );
+    expect(right).toMatchObject({ exitCode: 0 });
+    const requestId = requestIdIn(right);
+    expect(right.stdout).toBe(
+      `Accepted as request ${requestId}\nStatus URL: ${service.baseUrl}/status/${requestId}\n`,
+    );
+    expect((await getStatus(service.baseUrl, requestId, keyHeader)).request_id).toBe(requestId);
+  });
+
+  it('exits 2 with a short explanation when the command line is wrong', async () => {
+    const runs = await Promise.all([
+      imageBatch([]),
+      imageBatch(['submit']),
+      imageBatch(['submit', 'no-such-file.csv']),
+      imageBatch(['status', '--wait', '00000000-0000-4000-8000-000000000000']),
+    ]);
+
+    expect(runs.map((run) => run.exitCode)).toEqual([2, 2, 2, 2]);
+    expect(runs.map((run) => run.stderr.split('\n')[0])).toEqual([
+      'Usage: image-batch <command> [options]',
+      'submit needs the CSV file: image-batch submit <file.csv>',
+      'Cannot read no-such-file.csv: there is no such file or folder',
+      'status does not take --wait',
+    ]);
+  });
+});

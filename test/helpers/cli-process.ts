@@ -1,0 +1,61 @@
+import { spawn } from 'node:child_process';
+import { resolve } from 'node:path';
+
+export interface CliRun {
+  exitCode: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+export interface CliRunOptions {
+  /** The child's whole environment, besides PATH: nothing leaks in from the test process. */
+  env?: Record<string, string>;
+  cwd?: string;
+  timeoutMs?: number;
+  /** Runs it on a pseudo-terminal (with `script`); stdout and stderr then arrive together. */
+  terminal?: boolean;
+}
+
+const projectRoot = resolve(__dirname, '../..');
+const cliEntry = resolve(projectRoot, 'src/cli/main.ts');
+// Resolved here: the child may run in a folder with no node_modules or tsconfig.json of its own.
+const tsNodeRegister = require.resolve('ts-node/register/transpile-only');
+const tsConfig = resolve(projectRoot, 'tsconfig.json');
+
+/**
+ * Runs the `image-batch` command from source in a child process and collects what it prints.
+ * Asynchronous on purpose: a service started in the test process must go on answering it.
+ */
+export function runCliProcess(
+  args: readonly string[],
+  { env = {}, cwd = projectRoot, timeoutMs = 60_000, terminal = false }: CliRunOptions = {},
+): Promise<CliRun> {
+  const command = [process.execPath, '-r', tsNodeRegister, cliEntry, ...args];
+  const [file, ...fileArgs] = terminal
+    ? ['script', '-qefc', command.map(shellQuoted).join(' '), '/dev/null']
+    : command;
+  const child = spawn(file, fileArgs, {
+    cwd,
+    env: { PATH: process.env.PATH ?? '', TS_NODE_PROJECT: tsConfig, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  return new Promise((resolveRun, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(
+        new Error(`image-batch ${args.join(' ')} ran over ${timeoutMs} ms:\n${stdout}${stderr}`),
+      );
+    }, timeoutMs);
+    child.once('error', reject);
+    child.once('close', (exitCode) => {
+      clearTimeout(timer);
+      resolveRun({ exitCode, stdout, stderr });
+    });
+  });
+}
+
+const shellQuoted = (word: string) => `'${word.replace(/'/g, `'\\''`)}'`;
