@@ -3,8 +3,9 @@
  * then makes the result runnable and committable: ids and faked values removed, path variables
  * bound to collection variables, and a test script on every request. A collection run uploads
  * `example-products.csv` (from the working directory), polls the status until the request has
- * finished, then fetches the output CSV and one image. `npm run postman:check` fails when the
- * committed collection is out of date.
+ * finished, then reads its progress events and the list of recent requests, and fetches the
+ * output CSV and one image. `npm run postman:check` fails when the committed collection is out
+ * of date.
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -96,6 +97,27 @@ const EVENTS: Record<string, Event[]> = {
       "  pm.collectionVariables.set('statusPolls', polls + 1);",
       '  postman.setNextRequest(pm.info.requestName);',
       '}',
+    ]),
+  ],
+  streamStatusEvents: [
+    script('test', [
+      "pm.test('answers 200 with progress events that end with the finished one', function () {",
+      '  pm.response.to.have.status(200);',
+      "  pm.expect(pm.response.headers.get('Content-Type')).to.include('text/event-stream');",
+      '  pm.expect(pm.response.text()).to.match(/event: finished\\nid: \\d+\\n(retry: \\d+\\n)?data: \\{/);',
+      '});',
+    ]),
+  ],
+  listRequests: [
+    script('test', [
+      'const body = pm.response.code === 200 ? pm.response.json() : {};',
+      "pm.test('answers 200 with the recent requests, the uploaded one among them', function () {",
+      '  pm.response.to.have.status(200);',
+      '  const ids = (body.items || []).map(function (item) {',
+      '    return item.request_id;',
+      '  });',
+      "  pm.expect(ids).to.include(pm.collectionVariables.get('requestId'));",
+      '});',
     ]),
   ],
   downloadOutputCsv: [
@@ -245,6 +267,12 @@ function finish(collection: Collection, spec: OpenAPIObject): Collection {
     if (operationId === 'downloadImage') {
       request.header = request.header?.map((header) =>
         header.key === 'Accept' ? { ...header, value: 'image/*' } : header,
+      );
+    }
+    if (operationId === 'listRequests') {
+      // The first page; `before` is for following `next`.
+      request.url.query = request.url.query?.map((parameter) =>
+        parameter.key === 'before' ? { ...parameter, disabled: true } : parameter,
       );
     }
     for (const field of request.body?.formdata ?? []) {

@@ -13,6 +13,7 @@ import { ProcessingModule } from './processing/processing.module';
 import { QueueBoardModule } from './queue-board/queue-board.module';
 import { StatusModule } from './status/status.module';
 import { UploadModule } from './upload/upload.module';
+import { WebConsoleModule } from './web-console/web-console.module';
 import { WebhookModule } from './webhook/webhook.module';
 
 /**
@@ -41,6 +42,7 @@ export class AppModule {
               StatusModule,
               ImagesModule,
               QueueBoardModule.register(config.queueDashboard),
+              WebConsoleModule,
             ]
           : []),
         ...(consumesQueues ? [ProcessingModule, CompletionModule, WebhookModule] : []),

@@ -60,6 +60,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/requests': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Recent requests, newest first
+     * @description The requests uploaded with the caller's API key (every request when the service has no `API_KEYS`), as summaries without their images, a page at a time: follow `next`.
+     */
+    get: operations['listRequests'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/status/{requestId}': {
     parameters: {
       query?: never;
@@ -69,6 +89,31 @@ export interface paths {
     };
     /** Processing status and per-image results */
     get: operations['getStatus'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/status/{requestId}/events': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Progress as Server-Sent Events, until the request finishes
+     * @description A `text/event-stream` for `EventSource` or any SSE client. Each event's `data` is a `RequestSummaryDto` (the status without its image list), as JSON:
+     *
+     *     - `progress`: sent at once, then whenever the status, counters or webhook state change (read every 1000 ms).
+     *     - `finished`: the final summary, once the request is `Completed` or `Failed`; the server then ends the stream. Close the `EventSource` on this event, or it reconnects and is sent the final summary again.
+     *
+     *     Each event's `id` is the number of images processed so far; the first one carries `retry: 3000`. A comment (`: keep-alive`) comes every 15 s so that proxies keep a quiet stream open. An `EventSource` cannot send headers: when the service has `API_KEYS`, read the stream with `fetch()` and the key in a header instead.
+     */
+    get: operations['streamStatusEvents'];
     put?: never;
     post?: never;
     delete?: never;
@@ -311,6 +356,98 @@ export interface components {
        */
       total: number;
     };
+    RequestListDto: {
+      /** @description Newest first. */
+      items: components['schemas']['RequestListItemDto'][];
+      /** @example 20 */
+      limit: number;
+      /**
+       * Format: uri
+       * @description The next, older page; null after the last.
+       * @example http://localhost:3000/requests?before=3f1c2a9e-5b7d-4c1e-9a42-0d6b8f1e2c3a&limit=20
+       */
+      next: string | null;
+    };
+    RequestListItemDto: {
+      /**
+       * Format: date-time
+       * @description When the last image finished; null until then.
+       * @example null
+       */
+      completed_at: string | null;
+      /**
+       * Format: date-time
+       * @example 2025-11-25T10:00:00.000Z
+       */
+      created_at: string;
+      /**
+       * @description Where the output CSV can be downloaded, once the request has finished.
+       * @example null
+       */
+      output_csv_url: string | null;
+      progress: components['schemas']['ProgressDto'];
+      /**
+       * Format: uuid
+       * @example 3f1c2a9e-5b7d-4c1e-9a42-0d6b8f1e2c3a
+       */
+      request_id: string;
+      /**
+       * @example Processing
+       * @enum {string}
+       */
+      status: 'Pending' | 'Processing' | 'Completed' | 'Failed';
+      /**
+       * Format: uri
+       * @description The status of the request, with its images.
+       * @example http://localhost:3000/status/3f1c2a9e-5b7d-4c1e-9a42-0d6b8f1e2c3a
+       */
+      status_url: string;
+      /**
+       * Format: date-time
+       * @example 2025-11-25T10:00:05.000Z
+       */
+      updated_at: string;
+      webhook: components['schemas']['WebhookStateDto'] | null;
+      /** @example null */
+      webhook_url: string | null;
+    };
+    RequestSummaryDto: {
+      /**
+       * Format: date-time
+       * @description When the last image finished; null until then.
+       * @example null
+       */
+      completed_at: string | null;
+      /**
+       * Format: date-time
+       * @example 2025-11-25T10:00:00.000Z
+       */
+      created_at: string;
+      /**
+       * @description Where the output CSV can be downloaded, once the request has finished.
+       * @example null
+       */
+      output_csv_url: string | null;
+      progress: components['schemas']['ProgressDto'];
+      /**
+       * Format: uuid
+       * @example 3f1c2a9e-5b7d-4c1e-9a42-0d6b8f1e2c3a
+       */
+      request_id: string;
+      /**
+       * @example Processing
+       * @enum {string}
+       */
+      status: 'Pending' | 'Processing' | 'Completed' | 'Failed';
+      /**
+       * Format: date-time
+       * @example 2025-11-25T10:00:05.000Z
+       */
+      updated_at: string;
+      webhook: components['schemas']['WebhookStateDto'] | null;
+      /** @example null */
+      webhook_url: string | null;
+    };
     StatusResponseDto: {
       /**
        * Format: date-time
@@ -510,6 +647,9 @@ export type SchemaImagePageDto = components['schemas']['ImagePageDto'];
 export type SchemaImageResultDto = components['schemas']['ImageResultDto'];
 export type SchemaImageSlotDto = components['schemas']['ImageSlotDto'];
 export type SchemaProgressDto = components['schemas']['ProgressDto'];
+export type SchemaRequestListDto = components['schemas']['RequestListDto'];
+export type SchemaRequestListItemDto = components['schemas']['RequestListItemDto'];
+export type SchemaRequestSummaryDto = components['schemas']['RequestSummaryDto'];
 export type SchemaStatusResponseDto = components['schemas']['StatusResponseDto'];
 export type SchemaUploadAcceptedDto = components['schemas']['UploadAcceptedDto'];
 export type SchemaUploadCsvBodyDto = components['schemas']['UploadCsvBodyDto'];
@@ -889,6 +1029,84 @@ export interface operations {
       };
     };
   };
+  listRequests: {
+    parameters: {
+      query?: {
+        /** @description Requests per page. */
+        limit?: number;
+        /** @description Start after this request (the last `request_id` of the previous page) instead of at the newest; `next` gives it. */
+        before?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description One page of requests, newest first. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['RequestListDto'];
+        };
+      };
+      /** @description `limit` out of range, or `before` is not one of the listed requests. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "Bad Request",
+           *       "errors": [
+           *         {
+           *           "field": "before",
+           *           "message": "before must be the request_id of a request in this list"
+           *         }
+           *       ],
+           *       "message": "before must be the request_id of a request in this list",
+           *       "statusCode": 400
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description The service has `API_KEYS` and the request has no valid key (`Authorization: Bearer <key>` or `X-API-Key: <key>`). A request id uploaded with another key answers 404 instead. */
+      401: {
+        headers: {
+          'WWW-Authenticate'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "Unauthorized",
+           *       "message": "A valid API key is required: send \"Authorization: Bearer <key>\" or \"X-API-Key: <key>\"",
+           *       "statusCode": 401
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Unexpected failure; the details are in the server log only. */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @example Internal server error */
+            message: string;
+            /** @example 500 */
+            statusCode: number;
+          };
+        };
+      };
+    };
+  };
   getStatus: {
     parameters: {
       query?: {
@@ -944,6 +1162,108 @@ export interface operations {
         };
       };
       /** @description Unknown request id. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "Not Found",
+           *       "message": "No request with id 3f1c2a9e-5b7d-4c1e-9a42-0d6b8f1e2c3a",
+           *       "statusCode": 404
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Unexpected failure; the details are in the server log only. */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @example Internal server error */
+            message: string;
+            /** @example 500 */
+            statusCode: number;
+          };
+        };
+      };
+    };
+  };
+  streamStatusEvents: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The `request_id` returned by `POST /upload`. */
+        requestId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description `progress` events while the request runs, one `finished` event, then the end of the stream. The `data` of each is a `RequestSummaryDto`. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example event: progress
+           *     id: 1
+           *     retry: 3000
+           *     data: {"request_id":"3f1c2a9e-5b7d-4c1e-9a42-0d6b8f1e2c3a","status":"Processing","progress":{"total":4,"processed":1,"succeeded":1,"failed":0,"pending":3,"percent":25},"output_csv_url":null,"webhook_url":"https://example.com/hooks/images","webhook":{"url":"https://example.com/hooks/images","status":null,"attempts":0,"last_error":null,"next_attempt_at":null},"created_at":"2025-11-25T10:00:00.000Z","updated_at":"2025-11-25T10:00:02.000Z","completed_at":null}
+           *
+           *     : keep-alive
+           *
+           *     event: progress
+           *     id: 3
+           *     data: {"request_id":"3f1c2a9e-5b7d-4c1e-9a42-0d6b8f1e2c3a","status":"Processing","progress":{"total":4,"processed":3,"succeeded":2,"failed":1,"pending":1,"percent":75},"output_csv_url":null,"webhook_url":"https://example.com/hooks/images","webhook":{"url":"https://example.com/hooks/images","status":null,"attempts":0,"last_error":null,"next_attempt_at":null},"created_at":"2025-11-25T10:00:00.000Z","updated_at":"2025-11-25T10:00:02.000Z","completed_at":null}
+           *
+           *     event: finished
+           *     id: 4
+           *     data: {"request_id":"3f1c2a9e-5b7d-4c1e-9a42-0d6b8f1e2c3a","status":"Completed","progress":{"total":4,"processed":4,"succeeded":3,"failed":1,"pending":0,"percent":100},"output_csv_url":"http://localhost:3000/status/3f1c2a9e-5b7d-4c1e-9a42-0d6b8f1e2c3a/output.csv","webhook_url":"https://example.com/hooks/images","webhook":{"url":"https://example.com/hooks/images","status":"pending","attempts":0,"last_error":null,"next_attempt_at":null},"created_at":"2025-11-25T10:00:00.000Z","updated_at":"2025-11-25T10:00:05.000Z","completed_at":"2025-11-25T10:00:05.000Z"}
+           */
+          'text/event-stream': string;
+        };
+      };
+      /** @description Malformed request id; answered before any event, as JSON. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "Bad Request",
+           *       "message": "The request id must be a UUID such as 3f1c2a9e-5b7d-4c1e-9a42-0d6b8f1e2c3a, as returned by POST /upload",
+           *       "statusCode": 400
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description The service has `API_KEYS` and the request has no valid key (`Authorization: Bearer <key>` or `X-API-Key: <key>`). A request id uploaded with another key answers 404 instead. */
+      401: {
+        headers: {
+          'WWW-Authenticate'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "Unauthorized",
+           *       "message": "A valid API key is required: send \"Authorization: Bearer <key>\" or \"X-API-Key: <key>\"",
+           *       "statusCode": 401
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Unknown request id; answered before any event, as JSON. */
       404: {
         headers: {
           [name: string]: unknown;

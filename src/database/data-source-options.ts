@@ -10,12 +10,14 @@ import { WebhookDelivery } from '../requests/webhook-delivery.entity';
 import { InitialSchema1764038400000 } from './migrations/1764038400000-initial-schema';
 import { RequestOwner1764043200000 } from './migrations/1764043200000-request-owner';
 import { DatabaseOwnedWork1764200000000 } from './migrations/1764200000000-database-owned-work';
+import { RequestsByOwner1764400000000 } from './migrations/1764400000000-requests-by-owner';
 
 export const entities = [ImageProcessingRequest, Product, Image, WebhookDelivery, OutboxEntry];
 export const migrations = [
   InitialSchema1764038400000,
   RequestOwner1764043200000,
   DatabaseOwnedWork1764200000000,
+  RequestsByOwner1764400000000,
 ];
 
 /**

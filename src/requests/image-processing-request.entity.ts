@@ -1,6 +1,8 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 import { RequestStatus, WebhookStatus } from './request-status';
 
+/** A key's recent requests, newest first, read as one range of this index. */
+@Index('IDX_requests_owner_recent', ['owner', 'id'])
 @Entity('image_processing_requests')
 export class ImageProcessingRequest {
   @PrimaryGeneratedColumn()

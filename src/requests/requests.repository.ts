@@ -154,6 +154,26 @@ export class RequestsRepository {
   }
 
   /**
+   * Up to `limit` requests, newest first, older than the request with primary key `beforePk`
+   * when given: of one owner, or of everyone when `owner` is null. One range of the
+   * (owner, id) index, or of the primary key, however many requests there are.
+   */
+  recentRequests(
+    owner: string | null,
+    beforePk: number | null,
+    limit: number,
+  ): Promise<ImageProcessingRequest[]> {
+    const query = this.dataSource
+      .getRepository(ImageProcessingRequest)
+      .createQueryBuilder('r')
+      .orderBy('r.id', 'DESC')
+      .limit(limit);
+    if (owner !== null) query.andWhere('r.owner = :owner', { owner });
+    if (beforePk !== null) query.andWhere('r.id < :beforePk', { beforePk });
+    return query.getMany();
+  }
+
+  /**
    * Up to `limit` images in output order after `afterOrdinal`, with their products: one range
    * of the (request, ordinal) index, however far into a large request the page is.
    */

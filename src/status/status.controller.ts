@@ -1,22 +1,45 @@
-import { Controller, Get, HttpStatus, Param, Query, Res, StreamableFile } from '@nestjs/common';
+import {
+  Controller,
+  Get,
+  HttpStatus,
+  MessageEvent,
+  Param,
+  Query,
+  Res,
+  Sse,
+  StreamableFile,
+} from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiConflictResponse,
+  ApiExtraModels,
   ApiFoundResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
   ApiParam,
+  ApiProduces,
   ApiTags,
   ApiUnauthorizedResponse,
+  getSchemaPath,
 } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { ROUTES } from '../links/routes';
+import { RequestStatus, WebhookStatus } from '../requests/request-status';
 import { OUTPUT_CSV_CONTENT_TYPE } from '../storage/storage-keys';
 import { MALFORMED_REQUEST_ID_EXAMPLE, requestIdPipe } from '../common/request-id.pipe';
 import { API_KEY_REQUIRED_RESPONSE, ErrorResponseDto } from '../common/error-response.dto';
+import { Observable } from 'rxjs';
 import { StatusQueryDto } from './dto/status-query.dto';
-import { StatusResponseDto } from './dto/status-response.dto';
+import { RequestSummaryDto, StatusResponseDto } from './dto/status-response.dto';
+import {
+  EVENTS_KEEP_ALIVE_MS,
+  EVENTS_POLL_INTERVAL_MS,
+  EVENTS_RETRY_MS,
+  FINISHED_EVENT,
+  PROGRESS_EVENT,
+  StatusEventsService,
+} from './status-events.service';
 import { StatusService } from './status.service';
 
 const EXAMPLE_ID = '3f1c2a9e-5b7d-4c1e-9a42-0d6b8f1e2c3a';
@@ -33,11 +56,63 @@ const unknownId = {
   message: `No request with id ${EXAMPLE_ID}`,
 };
 
+/** The path of the progress events, under the status controller. */
+const EVENTS_ROUTE = ':requestId/events';
+
+const errorSchema = { $ref: getSchemaPath(ErrorResponseDto) };
+
+const summaryExample = (
+  status: RequestStatus,
+  processed: number,
+  failed: number,
+  finishedAt: string | null,
+): RequestSummaryDto => ({
+  request_id: EXAMPLE_ID,
+  status,
+  progress: {
+    total: 4,
+    processed,
+    succeeded: processed - failed,
+    failed,
+    pending: 4 - processed,
+    percent: processed * 25,
+  },
+  output_csv_url: finishedAt ? `http://localhost:3000/status/${EXAMPLE_ID}/output.csv` : null,
+  webhook_url: 'https://example.com/hooks/images',
+  webhook: {
+    url: 'https://example.com/hooks/images',
+    status: finishedAt ? WebhookStatus.Pending : null,
+    attempts: 0,
+    last_error: null,
+    next_attempt_at: null,
+  },
+  created_at: '2025-11-25T10:00:00.000Z',
+  updated_at: finishedAt ?? '2025-11-25T10:00:02.000Z',
+  completed_at: finishedAt,
+});
+
+const sseEvent = (type: string, summary: RequestSummaryDto, retry?: number): string =>
+  `event: ${type}\nid: ${summary.progress.processed}\n` +
+  (retry ? `retry: ${retry}\n` : '') +
+  `data: ${JSON.stringify(summary)}\n\n`;
+
+const EVENT_STREAM_EXAMPLE =
+  sseEvent(PROGRESS_EVENT, summaryExample(RequestStatus.Processing, 1, 0, null), EVENTS_RETRY_MS) +
+  ': keep-alive\n\n' +
+  sseEvent(PROGRESS_EVENT, summaryExample(RequestStatus.Processing, 3, 1, null)) +
+  sseEvent(
+    FINISHED_EVENT,
+    summaryExample(RequestStatus.Completed, 4, 1, '2025-11-25T10:00:05.000Z'),
+  );
+
 @ApiTags('status')
 @ApiUnauthorizedResponse(API_KEY_REQUIRED_RESPONSE)
 @Controller(ROUTES.status.controller)
 export class StatusController {
-  constructor(private readonly statuses: StatusService) {}
+  constructor(
+    private readonly statuses: StatusService,
+    private readonly progressEvents: StatusEventsService,
+  ) {}
 
   @Get(ROUTES.status.request)
   @ApiOperation({ operationId: 'getStatus', summary: 'Processing status and per-image results' })
@@ -72,6 +147,50 @@ export class StatusController {
     @Query() query: StatusQueryDto,
   ): Promise<StatusResponseDto> {
     return this.statuses.status(requestId, query);
+  }
+
+  @Sse(EVENTS_ROUTE)
+  @ApiOperation({
+    operationId: 'streamStatusEvents',
+    summary: 'Progress as Server-Sent Events, until the request finishes',
+    description:
+      "A `text/event-stream` for `EventSource` or any SSE client. Each event's `data` is a " +
+      '`RequestSummaryDto` (the status without its image list), as JSON:\n\n' +
+      `- \`${PROGRESS_EVENT}\`: sent at once, then whenever the status, counters or webhook ` +
+      `state change (read every ${EVENTS_POLL_INTERVAL_MS} ms).\n` +
+      `- \`${FINISHED_EVENT}\`: the final summary, once the request is \`Completed\` or ` +
+      '`Failed`; the server then ends the stream. Close the `EventSource` on this event, or it ' +
+      'reconnects and is sent the final summary again.\n\n' +
+      "Each event's `id` is the number of images processed so far; the first one carries " +
+      `\`retry: ${EVENTS_RETRY_MS}\`. A comment (\`: keep-alive\`) comes every ` +
+      `${EVENTS_KEEP_ALIVE_MS / 1000} s so that proxies keep a quiet stream open. An ` +
+      '`EventSource` cannot send headers: when the service has `API_KEYS`, read the stream ' +
+      'with `fetch()` and the key in a header instead.',
+  })
+  @requestIdParam
+  @ApiExtraModels(RequestSummaryDto)
+  @ApiProduces('text/event-stream')
+  @ApiOkResponse({
+    description:
+      '`progress` events while the request runs, one `finished` event, then the end of the ' +
+      'stream. The `data` of each is a `RequestSummaryDto`.',
+    content: {
+      'text/event-stream': {
+        schema: { type: 'string' },
+        example: EVENT_STREAM_EXAMPLE,
+      },
+    },
+  })
+  @ApiBadRequestResponse({
+    description: 'Malformed request id; answered before any event, as JSON.',
+    content: { 'application/json': { schema: errorSchema, example: malformedId } },
+  })
+  @ApiNotFoundResponse({
+    description: 'Unknown request id; answered before any event, as JSON.',
+    content: { 'application/json': { schema: errorSchema, example: unknownId } },
+  })
+  events(@Param('requestId', requestIdPipe) requestId: string): Promise<Observable<MessageEvent>> {
+    return this.progressEvents.open(requestId);
   }
 
   @Get(ROUTES.status.outputCsv)

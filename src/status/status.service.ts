@@ -7,7 +7,8 @@ import { ImageListing, RequestsRepository } from '../requests/requests.repositor
 import { ObjectDownload, ObjectDownloads } from '../storage/object-downloads';
 import { StorageKeys } from '../storage/storage-keys';
 import { StatusQueryDto } from './dto/status-query.dto';
-import { ImageResultDto, StatusResponseDto } from './dto/status-response.dto';
+import { ImageResultDto, RequestSummaryDto, StatusResponseDto } from './dto/status-response.dto';
+import { RequestSummaries } from './request-summaries';
 
 /** Progress comes from the request row's counters; only one page of images is read. */
 @Injectable()
@@ -17,6 +18,7 @@ export class StatusService {
     private readonly results: RequestResults,
     private readonly downloads: ObjectDownloads,
     private readonly links: PublicLinks,
+    private readonly summaries: RequestSummaries,
     private readonly config: StatusConfig,
   ) {}
 
@@ -26,43 +28,25 @@ export class StatusService {
     const listed = await this.requests.pageImages(request.id, after, query.limit);
     const items = this.withinBudget(listed.map((image) => this.imageResult(image)));
     const last = items.at(-1)?.ordinal ?? after;
-    const { totalImages, processedImages, failedImages } = request;
+    const total = request.totalImages;
     return {
-      request_id: request.requestId,
-      status: request.status,
-      progress: {
-        total: totalImages,
-        processed: processedImages,
-        succeeded: processedImages - failedImages,
-        failed: failedImages,
-        pending: totalImages - processedImages,
-        percent: totalImages === 0 ? 100 : Math.round((processedImages / totalImages) * 1000) / 10,
-      },
-      output_csv_url: request.completedAt ? this.links.outputCsv(request.requestId) : null,
-      webhook_url: request.webhookUrl,
-      webhook: request.webhookUrl
-        ? {
-            url: request.webhookUrl,
-            status: request.webhookStatus,
-            attempts: request.webhookAttempts,
-            last_error: request.webhookLastError,
-            next_attempt_at: request.webhookNextAttemptAt?.toISOString() ?? null,
-          }
-        : null,
-      created_at: request.createdAt.toISOString(),
-      updated_at: request.updatedAt.toISOString(),
-      completed_at: request.completedAt?.toISOString() ?? null,
+      ...this.summaries.of(request),
       images: {
         page: query.page,
         limit: query.limit,
-        total: totalImages,
+        total,
         items,
         next:
-          last < totalImages && items.length > 0
+          last < total && items.length > 0
             ? `${this.links.status(request.requestId)}?after=${last}&limit=${query.limit}`
             : null,
       },
     };
+  }
+
+  /** The request without its images, read from its row alone. */
+  async summary(requestId: string): Promise<RequestSummaryDto> {
+    return this.summaries.of(await this.find(requestId));
   }
 
   /**

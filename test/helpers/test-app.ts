@@ -1,5 +1,5 @@
 import { INestApplication } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
+import { Test, TestingModuleBuilder } from '@nestjs/testing';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -59,12 +59,18 @@ export interface TestApp {
 
 /**
  * Starts the whole app in this process, listening on loopback, against real Redis and database.
- * Its configuration comes from `env` alone, not from this process's environment.
+ * Its configuration comes from `env` alone, not from this process's environment; `override`
+ * may replace providers (`builder.overrideProvider(...)`).
  */
-export async function startTestApp(env: Env): Promise<TestApp> {
-  const moduleRef = await Test.createTestingModule({
-    imports: [AppModule.forRoot(loadConfig(env))],
-  }).compile();
+export async function startTestApp(
+  env: Env,
+  {
+    override = (builder) => builder,
+  }: { override?: (builder: TestingModuleBuilder) => TestingModuleBuilder } = {},
+): Promise<TestApp> {
+  const moduleRef = await override(
+    Test.createTestingModule({ imports: [AppModule.forRoot(loadConfig(env))] }),
+  ).compile();
   const app = moduleRef.createNestApplication({ logger: ['error', 'warn'] });
   configureApp(app);
   await app.listen(Number(env.PORT), '127.0.0.1');

@@ -173,7 +173,8 @@ export class WebhookStateDto {
   next_attempt_at!: string | null;
 }
 
-export class StatusResponseDto {
+/** A request without its images: what a status, a progress event and the request list show. */
+export class RequestSummaryDto {
   @ApiProperty({ format: 'uuid', example: '3f1c2a9e-5b7d-4c1e-9a42-0d6b8f1e2c3a' })
   request_id!: string;
 
@@ -222,7 +223,9 @@ export class StatusResponseDto {
     description: 'When the last image finished; null until then.',
   })
   completed_at!: string | null;
+}
 
+export class StatusResponseDto extends RequestSummaryDto {
   @ApiProperty({ type: ImagePageDto, description: 'One page of per-image results.' })
   images!: ImagePageDto;
 }

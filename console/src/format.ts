@@ -1,0 +1,24 @@
+const numbers = new Intl.NumberFormat(undefined, { maximumFractionDigits: 1 });
+const integers = new Intl.NumberFormat();
+const dates = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
+
+export const count = (value: number): string => integers.format(value);
+
+export function bytes(value: number | null): string {
+  if (value === null) return '–';
+  if (value < 1024) return `${integers.format(value)} B`;
+  if (value < 1024 * 1024) return `${numbers.format(value / 1024)} KB`;
+  return `${numbers.format(value / (1024 * 1024))} MB`;
+}
+
+/** How much smaller `after` is than `before`, in percent; null when it cannot be told. */
+export function savedPercent(before: number | null, after: number | null): number | null {
+  if (before === null || after === null || before === 0) return null;
+  return ((before - after) / before) * 100;
+}
+
+export const percent = (value: number | null): string =>
+  value === null ? '–' : `${numbers.format(value)}%`;
+
+export const dateTime = (iso: string | null): string =>
+  iso === null ? '–' : dates.format(new Date(iso));

@@ -1,0 +1,364 @@
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Browser, chromium, Page } from 'playwright-core';
+import { buildConsole } from '../scripts/build-console';
+import { WebConsoleAssets } from '../src/web-console/web-console-assets';
+import { uploadCsv } from './helpers/batch-client';
+import { jpegPhoto, pngPhoto } from './helpers/fixture-images';
+import { FixtureServer } from './helpers/fixture-server';
+import { Env, removeTestData, startTestApp, TestApp, testEnvironment } from './helpers/test-app';
+import { waitFor } from './helpers/wait-for';
+import { WebhookReceiver } from './helpers/webhook-receiver';
+
+/** Debian's Chromium (`apt-get install -y chromium`); playwright-core brings no browser. */
+const CHROMIUM = '/usr/bin/chromium';
+const ARTIFACTS = resolve(__dirname, 'artifacts');
+
+/** The policy the console is meant to run under; the test serves the page with it. */
+const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data: blob: http: https:",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'self'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+const haveChromium = existsSync(CHROMIUM);
+if (!haveChromium) {
+  console.warn(`Skipping the web console test: no ${CHROMIUM} (apt-get install -y chromium)`);
+}
+
+/** Problems the page reports: script errors and anything the content security policy refused. */
+interface PageProblems {
+  errors: string[];
+}
+
+async function openConsole(browser: Browser, baseUrl: string): Promise<[Page, PageProblems]> {
+  const context = await browser.newContext({
+    viewport: { width: 1280, height: 1000 },
+    acceptDownloads: true,
+    // A page answered through `page.route()` has no loopback address of its own, so Chromium
+    // would ask before letting it load the originals from the loopback fixture server.
+    permissions: ['local-network-access'],
+  });
+  const page = await context.newPage();
+  const problems: PageProblems = { errors: [] };
+  page.on('pageerror', (error) => problems.errors.push(error.message));
+  page.on('console', (message) => {
+    if (message.type() === 'error' && /Content Security Policy/i.test(message.text())) {
+      problems.errors.push(message.text());
+    }
+  });
+  await page.route(`${baseUrl}/`, async (route) => {
+    const response = await route.fetch();
+    await route.fulfill({
+      response,
+      headers: { ...response.headers(), 'content-security-policy': CONTENT_SECURITY_POLICY },
+    });
+  });
+  await page.goto(`${baseUrl}/`);
+  return [page, problems];
+}
+
+async function startConsoleApp(assets: string, overrides: Env = {}): Promise<TestApp> {
+  return startTestApp(await testEnvironment({ DOWNLOAD_TIMEOUT_MS: '30000', ...overrides }), {
+    override: (builder) =>
+      builder.overrideProvider(WebConsoleAssets).useValue(new WebConsoleAssets(assets)),
+  });
+}
+
+const progressOf = async (page: Page) => {
+  const progress = page.locator('#request-progress');
+  return [Number(await progress.getAttribute('value')), Number(await progress.getAttribute('max'))];
+};
+
+/**
+ * Resolves once the original and compressed thumbnails of every compressed image are shown,
+ * scrolled into view since they load lazily.
+ */
+const thumbnailsShown = async (page: Page) => {
+  await page.locator('#images-body tr').last().scrollIntoViewIfNeeded();
+  return waitFor(
+    async () => {
+      const widths = await page
+        .locator('tr.image-completed img.thumb')
+        .evaluateAll((images: { naturalWidth: number }[]) =>
+          images.map((image) => image.naturalWidth),
+        );
+      return widths.length > 0 && widths.every((width) => width > 0);
+    },
+    { timeoutMs: 30_000, what: 'the thumbnails' },
+  );
+};
+
+/** An image that the fixture server sends only once the test releases it. */
+function heldImage(
+  server: FixtureServer,
+  path: string,
+  body: Buffer,
+  contentType: string,
+): { url: string; release: () => void } {
+  let release = () => {};
+  const released = new Promise<void>((resolve) => (release = resolve));
+  const url = server.route(path, (_, response) => {
+    void released.then(() => response.writeHead(200, { 'Content-Type': contentType }).end(body));
+  });
+  return { url, release };
+}
+
+(haveChromium ? describe : describe.skip)('The web console at /, in Chromium', () => {
+  let images: FixtureServer;
+  let receiver: WebhookReceiver;
+  let assets: string;
+  let browser: Browser;
+  let hat: string;
+  let scarf: { url: string; release: () => void };
+  let cap: { url: string; release: () => void };
+  let belt: { url: string; release: () => void };
+  let missing: string;
+
+  beforeAll(async () => {
+    assets = mkdtempSync(join(tmpdir(), 'console-assets-'));
+    await buildConsole(assets);
+    images = await new FixtureServer().start();
+    hat = images.file('/hat.jpg', await jpegPhoto(400, 300, 92), 'image/jpeg');
+    scarf = heldImage(images, '/scarf.png', await pngPhoto(240, 180), 'image/png');
+    cap = heldImage(images, '/cap.jpg', await jpegPhoto(200, 150, 90, 4), 'image/jpeg');
+    belt = heldImage(images, '/belt.jpg', await jpegPhoto(160, 120, 90, 5), 'image/jpeg');
+    missing = images.url('/missing.jpg');
+    receiver = await new WebhookReceiver().start();
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'],
+    });
+    mkdirSync(ARTIFACTS, { recursive: true });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await images.stop();
+    await receiver.stop();
+    rmSync(assets, { recursive: true, force: true });
+  });
+
+  describe('without API keys', () => {
+    let service: TestApp;
+    let csvDir: string;
+
+    beforeAll(async () => {
+      service = await startConsoleApp(assets);
+      csvDir = mkdtempSync(join(tmpdir(), 'console-csv-'));
+      writeFileSync(
+        join(csvDir, 'products.csv'),
+        'S. No.,Product Name,Input Image Urls\n' +
+          `1,Hat,"${hat}, ${missing}"\n` +
+          `2,Scarf,${scarf.url}\n` +
+          `3,Hat again,${hat}\n`,
+      );
+      writeFileSync(
+        join(csvDir, 'broken.csv'),
+        'S. No.,Product Name,Input Image Urls\n1,,http://images.example/a.jpg\n2,Mug,ftp://x\n',
+      );
+    });
+
+    afterAll(async () => {
+      await service.close();
+      rmSync(csvDir, { recursive: true, force: true });
+      await removeTestData(service.env);
+    });
+
+    it('uploads a CSV from the file input and follows it live to 100%', async () => {
+      const [page, problems] = await openConsole(browser, service.baseUrl);
+      await page.getByLabel('CSV file').setInputFiles(join(csvDir, 'products.csv'));
+      await page.getByLabel(/Webhook URL/).fill(receiver.url);
+      await page.getByRole('button', { name: 'Upload' }).click();
+
+      await page.waitForURL(/#\/requests\/[0-9a-f-]{36}$/);
+      const requestId = new URL(page.url()).hash.split('/').pop() ?? '';
+      // The scarf is held back, so the page shows the request part of the way.
+      await page.getByText(/^3 of 4 images processed/).waitFor({ timeout: 30_000 });
+      expect(await page.locator('#request-status').textContent()).toBe('Processing');
+      expect(await progressOf(page)).toEqual([3, 4]);
+      await page.screenshot({ path: join(ARTIFACTS, 'console-live.png'), fullPage: true });
+
+      scarf.release();
+      await page.locator('#request-status', { hasText: 'Completed' }).waitFor({ timeout: 30_000 });
+      expect(await progressOf(page)).toEqual([4, 4]);
+      expect(await page.locator('#progress-text').textContent()).toBe(
+        '4 of 4 images processed (100%): 3 compressed, 1 failed, 0 waiting.',
+      );
+      const failed = page.locator('tr.image-failed');
+      await expect(failed.textContent()).resolves.toContain('Download failed with HTTP 404');
+      await failed.getByRole('img', { name: 'Original of Hat, image 2: not available' }).waitFor();
+      const reused = page.locator('tr', { hasText: 'Hat again' });
+      await expect(reused.textContent()).resolves.toContain(
+        'Same URL as row 1, image 1: result reused',
+      );
+      await thumbnailsShown(page);
+      await page.locator('#request-savings', { hasText: 'saved' }).waitFor();
+      await page.locator('#request-webhook', { hasText: 'Delivered' }).waitFor();
+      const listed = page.locator('#recent-body tr', { hasText: requestId });
+      await listed.locator('a[aria-current="page"]').waitFor();
+      await listed.getByText('Completed').waitFor();
+      await page.screenshot({ path: join(ARTIFACTS, 'console-finished.png'), fullPage: true });
+
+      const [download] = await Promise.all([
+        page.waitForEvent('download'),
+        page.getByRole('button', { name: 'Download output CSV' }).click(),
+      ]);
+      expect(download.suggestedFilename()).toBe(`${requestId}.csv`);
+      const csv = readFileSync((await download.path()) ?? '', 'utf8');
+      expect(csv).toMatch(/^S\. No\.,Product Name,Input Image Urls,Output Image Urls\r\n/);
+      expect(problems.errors).toEqual([]);
+      await page.context().close();
+    });
+
+    it('falls back to polling the status when the event stream keeps failing', async () => {
+      const [page, problems] = await openConsole(browser, service.baseUrl);
+      await page.route('**/events', (route) => route.abort());
+      const requestId = await uploadCsv(
+        service.baseUrl,
+        `S. No.,Product Name,Input Image Urls\n1,Belt,${belt.url}\n`,
+      );
+      await page.goto(`${service.baseUrl}/#/requests/${requestId}`);
+
+      await page
+        .locator('#request-connection', { hasText: 'Live updates unavailable' })
+        .waitFor({ timeout: 30_000 });
+      belt.release();
+      await page.locator('#request-status', { hasText: 'Completed' }).waitFor({ timeout: 30_000 });
+      expect(await progressOf(page)).toEqual([1, 1]);
+      expect(problems.errors).toEqual([]);
+      await page.context().close();
+    });
+
+    it('lists every problem of a refused CSV by line and column', async () => {
+      const [page, problems] = await openConsole(browser, service.baseUrl);
+      await page.getByLabel('CSV file').setInputFiles(join(csvDir, 'broken.csv'));
+      await page.getByRole('button', { name: 'Upload' }).click();
+
+      const error = page.locator('#upload-error');
+      await error.getByText('The upload was refused: The CSV file is not valid').waitFor();
+      const problemsListed = await error.locator('li').allTextContents();
+      expect(problemsListed).toEqual([
+        expect.stringMatching(/^Line 2, column “Product Name”: /),
+        expect.stringMatching(/^Line 3, column “Input Image Urls”: .*ftp:\/\/x/),
+      ]);
+      await page.screenshot({ path: join(ARTIFACTS, 'console-csv-errors.png') });
+      expect(problems.errors).toEqual([]);
+      await page.context().close();
+    });
+
+    it('works from the keyboard, with every control labelled', async () => {
+      const [page] = await openConsole(browser, service.baseUrl);
+      await page.keyboard.press('Tab');
+      expect(await page.locator(':focus').textContent()).toBe('Skip to content');
+      const controls = await page
+        .locator('input, progress')
+        .evaluateAll((elements: { id: string }[]) => elements.map((element) => element.id));
+      for (const id of controls) {
+        expect(await page.locator(`label[for="${id}"]`).count()).toBe(1);
+      }
+      await page.getByLabel('CSV file').focus();
+      await page.keyboard.press('Tab');
+      expect(await page.locator(':focus').getAttribute('id')).toBe('webhook-url');
+      await page.context().close();
+    });
+  });
+
+  describe('with API keys', () => {
+    let service: TestApp;
+    let csvDir: string;
+
+    beforeAll(async () => {
+      service = await startConsoleApp(assets, { API_KEYS: 'key-alice,key-bob' });
+      csvDir = mkdtempSync(join(tmpdir(), 'console-csv-'));
+      writeFileSync(
+        join(csvDir, 'products.csv'),
+        `S. No.,Product Name,Input Image Urls\n1,Hat,"${hat}, ${missing}"\n2,Cap,${cap.url}\n`,
+      );
+    });
+
+    afterAll(async () => {
+      await service.close();
+      rmSync(csvDir, { recursive: true, force: true });
+      await removeTestData(service.env);
+    });
+
+    it('takes the key typed into the page and shows only its requests', async () => {
+      const bobsRequest = await uploadCsv(
+        service.baseUrl,
+        `S. No.,Product Name,Input Image Urls\n1,Cap,${hat}\n`,
+        { headers: { 'X-API-Key': 'key-bob' } },
+      );
+      const [page, problems] = await openConsole(browser, service.baseUrl);
+      const eventRequests: (string | undefined)[] = [];
+      page.on('request', (request) => {
+        if (request.url().endsWith('/events')) {
+          eventRequests.push(request.headers()['x-api-key']);
+        }
+      });
+      await page.locator('#recent-error', { hasText: 'needs an API key' }).waitFor();
+
+      await page.getByLabel('API key').fill('key-alice');
+      await page.getByRole('button', { name: 'Use key' }).click();
+      await page.getByLabel('CSV file').setInputFiles(join(csvDir, 'products.csv'));
+      await page.getByRole('button', { name: 'Upload' }).click();
+
+      // The cap is held back until the page follows the request's events.
+      await page.locator('#request-connection', { hasText: 'Live' }).waitFor({ timeout: 30_000 });
+      cap.release();
+      await page.locator('#request-status', { hasText: 'Completed' }).waitFor({ timeout: 30_000 });
+      const requestId = new URL(page.url()).hash.split('/').pop() ?? '';
+      expect(await progressOf(page)).toEqual([3, 3]);
+      await expect(page.locator('tr.image-failed').textContent()).resolves.toContain(
+        'Download failed with HTTP 404',
+      );
+      await thumbnailsShown(page);
+      const compressed = page.locator('tr.image-completed td:nth-child(4) img');
+      expect(
+        await compressed.evaluateAll((images: { src: string }[]) =>
+          images.map((image) => image.src),
+        ),
+      ).toEqual([expect.stringMatching(/^blob:/), expect.stringMatching(/^blob:/)]);
+      await page.locator('#recent-body a', { hasText: requestId }).waitFor();
+      expect(await page.locator('#recent-body').textContent()).not.toContain(bobsRequest);
+      expect(eventRequests.length).toBeGreaterThan(0);
+      expect(eventRequests.every((key) => key === 'key-alice')).toBe(true);
+      expect(page.url()).not.toContain('key-alice');
+      expect(await page.evaluate<string[]>('Object.values(sessionStorage)')).toContain('key-alice');
+      await page.screenshot({ path: join(ARTIFACTS, 'console-api-key.png'), fullPage: true });
+
+      const [download] = await Promise.all([
+        page.waitForEvent('download'),
+        page.getByRole('button', { name: 'Download output CSV' }).click(),
+      ]);
+      expect(readFileSync((await download.path()) ?? '', 'utf8')).toContain('1,Hat,');
+      expect(problems.errors).toEqual([]);
+      await page.context().close();
+    });
+
+    it('shows another key’s request as not found', async () => {
+      const bobsRequest = await uploadCsv(
+        service.baseUrl,
+        `S. No.,Product Name,Input Image Urls\n1,Cap,${hat}\n`,
+        { headers: { 'X-API-Key': 'key-bob' } },
+      );
+      const [page] = await openConsole(browser, service.baseUrl);
+      await page.getByLabel('API key').fill('key-alice');
+      await page.getByRole('button', { name: 'Use key' }).click();
+      await page.goto(`${service.baseUrl}/#/requests/${bobsRequest}`);
+
+      await page
+        .locator('#request-error', { hasText: `No request with id ${bobsRequest}` })
+        .waitFor();
+      expect(await page.locator('#progress-text').textContent()).toBe('');
+      await page.context().close();
+    });
+  });
+});
