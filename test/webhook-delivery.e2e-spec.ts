@@ -39,6 +39,23 @@ describe('Webhook delivery', () => {
       ({ attempt, status_code, outcome }) => ({ attempt, status_code, outcome }),
     );
 
+  it('counts a 2xx as delivered, whatever the size of its answer', async () => {
+    const receiver = await new WebhookReceiver([200], {}, 'x'.repeat(512 * 1024)).start();
+    try {
+      const requestId = await uploadWithWebhook(receiver.url);
+
+      await waitFor(() => receiver.received.length >= 1, { what: 'the webhook' });
+      await sleep(1000);
+
+      expect(receiver.received).toHaveLength(1);
+      expect(await deliveries(requestId)).toEqual([
+        { attempt: 1, status_code: 200, outcome: 'delivered' },
+      ]);
+    } finally {
+      await receiver.stop();
+    }
+  });
+
   it('signs every attempt per Standard Webhooks, retries 5xx with one webhook-id and honours Retry-After', async () => {
     const receiver = await new WebhookReceiver([500, 503, 200], {
       1: { 'Retry-After': '1' },

@@ -1,9 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import axios, { AxiosError } from 'axios';
+import { Readable } from 'node:stream';
 import { OutboundHttp } from '../network/outbound-http';
 import { WebhookConfig } from '../config/config';
 import { WebhookSigner } from './webhook-signer';
 import { WebhookResponse } from './webhook-verdict';
+
+/** What the first bytes of a receiver's answer may tell about a failure. */
+const BODY_START_BYTES = 4096;
 
 /** POSTs a signed JSON body to a receiver. Redirects are not followed. */
 @Injectable()
@@ -28,12 +32,12 @@ export class WebhookSender {
         timeout: this.config.timeoutMs,
         maxRedirects: 0,
         validateStatus: () => true,
-        responseType: 'text',
-        maxContentLength: 64 * 1024,
+        responseType: 'stream',
       });
       return {
         statusCode: response.status,
         retryAfterMs: parseRetryAfter(response.headers['retry-after']),
+        bodyStart: await readStart(response.data as Readable, BODY_START_BYTES),
       };
     } catch (error) {
       if (error instanceof AxiosError && error.code === 'ECONNABORTED') {
@@ -42,6 +46,27 @@ export class WebhookSender {
       throw error;
     }
   }
+}
+
+/**
+ * The first bytes of the receiver's answer, for the record of a failed attempt; the rest is not
+ * read. A 2xx is a delivery whatever its body says, however long it is.
+ */
+async function readStart(body: Readable, maxBytes: number): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  try {
+    for await (const chunk of body as AsyncIterable<Buffer>) {
+      chunks.push(chunk);
+      size += chunk.length;
+      if (size >= maxBytes) break;
+    }
+  } catch {
+    // An answer cut short tells no less than its start.
+  } finally {
+    body.destroy();
+  }
+  return Buffer.concat(chunks, size).subarray(0, maxBytes).toString('utf8');
 }
 
 function parseRetryAfter(value: unknown): number | null {

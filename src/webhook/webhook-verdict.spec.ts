@@ -3,8 +3,8 @@ import { UNSAFE_ADDRESS_CODE } from '../network/guarded-agent';
 import { WebhookOutcome } from '../requests/webhook-delivery.entity';
 import { judgeWebhookAttempt, recordedOutcome } from './webhook-verdict';
 
-const answer = (statusCode: number, retryAfterMs: number | null = null) => ({
-  response: { statusCode, retryAfterMs },
+const answer = (statusCode: number, retryAfterMs: number | null = null, bodyStart = '') => ({
+  response: { statusCode, retryAfterMs, bodyStart },
 });
 
 describe('judgeWebhookAttempt', () => {
@@ -18,6 +18,22 @@ describe('judgeWebhookAttempt', () => {
       statusCode,
       reason: `Receiver answered HTTP ${statusCode}`,
       retryAfterMs: 30_000,
+    });
+  });
+
+  it('quotes the start of a failed answer, on one line', () => {
+    const verdict = judgeWebhookAttempt(answer(422, null, `{"error":\n  "${'x'.repeat(300)}"}`));
+
+    expect(verdict).toMatchObject({ kind: 'give-up', statusCode: 422 });
+    expect(verdict.kind !== 'delivered' && verdict.reason).toBe(
+      `Receiver answered HTTP 422: {"error": "${'x'.repeat(189)}`,
+    );
+  });
+
+  it('counts a 2xx as delivered whatever its body', () => {
+    expect(judgeWebhookAttempt(answer(200, null, 'x'.repeat(4096)))).toEqual({
+      kind: 'delivered',
+      statusCode: 200,
     });
   });
 

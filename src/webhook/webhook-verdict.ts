@@ -7,7 +7,12 @@ export interface WebhookResponse {
   statusCode: number;
   /** Milliseconds the receiver asked us to wait, from Retry-After. */
   retryAfterMs: number | null;
+  /** The start of the answer's body (a few KB at most); '' when it had none. */
+  bodyStart: string;
 }
+
+/** How much of a failed answer's body the recorded reason quotes. */
+const QUOTED_BODY_CHARACTERS = 200;
 
 /** One delivery attempt as it happened: an answer, or the error that stopped it. */
 export type WebhookAttempt = { response: WebhookResponse } | { error: unknown };
@@ -33,9 +38,10 @@ export function judgeWebhookAttempt(attempt: WebhookAttempt): WebhookVerdict {
     }
     return { kind: 'retry', statusCode: null, reason, retryAfterMs: null };
   }
-  const { statusCode, retryAfterMs } = attempt.response;
+  const { statusCode, retryAfterMs, bodyStart } = attempt.response;
   if (statusCode >= 200 && statusCode < 300) return { kind: 'delivered', statusCode };
-  const reason = `Receiver answered HTTP ${statusCode}`;
+  const said = bodyStart.trim().replace(/\s+/g, ' ').slice(0, QUOTED_BODY_CHARACTERS);
+  const reason = `Receiver answered HTTP ${statusCode}` + (said ? `: ${said}` : '');
   if (statusCode >= 500 || RETRYABLE_CLIENT_ERRORS.has(statusCode)) {
     return { kind: 'retry', statusCode, reason, retryAfterMs };
   }

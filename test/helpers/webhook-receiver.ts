@@ -17,10 +17,12 @@ export class WebhookReceiver {
   /**
    * @param statuses status for each call in turn; the last one repeats.
    * @param extraHeaders response headers for the call with that index (0-based).
+   * @param answerBody what every answer says.
    */
   constructor(
     private readonly statuses: number[] = [200],
     private readonly extraHeaders: Record<number, OutgoingHttpHeaders> = {},
+    private readonly answerBody: string = 'ok',
   ) {}
 
   async start(): Promise<this> {
@@ -46,7 +48,7 @@ export class WebhookReceiver {
             ...location,
             ...this.extraHeaders[index],
           })
-          .end('ok');
+          .end(this.answerBody);
       });
     });
     return this;
