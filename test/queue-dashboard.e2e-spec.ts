@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { removeTestData, startTestApp, testEnvironment } from './helpers/test-app';
+import { removeTestData, ServiceProcess, startTestApp, testEnvironment } from './helpers/test-app';
 
 const PASSWORD = 'dashboard-password-1';
 
@@ -42,6 +42,23 @@ describe('The queue dashboard', () => {
     } finally {
       await service.close();
       await removeTestData(service.env);
+    }
+  });
+
+  it('starts without a password, warning that the dashboard is open', async () => {
+    const env = await testEnvironment({
+      MODE: 'api',
+      QUEUE_DASHBOARD: 'true',
+      QUEUE_DASHBOARD_PASSWORD: '',
+    });
+    const api = new ServiceProcess(env);
+    try {
+      await api.waitForLog('Listening on');
+      expect(api.log).toContain('The queue dashboard at /queues is open to anyone');
+      await request(env.PUBLIC_BASE_URL).get('/queues').expect(200);
+    } finally {
+      await api.stop();
+      await removeTestData(env);
     }
   });
 });
