@@ -62,7 +62,10 @@ describe('Structured logs', () => {
     expect(
       lines.find((line) => line.msg === 'request completed' && line.req?.url === '/upload'),
     ).toMatchObject({ req: { id: 'upload-42', method: 'POST' }, res: { statusCode: 202 } });
-    const jobLines = lines.filter((line) => line.msg.includes(requestId));
+    expect(lines.find((line) => line.msg.startsWith(`Storing request ${requestId}`))).toMatchObject(
+      { req: { id: 'upload-42' } },
+    );
+    const jobLines = lines.filter((line) => line.msg.includes(requestId) && line.job);
     expect(jobLines.map((line) => line.msg)).toEqual([
       `Image ${requestId}/1-1: Completed`,
       `Request ${requestId} finished: Completed`,

@@ -1,4 +1,4 @@
-import { BadRequestException, Injectable, PayloadTooLargeException } from '@nestjs/common';
+import { BadRequestException, Injectable, Logger, PayloadTooLargeException } from '@nestjs/common';
 import { isURL, maxLength } from 'class-validator';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
@@ -25,6 +25,8 @@ export interface UploadOptions {
  */
 @Injectable()
 export class UploadService {
+  private readonly logger = new Logger(UploadService.name);
+
   constructor(
     private readonly csv: CsvConfig,
     private readonly requests: RequestsRepository,
@@ -46,6 +48,9 @@ export class UploadService {
         });
       }
       const requestId = randomUUID();
+      this.logger.debug(
+        `Storing request ${requestId}: ${upload.file.products} products, ${upload.file.images} images`,
+      );
       await this.requests.createRequest(
         { requestId, webhookUrl, owner: options.owner, totalImages: upload.file.images },
         spool.batches(),
