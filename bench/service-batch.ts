@@ -1,16 +1,16 @@
 /**
- * End to end through the running service: POST /upload → queue → workers → done, timed from
- * just before the upload to each image's `processed_at` as the worker recorded it in SQLite.
+ * End to end through running service processes: POST /upload → dispatcher → queue → workers →
+ * done, timed from just before the upload to the last image's `processed_at` as the worker
+ * recorded it in SQLite.
  */
 import Database from 'better-sqlite3';
 import { performance } from 'node:perf_hooks';
-import { ImageServer } from './image-server';
-import { sizeFigures, SizeFigures, throughput, ThroughputFigures } from './limit';
-import { ServiceProcess } from './service-process';
 import { waitFor } from '../test/helpers/wait-for';
-import { latency, LatencyFigures, timed } from './stats';
-import { loadUrl, StatusLoadFigures } from './status-load';
+import { RunFigures, runFigures } from './figures';
+import { ImageServer } from './image-server';
 import { BenchImage } from './photo-corpus';
+import { ServiceProcess } from './service-process';
+import { MachineCpu } from './stats';
 
 const FINISHED = new Set(['Completed', 'Failed']);
 
@@ -45,10 +45,8 @@ export async function uploadCsv(
   });
   const body = await response.text();
   const ms = performance.now() - start;
-  let requestId: string | null = null;
-  if (response.status === 202) {
-    requestId = (JSON.parse(body) as { request_id: string }).request_id;
-  }
+  const requestId =
+    response.status === 202 ? (JSON.parse(body) as { request_id: string }).request_id : null;
   return { httpStatus: response.status, ms, requestId, body: body.slice(0, 2000) };
 }
 
@@ -80,13 +78,10 @@ export function waitUntilFinished(
 }
 
 interface ImageRow {
-  inputUrl: string;
   status: string;
-  bytesIn: number | null;
   bytesOut: number | null;
   processedAt: string | null;
   error: string | null;
-  skipReason: string | null;
 }
 
 /** Reads the request's images straight from the service's SQLite file. */
@@ -95,8 +90,7 @@ function readImageRows(sqlitePath: string, requestId: string): ImageRow[] {
   try {
     return database
       .prepare(
-        `SELECT i.input_url AS inputUrl, i.status, i.bytes_in AS bytesIn, i.bytes_out AS bytesOut,
-                i.processed_at AS processedAt, i.error, i.skip_reason AS skipReason
+        `SELECT i.status, i.bytes_out AS bytesOut, i.processed_at AS processedAt, i.error
            FROM images i JOIN image_processing_requests r ON r.id = i.request_id
           WHERE r.request_id = ?`,
       )
@@ -112,28 +106,19 @@ function parseSqliteDate(value: string): number {
   return Date.parse(/Z|[+-]\d\d:?\d\d$/.test(iso) ? iso : `${iso}Z`);
 }
 
-export interface ServiceBatchFigures extends ThroughputFigures {
+export interface ServiceBatchFigures extends RunFigures {
   requestId: string;
-  uploadMs: number;
-  /** Until GET /status first showed the request finished (includes finalising and polling). */
-  doneObservedMs: number;
-  completed: number;
   failed: number;
   errors: string[];
-  /** From just before POST /upload to each image's processed_at. */
-  latencyMs: LatencyFigures;
-  /** From the worker's download request to processed_at: the work on one image. */
-  workMs: LatencyFigures;
-  /** From just before POST /upload to the worker's download request. */
-  waitMs: LatencyFigures;
-  serviceCpuMs: number;
-  benchCpuMs: number;
-  sizes: SizeFigures;
 }
 
-/** Uploads the images as one CSV and waits for the service to finish them. */
+/**
+ * Uploads the images as one CSV to `api` and waits until the service has processed them; CPU
+ * is that of every process of the service (`processes`, the API among them).
+ */
 export async function measureServiceBatch(
-  service: ServiceProcess,
+  api: ServiceProcess,
+  processes: readonly ServiceProcess[],
   server: ImageServer,
   images: readonly BenchImage[],
   batch: string,
@@ -142,91 +127,35 @@ export async function measureServiceBatch(
 ): Promise<ServiceBatchFigures> {
   const urls = server.serve(batch, images);
   const csv = productsCsv(urls, 3);
-  const cpuBefore = service.cpuMs();
+  const cpuBefore = processes.map((process) => process.cpuMs());
+  const machine = new MachineCpu();
   const startedAt = Date.now();
-  let upload: UploadOutcome | undefined;
-  let doneObservedMs = 0;
-  const bench = await timed(async () => {
-    upload = await uploadCsv(service.baseUrl, csv, 60_000);
-    if (!upload.requestId) {
-      throw new Error(`POST /upload answered ${upload.httpStatus}: ${upload.body}`);
-    }
-    await waitUntilFinished(service.baseUrl, upload.requestId, timeoutMs);
-    doneObservedMs = Date.now() - startedAt;
-  });
-  const serviceCpuMs = service.cpuMs() - cpuBefore;
-  if (!upload?.requestId) throw new Error('The upload did not return a request id');
+  const upload = await uploadCsv(api.baseUrl, csv, 60_000);
+  if (!upload.requestId) {
+    throw new Error(`POST /upload answered ${upload.httpStatus}: ${upload.body}`);
+  }
+  await waitUntilFinished(api.baseUrl, upload.requestId, timeoutMs);
+  const machineBusyShare = machine.busyShare();
+  const cpuMs = processes.reduce(
+    (total, process, index) => total + process.cpuMs() - cpuBefore[index],
+    0,
+  );
 
-  const rows = readImageRows(service.env.SQLITE_PATH, upload.requestId);
-  const byUrl = new Map(rows.map((row) => [row.inputUrl, row]));
-  const processedAt = (url: string) => {
-    const row = byUrl.get(url);
-    if (!row?.processedAt) throw new Error(`Image ${url} has no processed_at`);
-    return parseSqliteDate(row.processedAt);
-  };
-  const finishedAt = urls.map(processedAt);
-  const downloadAt = urls.map((url) => server.firstHit(url) ?? Number.NaN);
-  const lastMs = Math.max(...finishedAt) - startedAt;
-  const completedRows = rows.filter((row) => row.status === 'Completed');
-
+  const rows = readImageRows(api.env.SQLITE_PATH, upload.requestId);
+  const lastDone = Math.max(
+    ...rows.map((row) => (row.processedAt ? parseSqliteDate(row.processedAt) : Number.NaN)),
+  );
+  const failed = rows.filter((row) => row.status !== 'Completed');
+  const bytesOut = rows.reduce((total, row) => total + (row.bytesOut ?? 0), 0);
   return {
     requestId: upload.requestId,
-    ...throughput(
+    ...runFigures(
       images,
-      { wallMs: lastMs, cpuMs: serviceCpuMs, machineBusyShare: bench.machineBusyShare },
+      { wallMs: lastDone - startedAt, cpuMs, machineBusyShare },
       cores,
+      bytesOut,
     ),
-    uploadMs: upload.ms,
-    doneObservedMs,
-    completed: completedRows.length,
-    failed: rows.length - completedRows.length,
-    errors: rows.flatMap((row) => (row.error ? [`${row.inputUrl}: ${row.error}`] : [])),
-    latencyMs: latency(finishedAt.map((at) => at - startedAt)),
-    workMs: latency(finishedAt.map((at, index) => at - downloadAt[index])),
-    waitMs: latency(downloadAt.map((at) => at - startedAt)),
-    serviceCpuMs,
-    benchCpuMs: bench.cpuMs,
-    sizes: sizeFigures(
-      completedRows.map((row) => ({
-        bytesIn: row.bytesIn ?? 0,
-        bytesOut: row.bytesOut ?? 0,
-        kept: row.skipReason !== null,
-      })),
-    ),
-  };
-}
-
-export interface StatusDuringBatchFigures {
-  load: StatusLoadFigures;
-  /** Images processed while the load ran, and in all. */
-  processedDuringLoad: number;
-  images: number;
-  /** Upload to finished, with the status load running for part of it. */
-  batchMs: number;
-}
-
-/**
- * Uploads the images again and, while the workers process them, loads GET /status of that very
- * request: the status poll a client makes, competing with the work it reports on.
- */
-export async function measureStatusDuringBatch(
-  service: ServiceProcess,
-  server: ImageServer,
-  images: readonly BenchImage[],
-  seconds: number,
-  timeoutMs: number,
-): Promise<StatusDuringBatchFigures> {
-  const urls = server.serve('status-load', images);
-  const startedAt = Date.now();
-  const upload = await uploadCsv(service.baseUrl, productsCsv(urls, 3), 60_000);
-  if (!upload.requestId) throw new Error(`POST /upload answered ${upload.httpStatus}`);
-  const load = await loadUrl(`${service.baseUrl}/status/${upload.requestId}`, seconds);
-  const afterLoad = await getStatus(service.baseUrl, upload.requestId);
-  await waitUntilFinished(service.baseUrl, upload.requestId, timeoutMs);
-  return {
-    load,
-    processedDuringLoad: afterLoad.progress.processed,
-    images: images.length,
-    batchMs: Date.now() - startedAt,
+    failed: failed.length,
+    errors: failed.map((row) => row.error ?? row.status),
   };
 }

@@ -141,14 +141,8 @@ export class ImageCompressor {
     }
     try {
       const plan = planEncoding(source, format, this.settings);
-      // libvips checks the pixel limit from the header, before it decodes anything.
-      const input = sharp(source, {
-        failOn: 'error',
-        animated: ANIMATED_FORMATS.has(format),
-        limitInputPixels: MAX_INPUT_PIXELS,
-      });
       const { data, info } = await this.slots.run(() =>
-        plan.encode(input.autoOrient().keepIccProfile()).toBuffer({ resolveWithObject: true }),
+        encodingPipeline(source, format, plan).toBuffer({ resolveWithObject: true }),
       );
       // Animated output is one tall strip of frames; the image's height is one frame's.
       const dimensions = { width: info.width, height: info.pageHeight ?? info.height };
@@ -174,6 +168,30 @@ export class ImageCompressor {
       );
     }
   }
+}
+
+/**
+ * The sharp pipeline of an image: decoded (every frame of an animation), turned upright, its
+ * colour profile kept, and encoded by the plan. libvips checks the pixel limit from the header,
+ * before it decodes anything.
+ */
+function encodingPipeline(source: Buffer, format: ImageFormat, plan: EncodingPlan): Sharp {
+  const input = sharp(source, {
+    failOn: 'error',
+    animated: ANIMATED_FORMATS.has(format),
+    limitInputPixels: MAX_INPUT_PIXELS,
+  });
+  return plan.encode(input.autoOrient().keepIccProfile());
+}
+
+/**
+ * What sharp alone does for an image under a profile, without the compressor's checks and
+ * bookkeeping: the floor that `npm run bench` measures the service against.
+ */
+export function sharpWorkOf(source: Buffer, profile: CompressionProfile): Sharp {
+  const format = sniffFormat(source);
+  if (!format) throw new UnsupportedImageError('Not an image the service compresses');
+  return encodingPipeline(source, format, planEncoding(source, format, ENCODER_SETTINGS[profile]));
 }
 
 /**
