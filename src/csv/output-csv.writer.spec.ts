@@ -63,6 +63,19 @@ describe('writeOutputCsv', () => {
     expect(second.startsWith(`2,"'@SUM(A1)",`)).toBe(true);
   });
 
+  it('neutralises a formula cell that holds a line break', () => {
+    const csv = writeOutputCsv([
+      {
+        serialNumber: '1',
+        productName: '=cmd|" /C calc"!A0\nmore',
+        inputImageUrls: 'http://in/a.jpg',
+        outputImageUrls: ['http://out/1-1.jpg'],
+      },
+    ]);
+
+    expect(csv).toContain(`1,"'=cmd|"" /C calc""!A0\nmore",`);
+  });
+
   it('round-trips through the upload parser, BOM and all', async () => {
     const csv = writeOutputCsv([
       {

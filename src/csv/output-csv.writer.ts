@@ -42,7 +42,12 @@ export function writeOutputCsv(rows: readonly OutputCsvRow[]): string {
   return OutputCsv.header() + OutputCsv.rows(rows);
 }
 
+/**
+ * Cells a spreadsheet would run as a formula (CSV injection) get a leading `'`. papaparse's own
+ * pattern (`escapeFormulae: FORMULA_START`) ends in `.*$`, which misses a cell holding a line break.
+ */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
 function lines(data: string[][]): string {
-  // escapeFormulae keeps spreadsheets from running cells that start with = + - @ (CSV injection).
-  return Papa.unparse(data, { newline: '\r\n', escapeFormulae: true }) + '\r\n';
+  return Papa.unparse(data, { newline: '\r\n', escapeFormulae: FORMULA_START }) + '\r\n';
 }
