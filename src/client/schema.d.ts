@@ -1418,7 +1418,10 @@ export interface operations {
         /** @description Called with a POST of the final status once every image has been processed, e.g. `https://example.com/hooks/images`. Used when the form has no `webhook_url`. */
         webhook_url?: string;
       };
-      header?: never;
+      header?: {
+        /** @description Makes the upload safe to retry, as the IETF httpapi Idempotency-Key draft describes: a Structured Field String of 1 to 255 printable ASCII characters, such as `"8e03978e-40d5-43e8-bc93-6894a57f9324"` (the quotes may be left out); a new UUID per upload is best. Keys belong to the API key that sends them. For `IDEMPOTENCY_KEY_TTL_HOURS` (24 by default) after an upload with a key is stored, a retry with the same key, the same file and the same `webhook_url` answers `202` with the request that upload created and `Idempotent-Replayed: true`, creating nothing; the same key with another file or `webhook_url` answers `422`; while the first upload with the key is still being received or stored, `409`. An upload that fails (`400`, `413`...) leaves its key free. */
+        'Idempotency-Key'?: string;
+      };
       path?: never;
       cookie?: never;
     };
@@ -1428,9 +1431,11 @@ export interface operations {
       };
     };
     responses: {
-      /** @description Accepted for processing; poll `status_url` or wait for the webhook. */
+      /** @description Accepted for processing; poll `status_url` or wait for the webhook. The answer to a retry with an `Idempotency-Key` already used gives the request that the first upload created, with its status now. */
       202: {
         headers: {
+          /** @description `true` when the request was created by an earlier upload with the same `Idempotency-Key`; absent otherwise. */
+          'Idempotent-Replayed'?: 'true';
           /** @description The same URL as `status_url`. */
           Location?: string;
           [name: string]: unknown;
@@ -1439,7 +1444,7 @@ export interface operations {
           'application/json': components['schemas']['UploadAcceptedDto'];
         };
       };
-      /** @description The CSV is not valid (`CsvValidationErrorDto`, every problem listed with its line), or the form is wrong: no `file`, another file field, or an invalid `webhook_url` (`ErrorResponseDto`). */
+      /** @description The CSV is not valid (`CsvValidationErrorDto`, every problem listed with its line), or the form is wrong: no `file`, another file field, or an invalid `webhook_url` (`ErrorResponseDto`), or the `Idempotency-Key` header is not a valid key. */
       400: {
         headers: {
           [name: string]: unknown;
@@ -1467,6 +1472,22 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
+      /** @description An upload with the same `Idempotency-Key` is still under way. */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "Conflict",
+           *       "message": "An upload with this Idempotency-Key is still being received or stored; retry once it has been answered",
+           *       "statusCode": 409
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
       /** @description The file is larger than `UPLOAD_MAX_BYTES`. */
       413: {
         headers: {
@@ -1478,6 +1499,22 @@ export interface operations {
            *       "error": "Payload Too Large",
            *       "message": "The file is larger than 268435456 bytes, the most one upload may be",
            *       "statusCode": 413
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description The `Idempotency-Key` was used for an upload with another file or `webhook_url`. */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "Unprocessable Entity",
+           *       "message": "This Idempotency-Key was used for an upload with another file or webhook_url; send a new key with a new upload",
+           *       "statusCode": 422
            *     }
            */
           'application/json': components['schemas']['ErrorResponseDto'];

@@ -9,6 +9,7 @@ import {
   DeliveryConfig,
   DispatchConfig,
   HealthConfig,
+  IdempotencyConfig,
   ImagesConfig,
   LoggingConfig,
   NetworkConfig,
@@ -34,6 +35,7 @@ const NAMESPACES = {
   csv: CsvConfig,
   webhook: WebhookConfig,
   status: StatusConfig,
+  idempotency: IdempotencyConfig,
   health: HealthConfig,
   logging: LoggingConfig,
 } satisfies { [Name in keyof Config]: abstract new () => Config[Name] };

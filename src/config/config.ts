@@ -128,6 +128,11 @@ export class StatusConfig {
   declare readonly maxPageBytes: number;
 }
 
+export class IdempotencyConfig {
+  /** How long a key answers retries with the request it created. */
+  declare readonly keyTtlMs: number;
+}
+
 export class HealthConfig {
   declare readonly minFreeDiskBytes: number;
 }
@@ -152,11 +157,13 @@ export class Config {
   declare readonly csv: CsvConfig;
   declare readonly webhook: WebhookConfig;
   declare readonly status: StatusConfig;
+  declare readonly idempotency: IdempotencyConfig;
   declare readonly health: HealthConfig;
   declare readonly logging: LoggingConfig;
 }
 
 const MEGABYTE = 1024 * 1024;
+const HOUR_MS = 60 * 60 * 1000;
 
 const commaSeparated = (value: string): string[] =>
   value
@@ -267,6 +274,7 @@ function shapeConfig(env: Environment): Config {
       maxProducts: env.WEBHOOK_MAX_PRODUCTS,
     },
     status: { maxPageBytes: env.STATUS_PAGE_MAX_BYTES },
+    idempotency: { keyTtlMs: env.IDEMPOTENCY_KEY_TTL_HOURS * HOUR_MS },
     health: { minFreeDiskBytes: env.HEALTH_MIN_FREE_DISK_MB * MEGABYTE },
     logging: { level: env.LOG_LEVEL, pretty: env.LOG_PRETTY ?? env.NODE_ENV === 'development' },
   };

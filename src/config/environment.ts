@@ -190,7 +190,10 @@ export class Environment {
   @IsString()
   API_KEYS = '';
 
-  /** Uploads one client IP may make per UPLOAD_RATE_WINDOW_MS. */
+  /**
+   * Uploads one API key (one client address, without API keys) may make per
+   * UPLOAD_RATE_WINDOW_MS.
+   */
   @IntegerSetting({ min: 1 })
   UPLOAD_RATE_LIMIT = 60;
 
@@ -220,6 +223,13 @@ export class Environment {
   /** The longest product name, in characters; serial numbers are held to it too (at most 255). */
   @IntegerSetting({ min: 1 })
   CSV_MAX_FIELD_LENGTH = 1000;
+
+  /**
+   * How long an upload's `Idempotency-Key` answers a retry with the request it created; the
+   * key may be used for another upload after that.
+   */
+  @IntegerSetting({ min: 1, max: 24 * 365 })
+  IDEMPOTENCY_KEY_TTL_HOURS = 24;
 
   /**
    * Delays before each webhook retry, in ms; the first attempt is immediate. The default is the

@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import { DataSourceOptions } from 'typeorm';
 import { DatabaseConfig } from '../config/config';
 import { ImageProcessingRequest } from '../requests/image-processing-request.entity';
+import { IdempotencyKey } from '../requests/idempotency-key.entity';
 import { Image } from '../requests/image.entity';
 import { OutboxEntry } from '../requests/outbox-entry.entity';
 import { Product } from '../requests/product.entity';
@@ -11,13 +12,22 @@ import { InitialSchema1764038400000 } from './migrations/1764038400000-initial-s
 import { RequestOwner1764043200000 } from './migrations/1764043200000-request-owner';
 import { DatabaseOwnedWork1764200000000 } from './migrations/1764200000000-database-owned-work';
 import { RequestsByOwner1764400000000 } from './migrations/1764400000000-requests-by-owner';
+import { IdempotencyKeys1764500000000 } from './migrations/1764500000000-idempotency-keys';
 
-export const entities = [ImageProcessingRequest, Product, Image, WebhookDelivery, OutboxEntry];
+export const entities = [
+  ImageProcessingRequest,
+  Product,
+  Image,
+  WebhookDelivery,
+  OutboxEntry,
+  IdempotencyKey,
+];
 export const migrations = [
   InitialSchema1764038400000,
   RequestOwner1764043200000,
   DatabaseOwnedWork1764200000000,
   RequestsByOwner1764400000000,
+  IdempotencyKeys1764500000000,
 ];
 
 /**

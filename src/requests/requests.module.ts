@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { LinksModule } from '../links/links.module';
 import { DispatchRepository } from './dispatch.repository';
+import { IdempotencyKeysRepository } from './idempotency-keys.repository';
 import { ImageOutcomesRepository } from './image-outcomes.repository';
 import { OutboxRepository } from './outbox.repository';
 import { RequestResults } from './request-results';
@@ -11,6 +12,7 @@ const providers = [
   ImageOutcomesRepository,
   DispatchRepository,
   OutboxRepository,
+  IdempotencyKeysRepository,
   RequestResults,
 ];
 

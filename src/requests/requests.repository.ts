@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { ParsedProduct } from '../csv/product-rows';
 import { insertRows } from './bulk-insert';
+import { IdempotencyKeysRepository, KeyCompletion } from './idempotency-keys.repository';
 import { ImageProcessingRequest } from './image-processing-request.entity';
 import { Product } from './product.entity';
 import { ImageStatus, RequestStatus } from './request-status';
@@ -13,6 +14,13 @@ export interface NewRequest {
   webhookUrl: string | null;
   owner: string | null;
   totalImages: number;
+}
+
+/** The upload's idempotency key passed to another upload while it was being stored. */
+export class IdempotencyKeyLostError extends Error {
+  constructor() {
+    super('The upload no longer holds its idempotency key');
+  }
 }
 
 /** One image of a status page, with what the page shows of its product. */
@@ -58,14 +66,25 @@ const IMAGE_INSERT_CHUNK = 2000;
  */
 @Injectable()
 export class RequestsRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly idempotencyKeys: IdempotencyKeysRepository,
+  ) {}
 
   /**
    * Stores a request with every product and image in one transaction, so that it exists
    * whole or not at all. Products arrive in batches, in file order; images are numbered in
    * output order (`ordinal`) as they go. Returns the request's primary key.
+   *
+   * With an idempotency key, the key names the request in the same transaction: the request
+   * and its key exist together or not at all. Throws `IdempotencyKeyLostError`, storing
+   * nothing, when the upload no longer holds the key.
    */
-  createRequest(request: NewRequest, products: AsyncIterable<ParsedProduct[]>): Promise<number> {
+  createRequest(
+    request: NewRequest,
+    products: AsyncIterable<ParsedProduct[]>,
+    idempotencyKey: KeyCompletion | null = null,
+  ): Promise<number> {
     return this.dataSource.transaction(async (manager) => {
       const now = new Date();
       const inserted = await manager
@@ -75,6 +94,14 @@ export class RequestsRepository {
         .values({ ...request, status: RequestStatus.Pending, createdAt: now, updatedAt: now })
         .execute();
       const requestPk = (inserted.identifiers[0] as { id: number }).id;
+      // Before the products: on PostgreSQL this locks the key's row for the rest of the
+      // transaction, so that nobody can take the key over while a large upload is inserted.
+      if (
+        idempotencyKey &&
+        !(await this.idempotencyKeys.complete(manager, requestPk, idempotencyKey))
+      ) {
+        throw new IdempotencyKeyLostError();
+      }
       let ordinal = 0;
       for await (const batch of products) {
         ordinal = await this.insertProducts(manager, requestPk, batch, ordinal);

@@ -101,6 +101,10 @@ export function readMultipartUpload<T>(
         new MultipartUploadError(`The upload is not a valid multipart form: ${error.message}`),
       );
     });
+    // A client that goes away mid-upload sends no end: the form must not wait for one forever.
+    request.once('close', () => {
+      if (!request.complete) parser.destroy(new Error('the upload was cut off'));
+    });
     parser.on('close', () => {
       const finish = async () => {
         const file = reading ? await reading : undefined;

@@ -5,9 +5,18 @@ import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { removeStaleFiles } from '../common/stale-files';
 import { ParsedProduct } from '../csv/product-rows';
 
 const BATCH_SIZE = 1000;
+/** Spool files are named `image-batch-upload-<uuid>.ndjson`, in the OS temp folder. */
+const spoolFileName = (id: string): string => `image-batch-upload-${id}.ndjson`;
+const SPOOL_FILE_NAME = /^image-batch-upload-[0-9a-f-]{36}\.ndjson$/;
+/**
+ * A spool is written while its upload arrives and read while it is stored, which takes minutes
+ * at most; one untouched for this long belongs to an API that was killed.
+ */
+const ABANDONED_AFTER_MS = 60 * 60 * 1000;
 
 /**
  * A temporary file of validated products, one JSON line each. An upload is read and validated
@@ -16,8 +25,19 @@ const BATCH_SIZE = 1000;
  * inserts themselves.
  */
 export class ProductSpool {
-  private readonly path = join(tmpdir(), `image-batch-upload-${randomUUID()}.ndjson`);
+  private readonly path = join(tmpdir(), spoolFileName(randomUUID()));
   private readonly file: WriteStream = createWriteStream(this.path);
+
+  /** Removes the spool files that killed API processes left behind; returns how many. */
+  static removeAbandoned(signal?: AbortSignal): Promise<number> {
+    return removeStaleFiles({
+      directory: tmpdir(),
+      matches: (name) => SPOOL_FILE_NAME.test(name),
+      olderThanMs: ABANDONED_AFTER_MS,
+      recursive: false,
+      signal,
+    });
+  }
 
   async write(products: ParsedProduct[]): Promise<void> {
     const lines = products.map((product) => JSON.stringify(product)).join('\n') + '\n';

@@ -3,13 +3,16 @@ import {
   ApiAcceptedResponse,
   ApiBadRequestResponse,
   ApiBody,
+  ApiConflictResponse,
   ApiConsumes,
   ApiExtraModels,
+  ApiHeader,
   ApiOperation,
   ApiPayloadTooLargeResponse,
   ApiTags,
   ApiTooManyRequestsResponse,
   ApiUnauthorizedResponse,
+  ApiUnprocessableEntityResponse,
   getSchemaPath,
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
@@ -23,7 +26,13 @@ import {
   UploadCsvBodyDto,
   UploadCsvQueryDto,
 } from './dto/upload-csv.dto';
-import { UploadService } from './upload.service';
+import {
+  IDEMPOTENCY_KEY_HEADER,
+  IDEMPOTENCY_KEY_MAX_LENGTH,
+  IDEMPOTENT_REPLAYED_HEADER,
+  INVALID_IDEMPOTENCY_KEY,
+} from './idempotency-key-header';
+import { KEY_IN_PROGRESS, KEY_REUSED, UploadService } from './upload.service';
 
 const badRequestExamples = {
   invalidCsv: {
@@ -66,7 +75,23 @@ const badRequestExamples = {
       message: 'webhook_url must be an http:// or https:// URL of at most 2048 characters',
     },
   },
+  invalidIdempotencyKey: {
+    summary: `The \`${IDEMPOTENCY_KEY_HEADER}\` header is not a valid key`,
+    value: { statusCode: 400, error: 'Bad Request', message: INVALID_IDEMPOTENCY_KEY },
+  },
 };
+
+const IDEMPOTENCY_KEY_DESCRIPTION =
+  'Makes the upload safe to retry, as the IETF httpapi Idempotency-Key draft describes: a ' +
+  `Structured Field String of 1 to ${IDEMPOTENCY_KEY_MAX_LENGTH} printable ASCII characters, ` +
+  'such as `"8e03978e-40d5-43e8-bc93-6894a57f9324"` (the quotes may be left out); a new UUID ' +
+  'per upload is best. Keys belong to the API key that sends them. For ' +
+  '`IDEMPOTENCY_KEY_TTL_HOURS` (24 by default) after an upload with a key is stored, a retry ' +
+  'with the same key, the same file and the same `webhook_url` answers `202` with the request ' +
+  `that upload created and \`${IDEMPOTENT_REPLAYED_HEADER}: true\`, creating nothing; the same ` +
+  'key with another file or `webhook_url` answers `422`; while the first upload with the key ' +
+  'is still being received or stored, `409`. An upload that fails (`400`, `413`...) leaves ' +
+  'its key free.';
 
 @ApiTags('upload')
 @ApiUnauthorizedResponse(API_KEY_REQUIRED_RESPONSE)
@@ -87,9 +112,18 @@ export class UploadController {
   })
   @ApiConsumes('multipart/form-data')
   @ApiBody({ type: UploadCsvBodyDto })
+  @ApiHeader({
+    name: IDEMPOTENCY_KEY_HEADER,
+    required: false,
+    description: IDEMPOTENCY_KEY_DESCRIPTION,
+    schema: { type: 'string', example: '"8e03978e-40d5-43e8-bc93-6894a57f9324"' },
+  })
   @ApiAcceptedResponse({
     type: UploadAcceptedDto,
-    description: 'Accepted for processing; poll `status_url` or wait for the webhook.',
+    description:
+      'Accepted for processing; poll `status_url` or wait for the webhook. The answer to a ' +
+      `retry with an \`${IDEMPOTENCY_KEY_HEADER}\` already used gives the request that the ` +
+      'first upload created, with its status now.',
     headers: {
       Location: {
         description: 'The same URL as `status_url`.',
@@ -99,13 +133,19 @@ export class UploadController {
           example: 'http://localhost:3000/status/3f1c2a9e-5b7d-4c1e-9a42-0d6b8f1e2c3a',
         },
       },
+      [IDEMPOTENT_REPLAYED_HEADER]: {
+        description:
+          `\`true\` when the request was created by an earlier upload with the same ` +
+          `\`${IDEMPOTENCY_KEY_HEADER}\`; absent otherwise.`,
+        schema: { type: 'string', enum: ['true'] },
+      },
     },
   })
   @ApiBadRequestResponse({
     description:
       'The CSV is not valid (`CsvValidationErrorDto`, every problem listed with its line), or ' +
       'the form is wrong: no `file`, another file field, or an invalid `webhook_url` ' +
-      '(`ErrorResponseDto`).',
+      `(\`ErrorResponseDto\`), or the \`${IDEMPOTENCY_KEY_HEADER}\` header is not a valid key.`,
     content: {
       'application/json': {
         schema: {
@@ -117,6 +157,18 @@ export class UploadController {
         examples: badRequestExamples,
       },
     },
+  })
+  @ApiConflictResponse({
+    type: ErrorResponseDto,
+    description: `An upload with the same \`${IDEMPOTENCY_KEY_HEADER}\` is still under way.`,
+    example: { statusCode: 409, error: 'Conflict', message: KEY_IN_PROGRESS },
+  })
+  @ApiUnprocessableEntityResponse({
+    type: ErrorResponseDto,
+    description:
+      `The \`${IDEMPOTENCY_KEY_HEADER}\` was used for an upload with another file or ` +
+      '`webhook_url`.',
+    example: { statusCode: 422, error: 'Unprocessable Entity', message: KEY_REUSED },
   })
   @ApiPayloadTooLargeResponse({
     type: ErrorResponseDto,
@@ -152,8 +204,12 @@ export class UploadController {
     @Res({ passthrough: true }) response: Response,
     @ApiKeyOwner() owner: string | null,
   ): Promise<UploadAcceptedDto> {
-    const accepted = await this.uploads.accept(request, { webhookUrl: query.webhook_url, owner });
-    response.location(accepted.status_url);
-    return accepted;
+    const { answer, replayed } = await this.uploads.accept(request, {
+      webhookUrl: query.webhook_url,
+      owner,
+    });
+    response.location(answer.status_url);
+    if (replayed) response.setHeader(IDEMPOTENT_REPLAYED_HEADER, 'true');
+    return answer;
   }
 }

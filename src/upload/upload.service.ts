@@ -1,15 +1,31 @@
-import { BadRequestException, Injectable, Logger, PayloadTooLargeException } from '@nestjs/common';
+import {
+  BadRequestException,
+  ConflictException,
+  Injectable,
+  Logger,
+  PayloadTooLargeException,
+  UnprocessableEntityException,
+} from '@nestjs/common';
 import { isURL, maxLength } from 'class-validator';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import { Readable } from 'node:stream';
 import { CsvConfig } from '../config/config';
-import { CsvReadResult, readProductsCsv } from '../csv/products-csv.reader';
+import { readProductsCsv } from '../csv/products-csv.reader';
 import { DispatchLoop } from '../dispatch/dispatch-loop';
 import { PublicLinks } from '../links/public-links';
+import { KeyInUse } from '../requests/idempotency-keys.repository';
 import { RequestStatus } from '../requests/request-status';
-import { RequestsRepository } from '../requests/requests.repository';
+import { IdempotencyKeyLostError, RequestsRepository } from '../requests/requests.repository';
 import { UploadAcceptedDto, WEBHOOK_URL_MAX_LENGTH } from './dto/upload-csv.dto';
-import { MultipartUploadError, readMultipartUpload } from './multipart-upload';
+import { HeldKey, IdempotencyKeys } from './idempotency-keys';
+import {
+  IDEMPOTENCY_KEY_HEADER,
+  idempotencyKeyOf,
+  InvalidIdempotencyKeyError,
+} from './idempotency-key-header';
+import { MultipartUpload, MultipartUploadError, readMultipartUpload } from './multipart-upload';
+import { PayloadFingerprint } from './payload-fingerprint';
 import { ProductSpool } from './product-spool';
 
 export interface UploadOptions {
@@ -18,10 +34,26 @@ export interface UploadOptions {
   owner: string | null;
 }
 
+export interface AcceptedUpload {
+  answer: UploadAcceptedDto;
+  /** True when an idempotency key's earlier upload created the request: nothing new was. */
+  replayed: boolean;
+}
+
+export const KEY_IN_PROGRESS =
+  `An upload with this ${IDEMPOTENCY_KEY_HEADER} is still being received or stored; ` +
+  'retry once it has been answered';
+export const KEY_REUSED =
+  `This ${IDEMPOTENCY_KEY_HEADER} was used for an upload with another file or webhook_url; ` +
+  'send a new key with a new upload';
+
 /**
  * Accepts an upload: the CSV is read and validated as it arrives, into a spool file, and only a
  * valid file is stored, with all its products and images in one transaction. The request exists
  * whole or not at all; its images are queued later, by the dispatcher, from the database.
+ *
+ * With an `Idempotency-Key`, a retry of a stored upload (the same key, file and webhook URL)
+ * answers with the request it created instead of creating another.
  */
 @Injectable()
 export class UploadService {
@@ -30,14 +62,56 @@ export class UploadService {
   constructor(
     private readonly csv: CsvConfig,
     private readonly requests: RequestsRepository,
+    private readonly keys: IdempotencyKeys,
     private readonly dispatch: DispatchLoop,
     private readonly links: PublicLinks,
   ) {}
 
-  async accept(request: IncomingMessage, options: UploadOptions): Promise<UploadAcceptedDto> {
-    const spool = new ProductSpool();
+  async accept(request: IncomingMessage, options: UploadOptions): Promise<AcceptedUpload> {
+    const key = readIdempotencyKey(request);
+    if (key === null) return { answer: await this.store(request, options, null), replayed: false };
+    const claim = await this.keys.claim({ owner: options.owner ?? '', key });
+    switch (claim.state) {
+      case 'held':
+        throw new ConflictException(KEY_IN_PROGRESS);
+      case 'used':
+        return { answer: await this.replay(request, options, claim), replayed: true };
+      case 'ours':
+        return { answer: await this.storeHolding(request, options, claim.key), replayed: false };
+    }
+  }
+
+  /** Stores the upload as its key's; any failure frees the key for the next try. */
+  private async storeHolding(
+    request: IncomingMessage,
+    options: UploadOptions,
+    key: HeldKey,
+  ): Promise<UploadAcceptedDto> {
+    const stopRenewing = key.renewWhileConnected(request);
     try {
-      const upload = await this.read(request, spool);
+      return await this.store(request, options, key);
+    } catch (error) {
+      await key.release();
+      if (error instanceof IdempotencyKeyLostError) throw new ConflictException(KEY_IN_PROGRESS);
+      throw error;
+    } finally {
+      stopRenewing();
+    }
+  }
+
+  private async store(
+    request: IncomingMessage,
+    options: UploadOptions,
+    key: HeldKey | null,
+  ): Promise<UploadAcceptedDto> {
+    const spool = new ProductSpool();
+    const fingerprint = new PayloadFingerprint();
+    try {
+      const upload = await this.read(request, (file) =>
+        readProductsCsv(key ? fingerprint.watch(file) : file, this.csv, (products) =>
+          spool.write(products),
+        ),
+      );
       const webhookUrl = checkWebhookUrl(upload.fields.webhook_url ?? options.webhookUrl);
       if (upload.file.problems.length > 0) {
         throw new BadRequestException({
@@ -54,29 +128,58 @@ export class UploadService {
       await this.requests.createRequest(
         { requestId, webhookUrl, owner: options.owner, totalImages: upload.file.images },
         spool.batches(),
+        key?.completion(fingerprint.of(webhookUrl)) ?? null,
       );
       this.dispatch.kick();
-      return {
-        request_id: requestId,
-        status: RequestStatus.Pending,
-        status_url: this.links.status(requestId),
-      };
+      return this.answer(requestId, RequestStatus.Pending);
     } finally {
       await spool.discard();
     }
   }
 
-  private async read(request: IncomingMessage, spool: ProductSpool) {
+  /**
+   * A retry with a key already used: the payload is read for its fingerprint alone and, when it
+   * is the same, answered with the request it created, as that request stands now.
+   */
+  private async replay(
+    request: IncomingMessage,
+    options: UploadOptions,
+    used: Extract<KeyInUse, { state: 'used' }>,
+  ): Promise<UploadAcceptedDto> {
+    const fingerprint = new PayloadFingerprint();
+    const upload = await this.read(request, (file) => fingerprint.drain(file));
+    const webhookUrl = upload.fields.webhook_url ?? options.webhookUrl;
+    if (fingerprint.of(webhookUrl || null) !== used.fingerprint) {
+      throw new UnprocessableEntityException(KEY_REUSED);
+    }
+    return this.answer(used.requestId, used.status);
+  }
+
+  private answer(requestId: string, status: RequestStatus): UploadAcceptedDto {
+    return { request_id: requestId, status, status_url: this.links.status(requestId) };
+  }
+
+  private async read<T>(
+    request: IncomingMessage,
+    readFile: (file: Readable) => Promise<T>,
+  ): Promise<MultipartUpload<T>> {
     try {
-      return await readMultipartUpload<CsvReadResult>(request, this.csv.maxUploadBytes, (file) =>
-        readProductsCsv(file, this.csv, (products) => spool.write(products)),
-      );
+      return await readMultipartUpload(request, this.csv.maxUploadBytes, readFile);
     } catch (error) {
       if (!(error instanceof MultipartUploadError)) throw error;
       throw error.tooLarge
         ? new PayloadTooLargeException(error.message)
         : new BadRequestException(error.message);
     }
+  }
+}
+
+function readIdempotencyKey(request: IncomingMessage): string | null {
+  try {
+    return idempotencyKeyOf(request.rawHeaders);
+  } catch (error) {
+    if (error instanceof InvalidIdempotencyKeyError) throw new BadRequestException(error.message);
+    throw error;
   }
 }
 
