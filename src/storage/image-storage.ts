@@ -39,4 +39,12 @@ export abstract class ImageStorage {
   abstract presignedUrl(key: string, options: PresignOptions): Promise<string | null>;
   /** For readiness: whether objects can be written now. */
   abstract check(): Promise<StorageHealth>;
+
+  /**
+   * Removes what writes that were cut short (a killed process) left behind; returns how many
+   * objects. A store whose writes leave nothing behind has nothing to do.
+   */
+  removeLeftovers(_signal?: AbortSignal): Promise<number> {
+    return Promise.resolve(0);
+  }
 }

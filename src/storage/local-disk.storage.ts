@@ -5,8 +5,15 @@ import { mkdir, rename, rm, stat, statfs, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { removeStaleFiles } from '../common/stale-files';
 import { HealthConfig, StorageConfig } from '../config/config';
 import { ImageStorage, StorageHealth, StoredObject } from './image-storage';
+
+/** A file being written is `<key>.<uuid>.tmp` until it is renamed to its key. */
+const temporaryPathOf = (path: string): string => `${path}.${randomUUID()}.tmp`;
+const TEMPORARY_FILE_NAME = /\.[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\.tmp$/;
+/** A write takes seconds; a temporary file this old was left by a process killed mid-write. */
+const LEFTOVER_AFTER_MS = 60 * 60 * 1000;
 
 /** Objects as files under STORAGE_DIR, one folder per request. */
 @Injectable()
@@ -31,7 +38,7 @@ export class LocalDiskStorage extends ImageStorage {
       this.folders.add(folder);
     }
     // Write then rename: a reader never sees half a file, and a retried job replaces the file.
-    const temporary = `${path}.${randomUUID()}.tmp`;
+    const temporary = temporaryPathOf(path);
     try {
       if (Buffer.isBuffer(data)) await writeFile(temporary, data);
       else await pipeline(data, createWriteStream(temporary));
@@ -53,6 +60,17 @@ export class LocalDiskStorage extends ImageStorage {
       if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'ENAMETOOLONG') return null;
       throw error;
     }
+  }
+
+  /** Removes the temporary files of writes killed mid-way; returns how many. */
+  override removeLeftovers(signal?: AbortSignal): Promise<number> {
+    return removeStaleFiles({
+      directory: this.root,
+      matches: (name) => TEMPORARY_FILE_NAME.test(name),
+      olderThanMs: LEFTOVER_AFTER_MS,
+      recursive: true,
+      signal,
+    });
   }
 
   /** Files are served by the API (or a web server of one's own), never from a signed URL. */

@@ -3,15 +3,18 @@ import { HealthConfig, StorageConfig } from '../config/config';
 import { ImageStorage } from './image-storage';
 import { LocalDiskStorage } from './local-disk.storage';
 import { ObjectDownloads } from './object-downloads';
-import { S3Storage } from './s3.storage';
+import { StorageLeftoversSweeper } from './storage-leftovers.sweeper';
 
-function storageFor(storage: StorageConfig, health: HealthConfig): ImageStorage {
+async function storageFor(storage: StorageConfig, health: HealthConfig): Promise<ImageStorage> {
   switch (storage.driver) {
     case 'local':
       return new LocalDiskStorage(storage, health);
-    case 's3':
+    case 's3': {
       if (!storage.s3) throw new Error('STORAGE_DRIVER=s3 without S3 settings');
+      // The AWS SDK is loaded only where a bucket is used: it adds some 25 MB to a process.
+      const { S3Storage } = await import('./s3.storage');
       return new S3Storage(storage.s3);
+    }
   }
 }
 
@@ -20,6 +23,7 @@ function storageFor(storage: StorageConfig, health: HealthConfig): ImageStorage 
   providers: [
     { provide: ImageStorage, inject: [StorageConfig, HealthConfig], useFactory: storageFor },
     ObjectDownloads,
+    StorageLeftoversSweeper,
   ],
   exports: [ImageStorage, ObjectDownloads],
 })
