@@ -8,6 +8,7 @@ import {
   DatabaseConfig,
   DeliveryConfig,
   DispatchConfig,
+  FaultInjectionConfig,
   HealthConfig,
   IdempotencyConfig,
   ImagesConfig,
@@ -36,6 +37,7 @@ const NAMESPACES = {
   webhook: WebhookConfig,
   status: StatusConfig,
   idempotency: IdempotencyConfig,
+  faultInjection: FaultInjectionConfig,
   health: HealthConfig,
   logging: LoggingConfig,
 } satisfies { [Name in keyof Config]: abstract new () => Config[Name] };

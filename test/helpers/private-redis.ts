@@ -1,19 +1,35 @@
 import { ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { freePort } from './free-port';
 import { waitFor } from './wait-for';
 
+export interface PrivateRedisOptions {
+  /**
+   * Keeps the data across restarts in an append-only file, written before each command is
+   * answered, in a folder of its own. Off by default: a restart then loses everything.
+   */
+  persistent?: boolean;
+}
+
 /**
  * A throw-away `redis-server` on a free loopback port, for tests that stop and restart Redis
- * without touching the shared one. Nothing is persisted.
+ * without touching the shared one.
  */
 export class PrivateRedis {
   private child?: ChildProcess;
 
-  private constructor(readonly port: number) {}
+  private constructor(
+    readonly port: number,
+    /** Where a persistent server keeps its data; undefined without persistence. */
+    private readonly dataDir: string | undefined,
+  ) {}
 
-  static async start(): Promise<PrivateRedis> {
-    const redis = new PrivateRedis(await freePort());
+  static async start({ persistent = false }: PrivateRedisOptions = {}): Promise<PrivateRedis> {
+    const dataDir = persistent ? mkdtempSync(join(tmpdir(), 'private-redis-')) : undefined;
+    const redis = new PrivateRedis(await freePort(), dataDir);
     await redis.resume();
     return redis;
   }
@@ -25,12 +41,12 @@ export class PrivateRedis {
   /** Starts the server (again) on the same port and waits until it answers. */
   async resume(): Promise<void> {
     if (this.child) return;
+    const persistence = this.dataDir
+      ? ['--dir', this.dataDir, '--appendonly', 'yes', '--appendfsync', 'always']
+      : ['--appendonly', 'no'];
     const child = spawn(
       'redis-server',
-      [
-        ...['--port', String(this.port), '--bind', '127.0.0.1'],
-        ...['--save', '', '--appendonly', 'no'],
-      ],
+      [...['--port', String(this.port), '--bind', '127.0.0.1', '--save', ''], ...persistence],
       { stdio: 'ignore' },
     );
     this.child = child;
@@ -40,7 +56,7 @@ export class PrivateRedis {
     });
   }
 
-  /** Stops the server; clients see their connections drop. */
+  /** Stops the server; clients see their connections drop. A persistent server keeps its data. */
   async stop(): Promise<void> {
     const child = this.child;
     this.child = undefined;
@@ -48,6 +64,12 @@ export class PrivateRedis {
     const exited = new Promise((resolve) => child.once('exit', resolve));
     child.kill('SIGKILL');
     await exited;
+  }
+
+  /** Stops the server and deletes its data. */
+  async remove(): Promise<void> {
+    await this.stop();
+    if (this.dataDir) rmSync(this.dataDir, { recursive: true, force: true });
   }
 
   private answersPing(): Promise<boolean> {
