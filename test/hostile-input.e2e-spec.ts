@@ -2,8 +2,21 @@ import request from 'supertest';
 import { uploadCsv, waitUntilFinished, webhookDeliveries } from './helpers/batch-client';
 import { FixtureServer } from './helpers/fixture-server';
 import { removeTestData, startTestApp, TestApp, testEnvironment } from './helpers/test-app';
+import { countRows } from './helpers/test-database';
 import { waitFor } from './helpers/wait-for';
 import { WebhookReceiver } from './helpers/webhook-receiver';
+
+const MEGABYTE = 1024 * 1024;
+const CSV_HEADER = 'S. No.,Product Name,Input Image Urls\n';
+/** An error answer short enough to show a person, however large the value at fault. */
+const MAX_ERROR_ANSWER_BYTES = 1024;
+const MAX_MESSAGE_LENGTH = 200;
+
+interface CsvProblemAnswer {
+  statusCode: number;
+  message: string;
+  errors: { line: number; column: string | null; message: string }[];
+}
 
 describe('Hostile input', () => {
   let server: FixtureServer;
@@ -137,6 +150,10 @@ describe('Hostile input', () => {
       '"a,b',
       '\u0000',
       'x'.repeat(70_000),
+      'x'.repeat(300_000),
+      'n'.repeat(1001),
+      '9'.repeat(256),
+      `http://images.invalid/${'a'.repeat(2100)}.jpg`,
       'http://images.invalid/a.jpg',
       '"http://images.invalid/a.jpg, http://images.invalid/b.jpg"',
       'javascript:alert(1)',
@@ -169,9 +186,155 @@ describe('Hostile input', () => {
         .attach('file', body, 'fuzz.csv');
       statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
       expect([202, 400]).toContain(response.status);
+      expect(Buffer.byteLength(response.text)).toBeLessThan(16 * 1024);
     }
     expect(statuses.get(400)).toBeGreaterThan(100);
     await request(service.baseUrl).get('/docs-json').expect(200);
+  });
+
+  describe('over-long fields', () => {
+    const url = 'http://images.invalid/a.jpg';
+    const storedRows = async () => ({
+      requests: await countRows(service.dataSource, 'image_processing_requests'),
+      products: await countRows(service.dataSource, 'products'),
+      images: await countRows(service.dataSource, 'images'),
+    });
+
+    it.each<[string, () => string, CsvProblemAnswer['errors'][number]]>([
+      [
+        'a product name over CSV_MAX_FIELD_LENGTH',
+        () => `${CSV_HEADER}1,${'n'.repeat(1001)},${url}\n`,
+        {
+          line: 2,
+          column: 'Product Name',
+          message: 'Product name is 1001 characters long; at most 1000 are allowed',
+        },
+      ],
+      [
+        'a serial number over 255 characters',
+        () => `${CSV_HEADER}1,Mug,${url}\n${'9'.repeat(256)},Cup,${url}\n`,
+        {
+          line: 3,
+          column: 'S. No.',
+          message: 'Serial number is 256 characters long; at most 255 are allowed',
+        },
+      ],
+      [
+        'a long serial number that is not a number, quoted cut short',
+        () => `${CSV_HEADER}${'x'.repeat(200)},Mug,${url}\n`,
+        {
+          line: 2,
+          column: 'S. No.',
+          message: `Serial number "${'x'.repeat(77)}..." is not a whole number`,
+        },
+      ],
+      [
+        'a URL over CSV_MAX_URL_LENGTH',
+        () => `${CSV_HEADER}1,Mug,http://images.invalid/${'a'.repeat(2100)}.jpg\n`,
+        {
+          line: 2,
+          column: 'Input Image Urls',
+          message: 'URL 1 is 2126 characters long; at most 2048 are allowed',
+        },
+      ],
+      [
+        'a cell of 20 MB',
+        () => `${CSV_HEADER}1,Mug,${url}\n2,"${'x'.repeat(20 * MEGABYTE)}",${url}\n`,
+        {
+          line: 3,
+          column: null,
+          message: expect.stringMatching(/^The row is longer than \d+ characters/) as string,
+        },
+      ],
+      [
+        'a header cell of 10 MB',
+        () => `${'h'.repeat(10 * MEGABYTE)},Product Name,Input Image Urls\n1,Mug,${url}\n`,
+        {
+          line: 1,
+          column: null,
+          message: expect.stringMatching(/^The row is longer than \d+ characters/) as string,
+        },
+      ],
+      [
+        'a header cell of 50,000 characters, quoted cut short',
+        () => `S. No.,Product Name,Input Image Urls,${'h'.repeat(50_000)}\n1,Mug,${url}\n`,
+        {
+          line: 1,
+          column: 'h'.repeat(80),
+          message: expect.stringMatching(
+            new RegExp(`^Unexpected column "h{77}\\.\\.\\."; expected the columns`),
+          ) as string,
+        },
+      ],
+    ])('answers 400 to %s, briefly, and stores nothing', async (_, csv, problem) => {
+      const before = await storedRows();
+
+      const response = await request(service.baseUrl)
+        .post('/upload')
+        .attach('file', Buffer.from(csv()), 'long.csv')
+        .expect(400);
+
+      const answer = response.body as CsvProblemAnswer;
+      expect(answer).toMatchObject({ statusCode: 400, message: 'The CSV file is not valid' });
+      expect(answer.errors).toEqual([problem]);
+      expect(answer.errors[0].message.length).toBeLessThanOrEqual(MAX_MESSAGE_LENGTH);
+      expect(answer.errors[0].column?.length ?? 0).toBeLessThanOrEqual(MAX_MESSAGE_LENGTH);
+      expect(Buffer.byteLength(response.text)).toBeLessThan(MAX_ERROR_ANSWER_BYTES);
+      expect(await storedRows()).toEqual(before);
+    });
+  });
+});
+
+interface ImagePage {
+  images: { items: { ordinal: number }[]; next: string | null };
+}
+
+describe('A status page of fields at their caps', () => {
+  const MAX_PAGE_BYTES = 16 * 1024;
+  const IMAGES = 40;
+  let service: TestApp;
+
+  beforeAll(async () => {
+    service = await startTestApp(
+      await testEnvironment({
+        ALLOW_PRIVATE_NETWORKS: 'false',
+        STATUS_PAGE_MAX_BYTES: String(MAX_PAGE_BYTES),
+      }),
+    );
+  });
+
+  afterAll(async () => {
+    await service.close();
+    await removeTestData(service.env);
+  });
+
+  it('holds fewer images than asked, within STATUS_PAGE_MAX_BYTES, and goes on with next', async () => {
+    // Names of 1000 characters (CSV_MAX_FIELD_LENGTH) of two bytes each, 255-digit serial
+    // numbers and URLs near CSV_MAX_URL_LENGTH: about 4.5 KB of JSON per image.
+    const rows = Array.from({ length: IMAGES }, (_, index) => {
+      const serial = String(index + 1).padStart(255, '0');
+      const imageUrl = `http://10.0.0.1/${String(index).padStart(2000, 'a')}.jpg`;
+      return `${serial},${'é'.repeat(1000)},${imageUrl}`;
+    });
+    const requestId = await uploadCsv(service.baseUrl, `${CSV_HEADER}${rows.join('\n')}\n`);
+    await waitUntilFinished(service.baseUrl, requestId);
+
+    const ordinals: number[] = [];
+    let pages = 0;
+    let next: string | null = `/status/${requestId}?limit=100`;
+    while (next !== null) {
+      const { images: page }: ImagePage = (await request(service.baseUrl).get(next).expect(200))
+        .body as ImagePage;
+      expect(page.items.length).toBeGreaterThan(0);
+      expect(page.items.length).toBeLessThan(100);
+      expect(Buffer.byteLength(JSON.stringify(page.items))).toBeLessThanOrEqual(MAX_PAGE_BYTES);
+      ordinals.push(...page.items.map((item) => item.ordinal));
+      next = page.next === null ? null : new URL(page.next).pathname + new URL(page.next).search;
+      pages++;
+    }
+
+    expect(pages).toBeGreaterThan(1);
+    expect(ordinals).toEqual(Array.from({ length: IMAGES }, (_, index) => index + 1));
   });
 });
 

@@ -97,9 +97,10 @@ export class StatusService {
    * request, a status answer stays small, and `next` goes on from where it stopped.
    */
   private withinBudget(items: ImageResultDto[]): ImageResultDto[] {
-    let bytes = 0;
+    // The list as JSON: its brackets, each item, and a comma before every item but the first.
+    let bytes = 2;
     for (const [index, item] of items.entries()) {
-      bytes += Buffer.byteLength(JSON.stringify(item));
+      bytes += Buffer.byteLength(JSON.stringify(item)) + (index > 0 ? 1 : 0);
       if (bytes > this.config.maxPageBytes && index > 0) return items.slice(0, index);
     }
     return items;
