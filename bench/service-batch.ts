@@ -73,7 +73,7 @@ export function waitUntilFinished(
       const snapshot = await getStatus(baseUrl, requestId);
       return FINISHED.has(snapshot.status) ? snapshot : undefined;
     },
-    { timeoutMs, intervalMs: 100, what: `request ${requestId} to finish` },
+    { timeoutMs, intervalMs: 500, what: `request ${requestId} to finish` },
   );
 }
 
