@@ -2,7 +2,10 @@ import { INestApplication, ValidationPipe } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { AllExceptionsFilter } from './common/all-exceptions.filter';
+import { packageVersion } from './common/project';
 import { validationFailed } from './common/validation/validation-errors';
+import { PAGES } from './links/routes';
+import { securityHeaders } from './security-headers';
 import { WEBHOOK_PATH_ITEM, WebhookPayloadDto } from './webhook/dto/webhook-payload.dto';
 
 /**
@@ -17,7 +20,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
       'Upload a CSV of products and image URLs; every image is fetched, compressed to half of ' +
         'its original quality and served back, with progress, an output CSV and a webhook.',
     )
-    .setVersion('1.0.0')
+    .setVersion(packageVersion())
     .addTag('upload', 'Send a CSV of products and image URLs.')
     .addTag('status', 'Follow a request and download its output CSV.')
     .addTag('images', 'The compressed images.')
@@ -90,8 +93,10 @@ function sortKeys(node: unknown): unknown {
   );
 }
 
-/** Everything main.ts and the e2e tests share: validation, errors, docs, shutdown. */
+/** Everything main.ts and the e2e tests share: headers, validation, errors, docs, shutdown. */
 export function configureApp(app: INestApplication): void {
+  // First, so that every answer carries the headers, Swagger UI's and Bull Board's too.
+  app.use(securityHeaders());
   app.useGlobalPipes(
     new ValidationPipe({
       transform: true,
@@ -101,8 +106,10 @@ export function configureApp(app: INestApplication): void {
     }),
   );
   app.useGlobalFilters(new AllExceptionsFilter(app.get(HttpAdapterHost)));
-  SwaggerModule.setup('docs', app, () => buildOpenApiDocument(app), {
-    jsonDocumentUrl: 'docs-json',
+  SwaggerModule.setup(PAGES.docs, app, () => buildOpenApiDocument(app), {
+    jsonDocumentUrl: PAGES.docsJson,
+    // No badge from validator.swagger.io: the page talks to this service only.
+    swaggerOptions: { validatorUrl: null },
   });
   app.enableShutdownHooks();
 }

@@ -15,7 +15,7 @@ import { WebhookReceiver } from './helpers/webhook-receiver';
 const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = resolve(__dirname, 'artifacts');
 
-/** The policy the console is meant to run under; the test serves the page with it. */
+/** The policy the console is meant to run under, as the service sends it with the page. */
 const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
   "script-src 'self'",
@@ -42,9 +42,6 @@ async function openConsole(browser: Browser, baseUrl: string): Promise<[Page, Pa
   const context = await browser.newContext({
     viewport: { width: 1280, height: 1000 },
     acceptDownloads: true,
-    // A page answered through `page.route()` has no loopback address of its own, so Chromium
-    // would ask before letting it load the originals from the loopback fixture server.
-    permissions: ['local-network-access'],
   });
   const page = await context.newPage();
   const problems: PageProblems = { errors: [] };
@@ -54,14 +51,11 @@ async function openConsole(browser: Browser, baseUrl: string): Promise<[Page, Pa
       problems.errors.push(message.text());
     }
   });
-  await page.route(`${baseUrl}/`, async (route) => {
-    const response = await route.fetch();
-    await route.fulfill({
-      response,
-      headers: { ...response.headers(), 'content-security-policy': CONTENT_SECURITY_POLICY },
-    });
-  });
-  await page.goto(`${baseUrl}/`);
+  const response = await page.goto(`${baseUrl}/`);
+  const directives = (policy = '') => policy.split(';').map((directive) => directive.trim());
+  expect(directives(response?.headers()['content-security-policy'])).toEqual(
+    directives(CONTENT_SECURITY_POLICY),
+  );
   return [page, problems];
 }
 

@@ -2,11 +2,14 @@ import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
+import type { OpenAPIObject } from '@nestjs/swagger';
 import request from 'supertest';
 import { OPENAPI_PATH, renderOpenApiJson } from '../scripts/openapi-document';
 import { removeTestData, startTestApp, TestApp, testEnvironment } from './helpers/test-app';
 
 const ROOT = resolve(__dirname, '..');
+
+const committedDocument = () => JSON.parse(readFileSync(OPENAPI_PATH, 'utf8')) as OpenAPIObject;
 
 describe('The committed OpenAPI document', () => {
   let service: TestApp;
@@ -28,6 +31,30 @@ describe('The committed OpenAPI document', () => {
     const served = await request(service.baseUrl).get('/docs-json').expect(200);
 
     expect(`${JSON.stringify(served.body, null, 2)}\n`).toBe(readFileSync(OPENAPI_PATH, 'utf8'));
+  });
+
+  it("carries the service's version, from package.json", () => {
+    const { version } = JSON.parse(readFileSync(resolve(ROOT, 'package.json'), 'utf8')) as {
+      version: string;
+    };
+
+    expect(committedDocument().info.version).toBe(version);
+  });
+
+  it('asks for no API key on the open endpoints, and for one everywhere else', () => {
+    const document = committedDocument();
+    const operations = Object.entries(document.paths).flatMap(([path, item]) =>
+      Object.entries(item).map(([method, operation]) => ({
+        route: `${method.toUpperCase()} ${path}`,
+        security: (operation as { security?: unknown }).security,
+      })),
+    );
+
+    expect(operations.filter(({ security }) => security !== undefined)).toEqual([
+      { route: 'GET /health/live', security: [] },
+      { route: 'GET /health/ready', security: [] },
+    ]);
+    expect(document.security).toEqual([{ bearer: [] }, { apiKey: [] }, {}]);
   });
 
   // swagger-parser is an ES module that Jest cannot load, so the check runs in its own process.

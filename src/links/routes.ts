@@ -14,3 +14,10 @@ export const PATHS = {
   /** A stored image, by its storage key (`<request id>/<file name>`). */
   image: (storageKey: string) => `/${ROUTES.images.controller}/${storageKey}`,
 };
+
+/** Pages for people beside the API: Swagger UI (its document at `/docs-json`) and Bull Board. */
+export const PAGES = {
+  docs: '/docs',
+  docsJson: '/docs-json',
+  queueDashboard: '/queues',
+} as const;

@@ -3,11 +3,10 @@ import { ExpressAdapter } from '@bull-board/express';
 import { BullBoardModule, BullBoardModuleOptions } from '@bull-board/nestjs';
 import { DynamicModule, Logger, Module } from '@nestjs/common';
 import { QueueDashboardConfig } from '../config/config';
+import { PAGES } from '../links/routes';
 import { QUEUE_NAMES } from '../queue/queue.constants';
 import { QueueModule } from '../queue/queue.module';
 import { dashboardBasicAuth } from './dashboard-basic-auth';
-
-export const QUEUE_DASHBOARD_ROUTE = '/queues';
 
 /**
  * Bull Board at /queues, when QUEUE_DASHBOARD=true: every job of both queues, with retry and
@@ -20,7 +19,7 @@ export class QueueBoardModule {
     if (!config.enabled) return { module: QueueBoardModule };
     if (!config.password) {
       new Logger(QueueBoardModule.name).warn(
-        `The queue dashboard at ${QUEUE_DASHBOARD_ROUTE} is open to anyone who can reach this ` +
+        `The queue dashboard at ${PAGES.queueDashboard} is open to anyone who can reach this ` +
           'port; set QUEUE_DASHBOARD_PASSWORD',
       );
     }
@@ -29,7 +28,7 @@ export class QueueBoardModule {
       imports: [
         QueueModule,
         BullBoardModule.forRoot({
-          route: QUEUE_DASHBOARD_ROUTE,
+          route: PAGES.queueDashboard,
           // @bull-board/express brings its own copy of @bull-board/api, one patch version
           // behind; the classes are the same at run time, but TypeScript sees two declarations.
           adapter: ExpressAdapter as unknown as BullBoardModuleOptions['adapter'],

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
+import { projectRoot } from '../common/project';
 
 /** Where the built web console is: a folder holding its index.html, script and stylesheet. */
 export class WebConsoleAssets {
@@ -10,11 +11,7 @@ export class WebConsoleAssets {
    * root whether the service runs from dist/ or from its TypeScript sources.
    */
   static ofProject(): WebConsoleAssets {
-    let directory = __dirname;
-    while (!existsSync(join(directory, 'package.json')) && dirname(directory) !== directory) {
-      directory = dirname(directory);
-    }
-    return new WebConsoleAssets(join(directory, 'dist', 'console'));
+    return new WebConsoleAssets(join(projectRoot(), 'dist', 'console'));
   }
 
   get built(): boolean {
