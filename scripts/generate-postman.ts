@@ -4,18 +4,22 @@
  * bound to collection variables, and a test script on every request. A collection run uploads
  * `example-products.csv` (from the working directory), polls the status until the request has
  * finished, then reads its progress events and the list of recent requests, and fetches the
- * output CSV and one image. `npm run postman:check` fails when the committed collection is out
- * of date.
+ * output CSV and one image; it fails unless the request completes with every image. It also
+ * writes postman/example-products.csv, the demo's sample batch (`npm run demo` serves its
+ * images). `npm run postman:check` fails when either file is out of date.
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { convertV2 } from 'openapi-to-postmanv2';
 import type { OpenAPIObject } from '@nestjs/swagger';
+import { DEFAULT_SAMPLE_IMAGES_URL } from './demo/demo-settings';
+import { sampleCsv } from './demo/sample-catalogue';
 import { runScript, writeOrCheck } from './generated-file';
 import { OPENAPI_PATH } from './openapi-document';
 
 export const COLLECTION_PATH = resolve(__dirname, '..', 'postman', 'collection.json');
 export const EXAMPLE_CSV = 'example-products.csv';
+const EXAMPLE_CSV_PATH = resolve(__dirname, '..', 'postman', EXAMPLE_CSV);
 
 interface Variable {
   key: string;
@@ -81,19 +85,24 @@ const EVENTS: Record<string, Event[]> = {
     ]),
     script('test', [
       'const body = pm.response.code === 200 ? pm.response.json() : {};',
-      "pm.test('answers 200 with the status of the request', function () {",
+      '// In a collection run, ask again (up to 120 times) until the request has finished.',
+      "const polls = Number(pm.collectionVariables.get('statusPolls') || 0);",
+      "const again = ['Pending', 'Processing'].includes(body.status) && polls < 120;",
+      "pm.test('answers 200 with the status of the request, which completes with every image', function () {",
       '  pm.response.to.have.status(200);',
       "  pm.expect(body.request_id).to.eql(pm.collectionVariables.get('requestId'));",
       "  pm.expect(body.status).to.be.oneOf(['Pending', 'Processing', 'Completed', 'Failed']);",
       "  pm.expect(body.progress.total).to.be.a('number');",
+      '  if (!again) {',
+      "    pm.expect(body.status).to.eql('Completed');",
+      '    pm.expect(body.progress.succeeded).to.eql(body.progress.total);',
+      '  }',
       '});',
       'const done = ((body.images || {}).items || []).find(function (image) {',
       '  return image.output_url;',
       '});',
       "if (done) pm.collectionVariables.set('fileName', done.output_url.split('/').pop());",
-      '// In a collection run, ask again (up to 120 times) until the request has finished.',
-      "const polls = Number(pm.collectionVariables.get('statusPolls') || 0);",
-      "if (['Pending', 'Processing'].includes(body.status) && polls < 120) {",
+      'if (again) {',
       "  pm.collectionVariables.set('statusPolls', polls + 1);",
       '  postman.setNextRequest(pm.info.requestName);',
       '}',
@@ -122,14 +131,12 @@ const EVENTS: Record<string, Event[]> = {
   ],
   downloadOutputCsv: [
     script('test', [
-      "pm.test('answers 200 with the output CSV, or 409 while the request is running', function () {",
-      '  pm.expect(pm.response.code).to.be.oneOf([200, 409]);',
-      '  if (pm.response.code === 200) {',
-      "    pm.expect(pm.response.headers.get('Content-Type')).to.include('text/csv');",
-      '    pm.expect(pm.response.text()).to.match(',
-      '      /^S\\. No\\.,Product Name,Input Image Urls,Output Image Urls\\r\\n/,',
-      '    );',
-      '  }',
+      "pm.test('answers 200 with the output CSV of the finished request', function () {",
+      '  pm.response.to.have.status(200);',
+      "  pm.expect(pm.response.headers.get('Content-Type')).to.include('text/csv');",
+      '  pm.expect(pm.response.text()).to.match(',
+      '    /^S\\. No\\.,Product Name,Input Image Urls,Output Image Urls\\r\\n/,',
+      '  );',
       '});',
     ]),
   ],
@@ -151,11 +158,9 @@ const EVENTS: Record<string, Event[]> = {
   ],
   downloadImage: [
     script('test', [
-      "pm.test('answers 200 with an image, or 404 when there is none', function () {",
-      '  pm.expect(pm.response.code).to.be.oneOf([200, 404]);',
-      '  if (pm.response.code === 200) {',
-      "    pm.expect(pm.response.headers.get('Content-Type')).to.match(/^image\\//);",
-      '  }',
+      "pm.test('answers 200 with a compressed image of the request', function () {",
+      '  pm.response.to.have.status(200);',
+      "  pm.expect(pm.response.headers.get('Content-Type')).to.match(/^image\\//);",
       '});',
     ]),
   ],
@@ -185,11 +190,17 @@ const DESCRIPTION = [
   'Set `baseUrl` (and `apiKey` when the service has `API_KEYS`), pick a CSV for the `file`',
   'field of the upload request and run the collection:',
   'the upload saves `requestId`, the status request repeats until the request has finished,',
-  'then the output CSV and one compressed image are fetched. With newman, put the CSV in',
-  `the working directory as \`${EXAMPLE_CSV}\`:`,
+  'then the output CSV and one compressed image are fetched. The run fails unless the request',
+  'completes with every image. With newman, put the CSV in the working directory as',
+  `\`${EXAMPLE_CSV}\`:`,
   '',
   '    newman run postman/collection.json --working-dir postman \\',
   '      --env-var baseUrl=http://localhost:3000 --env-var apiKey=<key>',
+  '',
+  `postman/${EXAMPLE_CSV} is the sample batch of \`npm run demo\`, which serves its images at`,
+  `${DEFAULT_SAMPLE_IMAGES_URL}; while the demo runs, so does the collection, with no setting:`,
+  '',
+  '    newman run postman/collection.json --working-dir postman',
   '',
   'The CSV has the header `S. No.,Product Name,Input Image Urls`; the third column holds one or',
   'more image URLs separated by commas, e.g.',
@@ -235,6 +246,12 @@ function requests(items: Item[]): Item[] {
   return items.flatMap((item) => (item.item ? requests(item.item) : [item]));
 }
 
+/** Query parameters that continue a listing from its `next` link: runs ask for the first page. */
+const PAGE_CURSORS: Record<string, string | undefined> = {
+  listRequests: 'before',
+  getStatus: 'after',
+};
+
 /** Makes the converted collection stable, runnable and tested. */
 function finish(collection: Collection, spec: OpenAPIObject): Collection {
   const ids = operationIds(spec);
@@ -264,15 +281,19 @@ function finish(collection: Collection, spec: OpenAPIObject): Collection {
     request.header = request.header?.filter(
       (header) => !(header.key === 'Content-Type' && header.value === 'multipart/form-data'),
     );
+    // A new key per run: with the example's fixed key, a second run would replay the first.
+    request.header = request.header?.map((header) =>
+      header.key === 'Idempotency-Key' ? { ...header, value: '{{$guid}}' } : header,
+    );
     if (operationId === 'downloadImage') {
       request.header = request.header?.map((header) =>
         header.key === 'Accept' ? { ...header, value: 'image/*' } : header,
       );
     }
-    if (operationId === 'listRequests') {
-      // The first page; `before` is for following `next`.
+    const cursor = operationId ? PAGE_CURSORS[operationId] : undefined;
+    if (cursor) {
       request.url.query = request.url.query?.map((parameter) =>
-        parameter.key === 'before' ? { ...parameter, disabled: true } : parameter,
+        parameter.key === cursor ? { ...parameter, disabled: true } : parameter,
       );
     }
     for (const field of request.body?.formdata ?? []) {
@@ -320,7 +341,8 @@ export async function renderCollectionJson(): Promise<string> {
 }
 
 if (require.main === module) {
-  runScript(async () =>
-    writeOrCheck(COLLECTION_PATH, await renderCollectionJson(), 'npm run postman'),
-  );
+  runScript(async () => {
+    writeOrCheck(COLLECTION_PATH, await renderCollectionJson(), 'npm run postman');
+    writeOrCheck(EXAMPLE_CSV_PATH, sampleCsv(DEFAULT_SAMPLE_IMAGES_URL), 'npm run postman');
+  });
 }

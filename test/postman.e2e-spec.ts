@@ -2,9 +2,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NewmanRunOptions, NewmanRunSummary, run } from 'newman';
+import { generateSampleImages, sampleCsv } from '../scripts/demo/sample-catalogue';
+import { SampleImageServer } from '../scripts/demo/sample-image-server';
 import { COLLECTION_PATH, EXAMPLE_CSV } from '../scripts/generate-postman';
-import { jpegPhoto, pngPhoto } from './helpers/fixture-images';
-import { FixtureServer } from './helpers/fixture-server';
 import { removeTestData, startTestApp, TestApp, testEnvironment } from './helpers/test-app';
 
 const runNewman = (options: NewmanRunOptions) =>
@@ -13,30 +13,13 @@ const runNewman = (options: NewmanRunOptions) =>
   });
 
 describe('The Postman collection, run by newman against a live service with API keys', () => {
-  let images: FixtureServer;
+  let images: SampleImageServer;
   let service: TestApp;
   let workingDir: string;
 
-  beforeAll(async () => {
-    images = await new FixtureServer().start();
-    const front = images.file('/front.jpg', await jpegPhoto(400, 300, 95, 1), 'image/jpeg');
-    const side = images.file('/side.png', await pngPhoto(200, 150, 2), 'image/png');
-    workingDir = mkdtempSync(join(tmpdir(), 'newman-'));
-    writeFileSync(
-      join(workingDir, EXAMPLE_CSV),
-      `S. No.,Product Name,Input Image Urls\n1,Shoes,"${front}, ${side}"\n`,
-    );
-    service = await startTestApp(await testEnvironment({ API_KEYS: 'key-postman' }));
-  });
-
-  afterAll(async () => {
-    await service.close();
-    await images.stop();
-    rmSync(workingDir, { recursive: true, force: true });
-    await removeTestData(service.env);
-  });
-
-  it('uploads the CSV, polls until the request has finished and passes every assertion', async () => {
+  /** Runs the collection with `csv` as its example CSV; returns the failures and the run. */
+  async function runCollection(csv: string) {
+    writeFileSync(join(workingDir, EXAMPLE_CSV), csv);
     const summary = await runNewman({
       collection: JSON.parse(readFileSync(COLLECTION_PATH, 'utf8')) as object,
       workingDir,
@@ -48,15 +31,35 @@ describe('The Postman collection, run by newman against a live service with API 
       reporters: [],
       timeoutRequest: 10_000,
     });
-
     const failures = summary.run.failures.map(
       (failure) => `${failure.source?.name ?? '?'}: ${failure.error.message}`,
     );
-    expect(failures).toEqual([]);
     // The status request runs again until the request has finished; the last answer counts.
     const last = (name: string) =>
       summary.run.executions.filter((execution) => execution.item.name.includes(name)).at(-1)
         ?.response;
+    return { failures, summary, last };
+  }
+
+  beforeAll(async () => {
+    images = await SampleImageServer.start(await generateSampleImages(), 0);
+    workingDir = mkdtempSync(join(tmpdir(), 'newman-'));
+    service = await startTestApp(await testEnvironment({ API_KEYS: 'key-postman' }));
+  });
+
+  afterAll(async () => {
+    await service.close();
+    await images.stop();
+    rmSync(workingDir, { recursive: true, force: true });
+    await removeTestData(service.env);
+  });
+
+  it('uploads the sample CSV, polls until it has completed and passes every assertion', async () => {
+    const csv = sampleCsv(images.baseUrl);
+
+    const { failures, summary, last } = await runCollection(csv);
+
+    expect(failures).toEqual([]);
     expect(last('Upload')?.code).toBe(202);
     expect(last('Processing status')?.code).toBe(200);
     expect(last('output CSV')?.code).toBe(200);
@@ -66,11 +69,26 @@ describe('The Postman collection, run by newman against a live service with API 
       total: summary.run.executions.length,
       failed: 0,
     });
-
     const outputCsv = last('output CSV')?.text() ?? '';
-    expect(outputCsv).toContain(
-      `1,Shoes,"${images.url('/front.jpg')}, ${images.url('/side.png')}"`,
+    for (const row of csv.trim().split('\n').slice(1)) {
+      expect(outputCsv).toContain(`${row},"${service.baseUrl}/images/`);
+    }
+  });
+
+  it('fails when the batch does not complete', async () => {
+    const missing = `${images.baseUrl}/no-such-photo.jpg`;
+
+    const { failures } = await runCollection(
+      `S. No.,Product Name,Input Image Urls\n1,Ghost,${missing}\n`,
     );
-    expect(outputCsv).toContain(`${service.baseUrl}/images/`);
+
+    expect(failures).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(
+          /^Processing status.*: expected 'Failed' to deeply equal 'Completed'/,
+        ),
+        expect.stringMatching(/^A compressed image: /),
+      ]),
+    );
   });
 });

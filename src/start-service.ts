@@ -1,0 +1,35 @@
+import { INestApplication, Logger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { Logger as PinoLogger } from 'nestjs-pino';
+import { AppModule } from './app.module';
+import { configureApp } from './app.setup';
+import { Config } from './config/config';
+
+/**
+ * sharp compresses on libuv's thread pool, which file and DNS work share: give it a thread per
+ * compression slot and four to spare, so that a download never waits behind the compressions.
+ * Must be set before the pool first runs anything; the real environment wins.
+ */
+export function sizeThreadPool(config: Config): void {
+  process.env.UV_THREADPOOL_SIZE ??= String(config.compression.concurrency + 4);
+}
+
+/** Creates the app for `config.app.mode` and starts listening; main.ts and the demo share it. */
+export async function startService(config: Config): Promise<INestApplication> {
+  const app = await NestFactory.create(AppModule.forRoot(config), { bufferLogs: true });
+  app.useLogger(app.get(PinoLogger));
+  configureApp(app);
+  const { mode, port, healthPort, host } = config.app;
+  if (mode === 'worker') {
+    // A worker serves only its health (and metrics) routes, so that it can be probed too.
+    await app.listen(healthPort, host);
+    Logger.log(
+      `Worker started; consuming the queues; health on ${await app.getUrl()}`,
+      'Bootstrap',
+    );
+    return app;
+  }
+  await app.listen(port, host);
+  Logger.log(`Listening on ${await app.getUrl()} (mode ${mode})`, 'Bootstrap');
+  return app;
+}

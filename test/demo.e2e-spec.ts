@@ -1,0 +1,111 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { RequestStatusResponse } from '../src/client';
+import { freePort } from './helpers/free-port';
+import { waitFor } from './helpers/wait-for';
+
+const ROOT = resolve(__dirname, '..');
+
+/** `npm run demo`, as that script runs it, with its output collected. */
+class DemoProcess {
+  output = '';
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  private readonly child: ChildProcess;
+
+  constructor(env: Record<string, string>) {
+    this.child = spawn(
+      process.execPath,
+      ['-r', 'ts-node/register/transpile-only', 'scripts/demo.ts'],
+      // Nothing else from this process's environment: the demo must run on its own defaults.
+      { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env }, stdio: 'pipe' },
+    );
+    this.child.stdout?.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
+    this.child.stderr?.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
+    this.exited = new Promise((resolveExit) =>
+      this.child.once('exit', (code, signal) => resolveExit({ code, signal })),
+    );
+  }
+
+  get running(): boolean {
+    return this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  /** The first URL printed after `label`. */
+  printed(label: string): string {
+    const match = new RegExp(`${label}\\s+(http\\S+)`).exec(this.output);
+    if (!match) throw new Error(`No "${label}" URL in the demo's output:\n${this.output}`);
+    return match[1];
+  }
+
+  interrupt(): void {
+    this.child.kill('SIGINT');
+  }
+}
+
+describe('npm run demo', () => {
+  let dataDir: string;
+  let port: number;
+  let demo: DemoProcess;
+
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'image-batch-demo-'));
+    port = await freePort();
+    demo = new DemoProcess({
+      PORT: String(port),
+      DEMO_IMAGES_PORT: '0',
+      DEMO_DATA_DIR: dataDir,
+      QUEUE_PREFIX: `test-${randomUUID()}`,
+    });
+    await waitFor(
+      () => {
+        if (!demo.running) throw new Error(`The demo stopped:\n${demo.output}`);
+        return demo.output.includes('press Ctrl-C');
+      },
+      { timeoutMs: 100_000, what: `the demo to be ready:\n${demo.output}` },
+    );
+  });
+
+  afterAll(async () => {
+    if (demo.running) {
+      demo.interrupt();
+      await demo.exited;
+    }
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('prints the console URL of the uploaded request, and the console answers there', async () => {
+    const consoleUrl = demo.printed('Watch it in the console:');
+    const requestId = /#\/requests\/([0-9a-f-]{36})$/.exec(consoleUrl)?.[1];
+
+    expect(consoleUrl).toBe(`http://localhost:${port}/#/requests/${requestId}`);
+    const page = await fetch(consoleUrl);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toContain('text/html');
+  });
+
+  it('processes the sample batch to the end, every image Completed', async () => {
+    const statusUrl = demo.printed('Status:');
+    const status = (await (await fetch(statusUrl)).json()) as RequestStatusResponse;
+
+    expect(statusUrl).toBe(`http://localhost:${port}/status/${status.request_id}`);
+    expect(status.status).toBe('Completed');
+    expect(status.progress).toMatchObject({ total: 6, succeeded: 6, failed: 0 });
+    expect(status.images.items.map((image) => image.status)).toEqual(Array(6).fill('Completed'));
+    expect(demo.output).toContain('Completed in');
+    expect(demo.output).toContain('6 of 6 images succeeded.');
+  });
+
+  it('keeps the service running until Ctrl-C, then stops', async () => {
+    expect((await fetch(`http://localhost:${port}/health/live`)).status).toBe(200);
+
+    demo.interrupt();
+    const { code, signal } = await demo.exited;
+
+    expect(code === 0 || signal === 'SIGINT').toBe(true);
+    expect(demo.output).toContain('Stopping...');
+    await expect(fetch(`http://localhost:${port}/health/live`)).rejects.toThrow();
+  });
+});
