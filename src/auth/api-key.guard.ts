@@ -54,8 +54,8 @@ export class ApiKeyGuard implements CanActivate {
     request.apiKeyOwner = owner;
     const requestId = request.params?.requestId;
     if (typeof requestId === 'string') {
-      const stored = await this.requests.findRequest(requestId);
-      if (stored && stored.owner !== owner) {
+      const storedOwner = await this.requests.findOwner(requestId);
+      if (storedOwner !== undefined && storedOwner !== owner) {
         throw new NotFoundException(`No request with id ${requestId}`);
       }
     }

@@ -7,6 +7,7 @@ import { IdempotencyKeysRepository, KeyCompletion } from './idempotency-keys.rep
 import { ImageProcessingRequest } from './image-processing-request.entity';
 import { Product } from './product.entity';
 import { ImageStatus, RequestStatus } from './request-status';
+import { entityFromRow, runStatement } from './sql-statements';
 import { urlHash } from './url-hash';
 
 export interface NewRequest {
@@ -55,6 +56,28 @@ export interface ProductOutcomes {
   inputImageUrls: string;
   images: { inputUrl: string; status: ImageStatus; outputKey: string | null }[];
 }
+
+/**
+ * The statements a status read runs are written out, not built: a status page is the hottest
+ * read, and a query builder would spend more time building them than the database running them.
+ */
+const FIND_REQUEST = 'SELECT * FROM image_processing_requests WHERE request_id = :requestId';
+const FIND_OWNER = 'SELECT owner FROM image_processing_requests WHERE request_id = :requestId';
+const PAGE_IMAGES = `
+  SELECT i.ordinal AS ordinal, p.row_number AS row_number, p.serial_number AS serial_number,
+         p.product_name AS product_name, i.position AS position, i.input_url AS input_url,
+         i.status AS status, i.output_key AS output_key, i.error AS error,
+         i.attempts AS attempts, i.format AS format, i.source_quality AS source_quality,
+         i.target_quality AS target_quality, i.bytes_in AS bytes_in, i.bytes_out AS bytes_out,
+         i.width AS width, i.height AS height, i.skip_reason AS skip_reason,
+         rp.row_number AS reused_row, r.position AS reused_position
+    FROM images i
+    JOIN products p ON p.id = i.product_id
+    LEFT JOIN images r ON r.id = i.reused_from
+    LEFT JOIN products rp ON rp.id = r.product_id
+   WHERE i.request_id = :requestPk AND i.ordinal > :afterOrdinal AND i.ordinal <= :lastOrdinal
+   ORDER BY i.ordinal
+   LIMIT :limit`;
 
 /** Rows per INSERT: well under SQLite's 32,766 and PostgreSQL's 65,535 parameters. */
 const IMAGE_INSERT_CHUNK = 2000;
@@ -160,8 +183,10 @@ export class RequestsRepository {
     return ordinal;
   }
 
-  findRequest(requestId: string): Promise<ImageProcessingRequest | null> {
-    return this.dataSource.getRepository(ImageProcessingRequest).findOneBy({ requestId });
+  async findRequest(requestId: string): Promise<ImageProcessingRequest | null> {
+    const manager = this.dataSource.manager;
+    const { rows } = await runStatement(manager, FIND_REQUEST, { requestId });
+    return rows.length === 0 ? null : entityFromRow(manager, ImageProcessingRequest, rows[0]);
   }
 
   findRequestByPk(requestPk: number): Promise<ImageProcessingRequest | null> {
@@ -174,10 +199,12 @@ export class RequestsRepository {
 
   /** The owner of a request, or undefined when there is no such request. */
   async findOwner(requestId: string): Promise<string | null | undefined> {
-    const row = await this.dataSource
-      .getRepository(ImageProcessingRequest)
-      .findOne({ select: { owner: true }, where: { requestId } });
-    return row ? row.owner : undefined;
+    const { rows } = await runStatement<{ owner: string | null }>(
+      this.dataSource.manager,
+      FIND_OWNER,
+      { requestId },
+    );
+    return rows.length === 0 ? undefined : rows[0].owner;
   }
 
   /**
@@ -202,46 +229,20 @@ export class RequestsRepository {
 
   /**
    * Up to `limit` images in output order after `afterOrdinal`, with their products: one range
-   * of the (request, ordinal) index, however far into a large request the page is.
+   * of the (request, ordinal) index, however far into a large request the page is. Ordinals run
+   * from 1 without gaps, so the range is bounded at both ends: a planner with stale statistics
+   * cannot mistake it for the rest of the request, to be read whole and sorted.
    */
   async pageImages(
     requestPk: number,
     afterOrdinal: number,
     limit: number,
   ): Promise<ImageListing[]> {
-    const rows = await this.dataSource
-      .createQueryBuilder()
-      .select([
-        'i.ordinal AS ordinal',
-        'p.row_number AS row_number',
-        'p.serial_number AS serial_number',
-        'p.product_name AS product_name',
-        'i.position AS position',
-        'i.input_url AS input_url',
-        'i.status AS status',
-        'i.output_key AS output_key',
-        'i.error AS error',
-        'i.attempts AS attempts',
-        'i.format AS format',
-        'i.source_quality AS source_quality',
-        'i.target_quality AS target_quality',
-        'i.bytes_in AS bytes_in',
-        'i.bytes_out AS bytes_out',
-        'i.width AS width',
-        'i.height AS height',
-        'i.skip_reason AS skip_reason',
-        'rp.row_number AS reused_row',
-        'r.position AS reused_position',
-      ])
-      .from('images', 'i')
-      .innerJoin('products', 'p', 'p.id = i.product_id')
-      .leftJoin('images', 'r', 'r.id = i.reused_from')
-      .leftJoin('products', 'rp', 'rp.id = r.product_id')
-      .where('i.request_id = :requestPk', { requestPk })
-      .andWhere('i.ordinal > :afterOrdinal', { afterOrdinal })
-      .orderBy('i.ordinal', 'ASC')
-      .limit(limit)
-      .getRawMany<Record<string, string | number | null>>();
+    const { rows } = await runStatement<Record<string, string | number | null>>(
+      this.dataSource.manager,
+      PAGE_IMAGES,
+      { requestPk, afterOrdinal, lastOrdinal: afterOrdinal + limit, limit },
+    );
     return rows.map((row) => ({
       ordinal: Number(row.ordinal),
       rowNumber: Number(row.row_number),
@@ -270,7 +271,8 @@ export class RequestsRepository {
 
   /**
    * Up to `limit` products after row `afterRow`, in input order, each with its images in URL
-   * order: one page of a request's output.
+   * order: one page of a request's output. Row numbers run from 1 without gaps, so the page is a
+   * range bounded at both ends, as in `pageImages`.
    */
   async pageProductOutcomes(
     requestPk: number,
@@ -289,6 +291,7 @@ export class RequestsRepository {
       .from('products', 'p')
       .where('p.request_id = :requestPk', { requestPk })
       .andWhere('p.row_number > :afterRow', { afterRow })
+      .andWhere('p.row_number <= :lastRow', { lastRow: afterRow + limit })
       .orderBy('p.row_number', 'ASC')
       .limit(limit)
       .getRawMany<Record<string, string | number>>();

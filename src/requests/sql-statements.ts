@@ -1,4 +1,4 @@
-import { DataSource, EntityManager, QueryRunner } from 'typeorm';
+import { DataSource, EntityManager, EntityTarget, QueryRunner } from 'typeorm';
 
 /** What a statement did: the rows it returned, and how many it changed. */
 export interface StatementResult<Row> {
@@ -35,4 +35,22 @@ async function withRunner<T>(
   } finally {
     await runner.release();
   }
+}
+
+/**
+ * An entity from a row of its table read with `SELECT *`, each column converted as TypeORM
+ * converts it (dates, numbers, JSON), without the query builder's per-call planning.
+ */
+export function entityFromRow<Entity extends object>(
+  manager: EntityManager,
+  target: EntityTarget<Entity>,
+  row: Record<string, unknown>,
+): Entity {
+  const { driver } = manager.connection;
+  const metadata = manager.connection.getMetadata(target);
+  const entity = metadata.create() as Entity;
+  for (const column of metadata.columns) {
+    column.setEntityValue(entity, driver.prepareHydratedValue(row[column.databaseName], column));
+  }
+  return entity;
 }
