@@ -1,7 +1,9 @@
 import { Module } from '@nestjs/common';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
-import { LoggerModule } from 'nestjs-pino';
+import { LoggerModule, type Params } from 'nestjs-pino';
+import pino from 'pino';
+import type { Options as PinoHttpOptions } from 'pino-http';
 import { LoggingConfig } from '../config/config';
 import { QueueModule } from '../queue/queue.module';
 import { JobLogContext } from './job-log-context';
@@ -18,6 +20,33 @@ function requestId(request: IncomingMessage, response: ServerResponse): string {
   return id;
 }
 
+/** The request log's settings, and where its lines go. */
+function httpLogging(config: LoggingConfig): Params['pinoHttp'] {
+  const options: PinoHttpOptions = {
+    level: config.level,
+    genReqId: requestId,
+    autoLogging: { ignore: (request) => QUIET_PATHS.test(request.url ?? '') },
+    // Method, path and status only: headers hold API keys, bodies hold customer data.
+    serializers: {
+      req: (request: { id: unknown; method: string; url: string }) => ({
+        id: request.id,
+        method: request.method,
+        url: request.url,
+      }),
+      res: (response: { statusCode: number }) => ({ statusCode: response.statusCode }),
+    },
+    customLogLevel: (_request, response, error) =>
+      error || response.statusCode >= 500 ? 'error' : 'info',
+  };
+  if (config.pretty) {
+    const pretty = { singleLine: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' };
+    return { ...options, transport: { target: 'pino-pretty', options: pretty } };
+  }
+  // Lines are written between requests, not one blocking write each; pino flushes what is left
+  // when the process exits.
+  return [options, pino.destination({ dest: 1, sync: false })];
+}
+
 /**
  * Structured logs with pino: one JSON object a line (pretty-printed when LOG_PRETTY=true or
  * NODE_ENV=development). Every line logged while a request is handled carries `req.id`, also
@@ -28,34 +57,7 @@ function requestId(request: IncomingMessage, response: ServerResponse): string {
   imports: [
     LoggerModule.forRootAsync({
       inject: [LoggingConfig],
-      useFactory: (config: LoggingConfig) => ({
-        pinoHttp: {
-          level: config.level,
-          transport: config.pretty
-            ? {
-                target: 'pino-pretty',
-                options: {
-                  singleLine: true,
-                  translateTime: 'SYS:HH:MM:ss.l',
-                  ignore: 'pid,hostname',
-                },
-              }
-            : undefined,
-          genReqId: requestId,
-          autoLogging: { ignore: (request) => QUIET_PATHS.test(request.url ?? '') },
-          // Method, path and status only: headers hold API keys, bodies hold customer data.
-          serializers: {
-            req: (request: { id: unknown; method: string; url: string }) => ({
-              id: request.id,
-              method: request.method,
-              url: request.url,
-            }),
-            res: (response: { statusCode: number }) => ({ statusCode: response.statusCode }),
-          },
-          customLogLevel: (_request, response, error) =>
-            error || response.statusCode >= 500 ? 'error' : 'info',
-        },
-      }),
+      useFactory: (config: LoggingConfig) => ({ pinoHttp: httpLogging(config) }),
     }),
     QueueModule,
   ],
