@@ -1,13 +1,18 @@
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
+import { IdempotencyKey } from '../src/requests/idempotency-key.entity';
 import { getStatus, uploadCsv, waitUntilFinished } from './helpers/batch-client';
 import { CliRun, runCliProcess } from './helpers/cli-process';
 import { jpegPhoto, pngPhoto } from './helpers/fixture-images';
 import { FixtureServer } from './helpers/fixture-server';
+import { FlakyProxy } from './helpers/flaky-proxy';
 import { freePort } from './helpers/free-port';
 import { removeTestData, startTestApp, TestApp, testEnvironment } from './helpers/test-app';
+import { waitFor } from './helpers/wait-for';
 
 const HEADER = 'S. No.,Product Name,Input Image Urls';
 const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
@@ -60,6 +65,16 @@ describe('The image-batch command line', () => {
     new RegExp(`Accepted as request (${UUID})`).exec(run.stdout)?.[1] ?? '';
 
   const stackTraceLine = /^\s+at /m;
+
+  /** The requests made with the test's API key, newest first. */
+  const requestIds = async () => {
+    const list = await request(service.baseUrl).get('/requests?limit=100').set(keyHeader);
+    expect(list.status).toBe(200);
+    return (list.body as { items: { request_id: string }[] }).items.map((item) => item.request_id);
+  };
+
+  /** A line telling that an attempt failed, without the time it happened at. */
+  const withoutElapsed = (line: string) => line.replace(/^\[\d+:\d\d\] /, '');
 
   it('submits a CSV, follows it to Completed and saves the output CSV, exiting 0', async () => {
     const front = images.url('/front.jpg');
@@ -207,16 +222,26 @@ describe('The image-batch command line', () => {
     expect(run.stdout).not.toMatch(/\[\d+:\d\d\] Completed/);
   });
 
-  it('says plainly, without a stack trace, that it cannot reach the service, and exits 5', async () => {
+  it('says plainly, without a stack trace, that it cannot reach the service after 4 tries, and exits 5', async () => {
     const csv = writeCsv('unreachable.csv', [`1,Shoes,${images.url('/front.jpg')}`]);
     const api = `http://127.0.0.1:${await freePort()}`;
 
     const run = await imageBatch(['submit', csv, '--api', api]);
 
     expect(run).toMatchObject({ exitCode: 5, stdout: '' });
-    expect(run.stderr.split('\n').slice(1)).toEqual([
-      `Cannot reach the service at ${api}: the connection was refused`,
+    const refused = `Cannot reach the service at ${api}: the connection was refused`;
+    expect(run.stderr.split('\n').slice(1).map(withoutElapsed)).toEqual([
+      `${refused}; trying again in 1 s`,
+      `${refused}; trying again in 1 s`,
+      `${refused}; trying again in 2 s`,
+      refused,
       '  Is it running? Give its address with --api or IMAGE_BATCH_API.',
+      expect.stringMatching(/^ {2}Gave up after \d+ s of failed attempts\.$/),
+      expect.stringMatching(
+        new RegExp(
+          `^ {2}Run the same command with --idempotency-key ${UUID} to try again without risking a second request\\.$`,
+        ),
+      ),
       '',
     ]);
     expect(run.stderr).not.toMatch(stackTraceLine);
@@ -243,6 +268,148 @@ describe('The image-batch command line', () => {
       `Accepted as request ${requestId}\nStatus URL: ${service.baseUrl}/status/${requestId}\n`,
     );
     expect((await getStatus(service.baseUrl, requestId, keyHeader)).request_id).toBe(requestId);
+  });
+
+  it('answers a submit run again with the same --idempotency-key with the same request', async () => {
+    const csv = writeCsv('run-twice.csv', [`1,Shoes,${images.url('/front.jpg')}`]);
+    const key = `run-twice-${randomUUID()}`;
+    const before = await requestIds();
+
+    const first = await imageBatch(['submit', csv, '--idempotency-key', key]);
+    const again = await imageBatch(['submit', csv, '--idempotency-key', key, '--json']);
+
+    expect(first).toMatchObject({ exitCode: 0 });
+    const requestId = requestIdIn(first);
+    expect(requestId).not.toBe('');
+    expect(again).toMatchObject({ exitCode: 0 });
+    expect(JSON.parse(again.stdout)).toMatchObject({ request_id: requestId });
+    expect(await requestIds()).toEqual([requestId, ...before]);
+  });
+
+  it("exits 4 with the service's reason, trying nothing again, when the key was used for another CSV", async () => {
+    const key = `reused-${randomUUID()}`;
+    const first = await imageBatch([
+      'submit',
+      writeCsv('first.csv', [`1,Shoes,${images.url('/front.jpg')}`]),
+      '--idempotency-key',
+      key,
+    ]);
+    expect(first).toMatchObject({ exitCode: 0 });
+    const before = await requestIds();
+
+    const reused = await imageBatch([
+      'submit',
+      writeCsv('another.csv', [`1,Hat,${images.url('/side.png')}`]),
+      '--idempotency-key',
+      key,
+    ]);
+
+    expect(reused).toMatchObject({ exitCode: 4, stdout: '' });
+    expect(reused.stderr.split('\n').slice(1)).toEqual([
+      'The service answered 422: This Idempotency-Key was used for an upload with another file or webhook_url; send a new key with a new upload',
+      '',
+    ]);
+    expect(await requestIds()).toEqual(before);
+  });
+
+  describe('behind a proxy', () => {
+    let proxy: FlakyProxy | undefined;
+
+    afterEach(async () => {
+      await proxy?.stop();
+      proxy = undefined;
+    });
+
+    it('tries an upload answered 503 again once Retry-After has passed, with the same Idempotency-Key', async () => {
+      proxy = await new FlakyProxy(service.baseUrl, (_, index) =>
+        index === 0
+          ? { status: 503, headers: { 'Retry-After': '1' }, body: 'restarting' }
+          : undefined,
+      ).start();
+      const csv = writeCsv('restarting.csv', [`1,Shoes,${images.url('/front.jpg')}`]);
+      const before = await requestIds();
+
+      const run = await imageBatch(['submit', csv], { IMAGE_BATCH_API: proxy.baseUrl });
+
+      expect(run).toMatchObject({ exitCode: 0 });
+      const uploads = proxy.requestsTo('POST', '/upload');
+      expect(uploads.map((upload) => upload.status)).toEqual([503, 202]);
+      const [refused, accepted] = uploads;
+      expect(refused.headers['idempotency-key']).toMatch(new RegExp(`^"${UUID}"$`));
+      expect(accepted.headers['idempotency-key']).toBe(refused.headers['idempotency-key']);
+      // Retry-After (1 s) rather than the first pause of the backoff (0.5 s).
+      expect(accepted.atMs - refused.atMs).toBeGreaterThanOrEqual(1000);
+      expect(run.stderr.split('\n').slice(1, -1).map(withoutElapsed)).toEqual([
+        'The service answered 503: Service Unavailable; trying again in 1 s',
+      ]);
+      const requestId = requestIdIn(run);
+      expect(await requestIds()).toEqual([requestId, ...before]);
+    });
+
+    it('waits while the first upload with its key is still arriving, then answers with its request', async () => {
+      proxy = await new FlakyProxy(service.baseUrl).start();
+      const key = `in-progress-${randomUUID()}`;
+      const csv = Buffer.from(`${HEADER}\n1,Shoes,${images.url('/front.jpg')}\n`);
+      writeFileSync(join(workDir, 'in-progress.csv'), csv);
+      const boundary = 'in-progress-boundary';
+      const firstUpload = httpRequest(`${service.baseUrl}/upload`, {
+        method: 'POST',
+        headers: {
+          ...keyHeader,
+          'Content-Type': `multipart/form-data; boundary=${boundary}`,
+          'Idempotency-Key': `"${key}"`,
+        },
+      });
+      const firstAnswer = new Promise<{ status: number; body: string }>((resolve, reject) => {
+        firstUpload.once('response', (response) => {
+          let body = '';
+          response.on('data', (chunk: Buffer) => (body += chunk.toString()));
+          response.once('end', () => resolve({ status: response.statusCode ?? 0, body }));
+        });
+        firstUpload.once('error', reject);
+      });
+      firstUpload.write(
+        `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="in-progress.csv"\r\n` +
+          `Content-Type: text/csv\r\n\r\n${HEADER}\n`,
+      );
+      await waitFor(
+        async () =>
+          (await service.dataSource.getRepository(IdempotencyKey).findOneBy({ key }))?.holder,
+        { what: 'the first upload to hold its key' },
+      );
+
+      const running = imageBatch(['submit', 'in-progress.csv', '--idempotency-key', key], {
+        IMAGE_BATCH_API: proxy.baseUrl,
+      });
+      try {
+        await waitFor(() => proxy?.requestsTo('POST', '/upload')[0]?.status === 409, {
+          timeoutMs: 20_000,
+          what: 'the command to be told that the key is in use',
+        });
+      } finally {
+        firstUpload.end(`${csv.subarray(HEADER.length + 1).toString()}\r\n--${boundary}--\r\n`);
+      }
+      const first = await firstAnswer;
+      const run = await running;
+
+      expect(first.status).toBe(202);
+      const requestId = (JSON.parse(first.body) as { request_id: string }).request_id;
+      expect(run).toMatchObject({ exitCode: 0 });
+      expect(requestIdIn(run)).toBe(requestId);
+      const uploads = proxy.requestsTo('POST', '/upload');
+      expect(uploads.map((upload) => upload.status)).toEqual([
+        409,
+        ...uploads.slice(1, -1).map(() => 409),
+        202,
+      ]);
+      expect(uploads.length).toBeLessThanOrEqual(4);
+      expect(new Set(uploads.map((upload) => upload.headers['idempotency-key']))).toEqual(
+        new Set([`"${key}"`]),
+      );
+      expect(run.stderr).toContain(
+        'The service answered 409: An upload with this Idempotency-Key is still being received or stored; retry once it has been answered; trying again in 1 s',
+      );
+    });
   });
 
   it('exits 2 with a short explanation when the command line is wrong', async () => {

@@ -37,7 +37,18 @@ describe('parseCliArguments', () => {
 
       expect(
         parseCliArguments(
-          ['submit', '-w', 'products.csv', '--json', '--interval', '2.5', '--key', 'k1'],
+          [
+            'submit',
+            '-w',
+            'products.csv',
+            '--json',
+            '--interval',
+            '2.5',
+            '--key',
+            'k1',
+            '--idempotency-key',
+            'order-42',
+          ],
           {},
         ),
       ).toEqual({
@@ -47,6 +58,7 @@ describe('parseCliArguments', () => {
         wait: true,
         outFile: undefined,
         pollIntervalMs: 2500,
+        idempotencyKey: 'order-42',
         json: true,
         connection: { apiUrl: 'http://localhost:3000', apiKey: 'k1' },
       });
@@ -75,6 +87,17 @@ describe('parseCliArguments', () => {
       expect(parseCliArguments(['submit', 'a.csv'], { IMAGE_BATCH_KEY: '' })).toMatchObject({
         connection: { apiKey: undefined },
       });
+    });
+
+    it('leaves the idempotency key to the upload unless one is given, taking any printable one', () => {
+      expect(parseCliArguments(['submit', 'a.csv'], {})).toMatchObject({
+        idempotencyKey: undefined,
+      });
+      for (const key of ['k', 'batch 7, "spring" \\ final', 'x'.repeat(255)]) {
+        expect(
+          parseCliArguments(['submit', 'a.csv', `--idempotency-key=${key}`], {}),
+        ).toMatchObject({ idempotencyKey: key });
+      }
     });
 
     it('treats an argument after -- as a file name even when it starts with a dash', () => {
@@ -106,6 +129,20 @@ describe('parseCliArguments', () => {
         '--api must be an http:// or https:// URL, not "localhost:3000"',
       ],
       [['submit', 'a.csv', '--colour'], 'Unknown option --colour'],
+      [['submit', 'a.csv', '--idempotency-key'], '--idempotency-key needs a value'],
+      [['submit', 'a.csv', '--idempotency-key='], '--idempotency-key needs a value'],
+      [
+        ['submit', 'a.csv', '--idempotency-key', 'commande-n°1'],
+        '--idempotency-key must be 1 to 255 printable ASCII characters, not "commande-n°1"',
+      ],
+      [
+        ['submit', 'a.csv', '--idempotency-key', 'tab\there'],
+        '--idempotency-key must be 1 to 255 printable ASCII characters, not "tab\there"',
+      ],
+      [
+        ['submit', 'a.csv', `--idempotency-key=${'x'.repeat(256)}`],
+        `--idempotency-key must be 1 to 255 printable ASCII characters, not "${'x'.repeat(256)}"`,
+      ],
     ])('refuses %j: %s', (args, message) => {
       expect(usageMessage(args)).toBe(message);
     });
@@ -135,6 +172,7 @@ describe('parseCliArguments', () => {
       ],
       [['status', REQUEST_ID, '--wait'], 'status does not take --wait'],
       [['status', REQUEST_ID, '-o', 'out.csv'], 'status does not take -o'],
+      [['status', REQUEST_ID, '--idempotency-key', 'k'], 'status does not take --idempotency-key'],
     ])('refuses %j: %s', (args, message) => {
       expect(usageMessage(args)).toBe(message);
     });

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { CliError } from './cli-error';
 import { ExitCode } from './exit-codes';
+import { IDEMPOTENCY_KEY_MAX_LENGTH, isIdempotencyKey } from './idempotency-key';
 
 export const DEFAULT_API_URL = 'http://localhost:3000';
 export const API_URL_VARIABLE = 'IMAGE_BATCH_API';
@@ -26,6 +27,8 @@ export interface SubmitCommand {
   wait: boolean;
   outFile?: string;
   pollIntervalMs: number;
+  /** Sent with every attempt at the upload; a new random UUID when not given. */
+  idempotencyKey?: string;
   json: boolean;
   connection: Connection;
 }
@@ -55,13 +58,14 @@ const OPTIONS = {
   wait: { type: 'boolean', short: 'w' },
   out: { type: 'string', short: 'o' },
   interval: { type: 'string' },
+  'idempotency-key': { type: 'string' },
 } as const;
 
 type OptionName = keyof typeof OPTIONS;
 
 const COMMON_OPTIONS: readonly OptionName[] = ['api', 'key', 'json', 'help'];
 const COMMAND_OPTIONS: Record<CommandName, readonly OptionName[]> = {
-  submit: [...COMMON_OPTIONS, 'webhook', 'wait', 'out', 'interval'],
+  submit: [...COMMON_OPTIONS, 'webhook', 'wait', 'out', 'interval', 'idempotency-key'],
   status: COMMON_OPTIONS,
 };
 
@@ -100,12 +104,17 @@ ${EXIT_CODES_HELP}
   submit: `Usage: image-batch submit <file.csv> [--wait] [--out FILE] [--webhook URL] [options]
 
 Uploads the CSV (header: S. No.,Product Name,Input Image Urls) and prints the request id and
-its status URL.
+its status URL. An upload the service could not take just then (connection refused or lost,
+busy, restarting) is tried up to 3 more times, with the same idempotency key each time, so that
+the service never creates the request twice.
 
-  -w, --wait          Follow the request until it has finished, showing its progress
-  -o, --out FILE      Save the output CSV to FILE once the request has finished (implies --wait)
-  --webhook URL       Have the service POST the final status to URL when the request finishes
-  --interval SECONDS  How often to ask for progress while waiting (default ${DEFAULT_POLL_SECONDS})
+  -w, --wait             Follow the request until it has finished, showing its progress
+  -o, --out FILE         Save the output CSV to FILE once the request has finished (implies --wait)
+  --webhook URL          Have the service POST the final status to URL when the request finishes
+  --interval SECONDS     How often to ask for progress while waiting (default ${DEFAULT_POLL_SECONDS})
+  --idempotency-key KEY  Send the upload with KEY (1 to ${IDEMPOTENCY_KEY_MAX_LENGTH} printable ASCII characters) instead
+                         of a new random UUID: running the command again with the same KEY and
+                         file, after a crash say, answers with the request already created
 
 While waiting, progress goes to stderr: a live bar on a terminal; otherwise a line for each
 change of state or 10% step, and at most one every 30 s in between.
@@ -175,6 +184,13 @@ export function parseCliArguments(args: readonly string[], env: Environment): Cl
         'submit',
       );
     }
+    const idempotencyKey = text('idempotency-key');
+    if (idempotencyKey !== undefined && !isIdempotencyKey(idempotencyKey)) {
+      throw usageError(
+        `--idempotency-key must be 1 to ${IDEMPOTENCY_KEY_MAX_LENGTH} printable ASCII characters, not "${idempotencyKey}"`,
+        'submit',
+      );
+    }
     const outFile = text('out');
     return {
       name: 'submit',
@@ -183,6 +199,7 @@ export function parseCliArguments(args: readonly string[], env: Environment): Cl
       wait: flag('wait') || outFile !== undefined,
       outFile,
       pollIntervalMs: pollIntervalMs(text('interval')),
+      idempotencyKey,
       json: flag('json'),
       connection,
     };

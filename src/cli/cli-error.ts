@@ -15,6 +15,8 @@ export class CliError extends Error {
       serviceAnswer?: unknown;
       /** Worth trying again in a moment: the service is unreachable, overloaded or restarting. */
       transient?: boolean;
+      /** How long the service asked to be left alone first, from its Retry-After header. */
+      retryAfterMs?: number;
     } = {},
   ) {
     super(message);

@@ -1,7 +1,7 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { RequestStatusResponse } from '../client';
-import { CliError } from './cli-error';
+import type { CliError } from './cli-error';
 import { isFinished } from './progress-lines';
+import { type RetryOptions, retryWhileTransient, waitUnlessStopped } from './retry';
 
 const MAX_RETRY_DELAY_MS = 15_000;
 const GIVE_UP_AFTER_MS = 120_000;
@@ -36,33 +36,20 @@ export async function followRequest(
     onStatus,
     onRetry,
     giveUpAfterMs = GIVE_UP_AFTER_MS,
-    wait = (ms, abort) => sleep(ms, undefined, { signal: abort }),
+    wait = waitUnlessStopped,
     now = Date.now,
   }: FollowOptions,
 ): Promise<RequestStatusResponse> {
-  let failures = 0;
-  let failingSince: number | undefined;
+  const retries: RetryOptions = {
+    signal,
+    onRetry,
+    wait,
+    now,
+    delayMs: (failures, failingForMs) =>
+      failingForMs >= giveUpAfterMs ? undefined : retryDelayMs(failures, intervalMs),
+  };
   for (;;) {
-    let status: RequestStatusResponse;
-    try {
-      status = await fetchStatus();
-    } catch (error) {
-      if (!(error instanceof CliError) || !error.transient) throw error;
-      failingSince ??= now();
-      const failingFor = now() - failingSince;
-      if (failingFor >= giveUpAfterMs) {
-        throw error.withDetails(
-          `Gave up after ${Math.round(failingFor / 1000)} s of failed attempts.`,
-        );
-      }
-      failures++;
-      const delayMs = retryDelayMs(failures, intervalMs);
-      onRetry(error, delayMs);
-      await wait(delayMs, signal);
-      continue;
-    }
-    failures = 0;
-    failingSince = undefined;
+    const status = await retryWhileTransient(fetchStatus, retries);
     onStatus(status);
     if (isFinished(status.status)) return status;
     await wait(intervalMs, signal);

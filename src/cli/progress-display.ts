@@ -13,7 +13,7 @@ import {
 /** Shows the progress of a request being followed. */
 export interface ProgressDisplay {
   show(status: RequestStatusResponse): void;
-  /** A poll failed and will be tried again in `delayMs`. */
+  /** A call to the service failed and will be made again in `delayMs`. */
   retrying(problem: string, delayMs: number): void;
   /** Leaves the last state on screen and gives the terminal back. */
   stop(): void;

@@ -1,6 +1,7 @@
 /**
  * The calls the CLI makes, over the generated client, with every failure turned into a
- * `CliError` that says what happened in words and carries its exit code.
+ * `CliError` that says what happened in words, carries its exit code and tells whether it is
+ * worth trying again (see retry-policy.ts).
  */
 import { openAsBlob } from 'node:fs';
 import { basename } from 'node:path';
@@ -15,6 +16,13 @@ import {
 import type { Connection } from './cli-arguments';
 import { CliError } from './cli-error';
 import { ExitCode } from './exit-codes';
+import { idempotencyKeyHeader } from './idempotency-key';
+import {
+  type CallKind,
+  isTransientAnswer,
+  isTransientConnectionFailure,
+  retryAfterMs,
+} from './retry-policy';
 import { formatProblem } from './status-summary';
 
 type ErrorBody = components['schemas']['ErrorResponseDto'];
@@ -23,6 +31,7 @@ type ErrorBody = components['schemas']['ErrorResponseDto'];
 const CONNECTION_PROBLEMS: Record<string, string> = {
   ECONNREFUSED: 'the connection was refused',
   ECONNRESET: 'the connection was reset',
+  EPIPE: 'the connection closed while the upload was being sent',
   ENOTFOUND: 'the host name is unknown',
   EAI_AGAIN: 'the host name could not be looked up',
   EHOSTUNREACH: 'the host is unreachable',
@@ -48,15 +57,19 @@ export class ServiceApi {
     return this.connection.apiUrl;
   }
 
-  /** Uploads the CSV at `csvPath`, streaming it from disk; never holds the whole file. */
+  /**
+   * Uploads the CSV at `csvPath`, streaming it from disk; never holds the whole file. Sending
+   * the same `idempotencyKey` again gives the request the first upload with it created.
+   */
   async upload(
     csvPath: string,
-    webhookUrl: string | undefined,
+    { webhookUrl, idempotencyKey }: { webhookUrl?: string; idempotencyKey: string },
     signal: AbortSignal,
   ): Promise<UploadAccepted> {
     const file = new File([await openAsBlob(csvPath)], basename(csvPath), { type: 'text/csv' });
-    const { data, error, response } = await this.call(() =>
+    const { data, error, response } = await this.call('upload', () =>
       this.client.POST('/upload', {
+        params: { header: { 'Idempotency-Key': idempotencyKeyHeader(idempotencyKey) } },
         body: { file, webhook_url: webhookUrl },
         bodySerializer: multipartBody,
         // Following a redirect means sending the body again, so fetch would keep all of it in
@@ -75,39 +88,39 @@ export class ServiceApi {
     signal: AbortSignal,
     query: { limit?: number } = {},
   ): Promise<RequestStatusResponse> {
-    const { data, error, response } = await this.call(() =>
+    const { data, error, response } = await this.call('read', () =>
       this.client.GET('/status/{requestId}', {
         params: { path: { requestId }, query },
         signal,
       }),
     );
-    if (error !== undefined || !response.ok) throw this.serviceError(response, error);
+    if (error !== undefined || !response.ok) throw this.serviceError('read', response, error);
     if (!isRequestStatus(data)) throw this.notTheService(response);
     return data;
   }
 
   /** The output CSV of a finished request, as a stream of its bytes. */
   async outputCsv(requestId: string, signal: AbortSignal): Promise<ReadableStream<Uint8Array>> {
-    const { data, error, response } = await this.call(() =>
+    const { data, error, response } = await this.call('read', () =>
       this.client.GET('/status/{requestId}/output.csv', {
         params: { path: { requestId } },
         parseAs: 'stream',
         signal,
       }),
     );
-    if (error !== undefined || !response.ok) throw this.serviceError(response, error);
+    if (error !== undefined || !response.ok) throw this.serviceError('read', response, error);
     return data ?? new ReadableStream<Uint8Array>({ start: (controller) => controller.close() });
   }
 
-  private async call<T>(send: () => Promise<T>): Promise<T> {
+  private async call<T>(kind: CallKind, send: () => Promise<T>): Promise<T> {
     try {
       return await send();
     } catch (error) {
-      throw this.sendingFailed(error);
+      throw this.sendingFailed(kind, error);
     }
   }
 
-  private sendingFailed(error: unknown): unknown {
+  private sendingFailed(kind: CallKind, error: unknown): unknown {
     if (!(error instanceof Error)) return error;
     if (error.name === 'AbortError') {
       return new CliError('Stopped', ExitCode.Interrupted);
@@ -133,7 +146,7 @@ export class ServiceApi {
         ExitCode.Unreachable,
         {
           details: ['Is it running? Give its address with --api or IMAGE_BATCH_API.'],
-          transient: true,
+          transient: isTransientConnectionFailure(kind, code),
         },
       );
     }
@@ -153,10 +166,10 @@ export class ServiceApi {
         serviceAnswer: body,
       });
     }
-    return this.serviceError(response, body);
+    return this.serviceError('upload', response, body);
   }
 
-  private serviceError(response: Response, body: unknown): CliError {
+  private serviceError(kind: CallKind, response: Response, body: unknown): CliError {
     const { status, statusText } = response;
     const message = isErrorBody(body) ? body.message : statusText || 'an error';
     const details = isErrorBody(body) ? (body.errors ?? []).map(formatProblem) : [];
@@ -167,12 +180,17 @@ export class ServiceApi {
           : 'Give an API key with --key or IMAGE_BATCH_KEY.',
       );
     }
-    const retryAfter = response.headers.get('Retry-After');
-    if (status === 429 && retryAfter) details.push(`Try again in ${retryAfter} s.`);
+    // The two answers whose Retry-After asks the client to wait (RFC 9110, RFC 6585).
+    const waitMs =
+      status === 429 || status === 503
+        ? retryAfterMs(response.headers.get('Retry-After'), Date.now())
+        : undefined;
+    if (waitMs !== undefined) details.push(`Try again in ${Math.ceil(waitMs / 1000)} s.`);
     return new CliError(`The service answered ${status}: ${message}`, ExitCode.ServiceError, {
       details,
       serviceAnswer: isErrorBody(body) ? body : undefined,
-      transient: status === 408 || status === 429 || status >= 500,
+      transient: isTransientAnswer(kind, status),
+      retryAfterMs: waitMs,
     });
   }
 

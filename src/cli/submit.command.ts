@@ -4,8 +4,11 @@ import { CliError } from './cli-error';
 import { type CliIo, writeJson, writeLines } from './cli-io';
 import { ExitCode } from './exit-codes';
 import { followRequest } from './follow-request';
+import { newIdempotencyKey } from './idempotency-key';
 import { checkWritable, readableFileSize, saveToFile } from './local-files';
-import { createProgressDisplay } from './progress-display';
+import { createProgressDisplay, type ProgressDisplay } from './progress-display';
+import { retryWhileTransient } from './retry';
+import { uploadRetryDelayMs } from './retry-policy';
 import { ServiceApi } from './service-api';
 import { formatBytes, formatStatusSummary } from './status-summary';
 
@@ -20,13 +23,9 @@ export async function submit(command: SubmitCommand, io: CliIo): Promise<ExitCod
   if (outFile !== undefined) await checkWritable(outFile);
 
   const api = new ServiceApi(command.connection);
+  const display = createProgressDisplay(io.stderr);
   if (!json) io.stderr.write(`Uploading ${csvFile} (${formatBytes(size)}) to ${api.apiUrl}\n`);
-  let accepted: UploadAccepted;
-  try {
-    accepted = await api.upload(csvFile, command.webhookUrl, io.signal);
-  } catch (error) {
-    throw isInterruption(error) ? new CliError('Stopped the upload', ExitCode.Interrupted) : error;
-  }
+  const accepted = await upload(api, command, display, io);
 
   if (!command.wait) {
     if (json) writeJson(io.stdout, accepted);
@@ -34,16 +33,47 @@ export async function submit(command: SubmitCommand, io: CliIo): Promise<ExitCod
     return ExitCode.Ok;
   }
   if (!json) writeLines(io.stdout, acceptedLines(accepted));
-  return waitForResult(api, accepted.request_id, command, io);
+  return waitForResult(api, accepted.request_id, command, display, io);
+}
+
+/**
+ * Uploads the CSV, trying again while the service is briefly away (see `uploadRetryDelayMs`).
+ * Every attempt carries the same idempotency key, so the service creates one request at most.
+ */
+async function upload(
+  api: ServiceApi,
+  { csvFile, webhookUrl, idempotencyKey = newIdempotencyKey() }: SubmitCommand,
+  display: ProgressDisplay,
+  io: CliIo,
+): Promise<UploadAccepted> {
+  try {
+    return await retryWhileTransient(
+      () => api.upload(csvFile, { webhookUrl, idempotencyKey }, io.signal),
+      {
+        signal: io.signal,
+        delayMs: (failures, _, problem) => uploadRetryDelayMs(failures, problem),
+        onRetry: (problem, delayMs) => display.retrying(problem.message, delayMs),
+      },
+    );
+  } catch (error) {
+    // The service may have stored the upload without answering; the key finds it again.
+    const runAgain =
+      `Run the same command with --idempotency-key ${idempotencyKey} to try again ` +
+      'without risking a second request.';
+    if (isInterruption(error)) {
+      throw new CliError('Stopped the upload', ExitCode.Interrupted, { details: [runAgain] });
+    }
+    throw error instanceof CliError && error.transient ? error.withDetails(runAgain) : error;
+  }
 }
 
 async function waitForResult(
   api: ServiceApi,
   requestId: string,
   { outFile, json, pollIntervalMs }: SubmitCommand,
+  display: ProgressDisplay,
   io: CliIo,
 ): Promise<ExitCode> {
-  const display = createProgressDisplay(io.stderr);
   let finished: RequestStatusResponse;
   try {
     // One image per poll: the progress counts are what matters here, not the image list.
