@@ -274,6 +274,37 @@ describe('readProductsCsv', () => {
     expect(received).toEqual(Array.from({ length: 2_000 }, (_, index) => index + 1));
   });
 
+  it('reads no further ahead of a busy sink than a few chunks of the file', async () => {
+    const chunkRows = 100;
+    const chunks = 400;
+    const rowText = (row: number) => `${row},Product ${row},http://x.example/${row}.jpg\n`;
+    let chunksRead = 0;
+    const source = new Readable({
+      read() {
+        if (chunksRead === chunks) return void this.push(null);
+        const first = chunksRead * chunkRows + 1;
+        const rows = Array.from({ length: chunkRows }, (_, index) => rowText(first + index));
+        this.push(Buffer.from((chunksRead === 0 ? header : '') + rows.join('')));
+        chunksRead++;
+      },
+    });
+    const aheadOfSink: number[] = [];
+
+    const result = await readProductsCsv(
+      source,
+      { ...limits, maxRows: chunks * chunkRows },
+      async (batch) => {
+        // Time enough for an unchecked source to pour in the rest of the file meanwhile.
+        for (let turn = 0; turn < 20; turn++) await new Promise((done) => setImmediate(done));
+        const rowsRead = chunksRead * chunkRows;
+        aheadOfSink.push(rowsRead - batch[batch.length - 1].rowNumber);
+      },
+    );
+
+    expect(result.products).toBe(chunks * chunkRows);
+    expect(Math.max(...aheadOfSink)).toBeLessThan(50 * chunkRows);
+  });
+
   it('stops handing products over at the first problem but reads the file to the end', async () => {
     const rows = Array.from({ length: 1_200 }, (_, index) =>
       index === 700 ? `${index + 1},,http://x/${index}` : `${index + 1},P,http://x/${index}`,

@@ -88,9 +88,16 @@ export async function readProductsCsv(
         images += product.imageUrls.length;
         batch.push(product);
         if (batch.length < BATCH_SIZE) return;
+        // Pausing papaparse stops its parsing, not its reading: the text stream must stop too,
+        // or the rest of the upload would pile up in papaparse's queue while the sink is busy.
         parser.pause();
+        text.pause();
         flush().then(
-          () => parser.resume(),
+          () => {
+            // Resumed before the parser, which may pause it again while it parses what it has.
+            text.resume();
+            parser.resume();
+          },
           (error: unknown) => {
             sinkError = error instanceof Error ? error : new Error(String(error));
             parser.abort();
