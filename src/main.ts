@@ -1,7 +1,7 @@
 import { Config, loadConfig } from './config/config';
 import { loadEnvFiles } from './config/env-files';
 import { ConfigurationError } from './config/environment';
-import { sizeThreadPool, startService } from './start-service';
+import { limitHeapGrowth, sizeThreadPool, startService } from './start-service';
 
 function configFromEnvironment(): Config {
   loadEnvFiles();
@@ -16,4 +16,5 @@ function configFromEnvironment(): Config {
 
 const config = configFromEnvironment();
 sizeThreadPool(config);
+limitHeapGrowth(config);
 void startService(config);

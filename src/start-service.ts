@@ -1,4 +1,5 @@
 import { INestApplication, Logger } from '@nestjs/common';
+import { setFlagsFromString } from 'node:v8';
 import { NestFactory } from '@nestjs/core';
 import { Logger as PinoLogger } from 'nestjs-pino';
 import { AppModule } from './app.module';
@@ -12,6 +13,16 @@ import { Config } from './config/config';
  */
 export function sizeThreadPool(config: Config): void {
   process.env.UV_THREADPOOL_SIZE ??= String(config.compression.concurrency + 4);
+}
+
+/**
+ * An API process streams uploads of any size, whose garbage V8 would let grow to several times
+ * the live heap before collecting it (a million-row upload peaked at 330 MB). Growing the heap by
+ * a quarter at a time keeps that upload near 210 MB. Workers keep V8's default, which spends less
+ * CPU on collection per image. The flag is read at each collection, so it applies from here on.
+ */
+export function limitHeapGrowth(config: Config): void {
+  if (config.app.mode === 'api') setFlagsFromString('--heap-growing-percent=25');
 }
 
 /** Creates the app for `config.app.mode` and starts listening; main.ts and the demo share it. */
