@@ -49,9 +49,10 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
         type: 'object',
         properties: {
           statusCode: { type: 'number', example: 500 },
+          error: { type: 'string', example: 'Internal Server Error' },
           message: { type: 'string', example: 'Internal server error' },
         },
-        required: ['statusCode', 'message'],
+        required: ['statusCode', 'error', 'message'],
       },
     })
     .build();

@@ -726,6 +726,8 @@ export interface operations {
         };
         content: {
           'application/json': {
+            /** @example Internal Server Error */
+            error: string;
             /** @example Internal server error */
             message: string;
             /** @example 500 */
@@ -858,6 +860,8 @@ export interface operations {
         };
         content: {
           'application/json': {
+            /** @example Internal Server Error */
+            error: string;
             /** @example Internal server error */
             message: string;
             /** @example 500 */
@@ -1020,6 +1024,8 @@ export interface operations {
         };
         content: {
           'application/json': {
+            /** @example Internal Server Error */
+            error: string;
             /** @example Internal server error */
             message: string;
             /** @example 500 */
@@ -1098,6 +1104,8 @@ export interface operations {
         };
         content: {
           'application/json': {
+            /** @example Internal Server Error */
+            error: string;
             /** @example Internal server error */
             message: string;
             /** @example 500 */
@@ -1184,6 +1192,8 @@ export interface operations {
         };
         content: {
           'application/json': {
+            /** @example Internal Server Error */
+            error: string;
             /** @example Internal server error */
             message: string;
             /** @example 500 */
@@ -1286,6 +1296,8 @@ export interface operations {
         };
         content: {
           'application/json': {
+            /** @example Internal Server Error */
+            error: string;
             /** @example Internal server error */
             message: string;
             /** @example 500 */
@@ -1403,6 +1415,8 @@ export interface operations {
         };
         content: {
           'application/json': {
+            /** @example Internal Server Error */
+            error: string;
             /** @example Internal server error */
             message: string;
             /** @example 500 */
@@ -1545,6 +1559,8 @@ export interface operations {
         };
         content: {
           'application/json': {
+            /** @example Internal Server Error */
+            error: string;
             /** @example Internal server error */
             message: string;
             /** @example 500 */
