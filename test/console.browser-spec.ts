@@ -1,4 +1,6 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Browser, chromium, Page } from 'playwright-core';
@@ -261,6 +263,81 @@ function heldImage(
       await page.getByLabel('CSV file').focus();
       await page.keyboard.press('Tab');
       expect(await page.locator(':focus').getAttribute('id')).toBe('webhook-url');
+      await page.context().close();
+    });
+  });
+
+  describe('with API keys, and images and outputs served from a public base URL', () => {
+    let service: TestApp;
+    let publicFiles: Server;
+
+    beforeAll(async () => {
+      // A stand-in for a CDN in front of the storage: every stored object, with no API key.
+      let root = '';
+      publicFiles = createServer((request, response) => {
+        const path = resolve(
+          root,
+          `.${decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname)}`,
+        );
+        if (!path.startsWith(`${root}/`) || !existsSync(path))
+          return void response.writeHead(404).end();
+        const csv = path.endsWith('.csv');
+        response
+          .writeHead(200, {
+            'Content-Type': csv ? 'text/csv' : 'image/jpeg',
+            ...(csv ? { 'Content-Disposition': 'attachment' } : {}),
+          })
+          .end(readFileSync(path));
+      });
+      await new Promise<void>((listening) => publicFiles.listen(0, '127.0.0.1', listening));
+      const { port } = publicFiles.address() as AddressInfo;
+      const env = await testEnvironment({
+        DOWNLOAD_TIMEOUT_MS: '30000',
+        API_KEYS: 'key-carol',
+        IMAGE_DELIVERY: 'public',
+        IMAGE_PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
+      });
+      root = resolve(env.STORAGE_DIR);
+      service = await startTestApp(env, {
+        override: (builder) =>
+          builder.overrideProvider(WebConsoleAssets).useValue(new WebConsoleAssets(assets)),
+      });
+    });
+
+    afterAll(async () => {
+      await service.close();
+      await new Promise((closed) => publicFiles.close(closed));
+      await removeTestData(service.env);
+    });
+
+    it('shows the compressed images and downloads the output CSV from there', async () => {
+      const [page, problems] = await openConsole(browser, service.baseUrl);
+      const publicBase = service.env.IMAGE_PUBLIC_BASE_URL;
+      await page.getByLabel('API key').fill('key-carol');
+      await page.getByRole('button', { name: 'Use key' }).click();
+      await page.getByLabel('CSV file').setInputFiles({
+        name: 'products.csv',
+        mimeType: 'text/csv',
+        buffer: Buffer.from(`S. No.,Product Name,Input Image Urls\n1,Hat,${hat}\n`),
+      });
+      await page.getByRole('button', { name: 'Upload' }).click();
+      await page.locator('#request-status', { hasText: 'Completed' }).waitFor({ timeout: 30_000 });
+
+      await thumbnailsShown(page);
+      const compressed = page.locator('tr.image-completed td:nth-child(4) img');
+      expect(
+        await compressed.evaluateAll((images: { src: string }[]) =>
+          images.map((image) => image.src),
+        ),
+      ).toEqual([expect.stringMatching(new RegExp(`^${publicBase}/`))]);
+      const [download] = await Promise.all([
+        page.waitForEvent('download'),
+        page.getByRole('button', { name: 'Download output CSV' }).click(),
+      ]);
+      expect(download.url()).toMatch(new RegExp(`^${publicBase}/`));
+      const csv = readFileSync((await download.path()) ?? '', 'utf8');
+      expect(csv).toContain(`1,Hat,${hat},${publicBase}/`);
+      expect(problems.errors).toEqual([]);
       await page.context().close();
     });
   });

@@ -64,6 +64,15 @@ export class Api {
     return response;
   }
 
+  /**
+   * Whether `url` is served by this service, which wants the API key, rather than by a CDN or a
+   * public bucket (IMAGE_DELIVERY=public), which the page may only link to: its policy lets
+   * scripts fetch from the service alone.
+   */
+  isServiceUrl(url: string): boolean {
+    return new URL(url, document.baseURI).origin === window.location.origin;
+  }
+
   /** A file the API serves (an image, the output CSV), with the key when one is set. */
   async blob(url: string, signal?: AbortSignal): Promise<Blob> {
     const response = await this.fetch(url, { signal });

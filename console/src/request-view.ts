@@ -445,17 +445,25 @@ export class RequestView {
     const url = this.summary?.output_csv_url;
     const requestId = this.requestId;
     if (!url || !requestId) return;
+    const fileName = `${requestId}.csv`;
+    // Served from elsewhere (a CDN, a public bucket), which needs no key: the browser goes there.
+    if (!this.api.isServiceUrl(url)) return followLink(url, fileName);
     try {
       const href = URL.createObjectURL(await this.api.blob(url));
-      const link = h('a', { href, download: `${requestId}.csv`, hidden: true });
-      document.body.append(link);
-      link.click();
-      link.remove();
+      followLink(href, fileName);
       window.setTimeout(() => URL.revokeObjectURL(href), 10_000);
     } catch (error) {
       showError(this.error, error, 'The output CSV could not be downloaded');
     }
   }
+}
+
+/** Saves what `href` points at as `fileName`, or opens it where the browser may not rename it. */
+function followLink(href: string, fileName: string): void {
+  const link = h('a', { href, download: fileName, hidden: true });
+  document.body.append(link);
+  link.click();
+  link.remove();
 }
 
 function afterOf(next: string): number | null {

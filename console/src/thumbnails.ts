@@ -7,8 +7,9 @@ const HEIGHT = 72;
 
 /**
  * Thumbnails, scaled by the browser from the images themselves. Originals load straight from
- * their hosts. Compressed images come from this service: as plain lazy images without an API
- * key, or, with one, fetched with the key into blob URLs once they come near the viewport.
+ * their hosts. Compressed images load as plain lazy images too, except those this service
+ * serves while an API key is in use: those are fetched with the key into blob URLs once they
+ * come near the viewport.
  */
 export class Thumbnails {
   private readonly blobs = new Map<string, Promise<string>>();
@@ -40,7 +41,7 @@ export class Thumbnails {
 
   compressed(url: string, alt: string): HTMLElement {
     const image = this.image(alt);
-    if (!this.keys.get()) {
+    if (!this.keys.get() || !this.api.isServiceUrl(url)) {
       image.src = url;
     } else {
       this.waiting.set(image, url);
