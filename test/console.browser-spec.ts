@@ -1,12 +1,11 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Browser, chromium, Page } from 'playwright-core';
 import { buildConsole } from '../scripts/build-console';
 import { WebConsoleAssets } from '../src/web-console/web-console-assets';
 import { uploadCsv } from './helpers/batch-client';
+import { CONSOLE_POLICY, directivesOf } from './helpers/console-policy';
 import { jpegPhoto, pngPhoto } from './helpers/fixture-images';
 import { FixtureServer } from './helpers/fixture-server';
 import { Env, removeTestData, startTestApp, TestApp, testEnvironment } from './helpers/test-app';
@@ -16,19 +15,6 @@ import { WebhookReceiver } from './helpers/webhook-receiver';
 /** Debian's Chromium (`apt-get install -y chromium`); playwright-core brings no browser. */
 const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = resolve(__dirname, 'artifacts');
-
-/** The policy the console is meant to run under, as the service sends it with the page. */
-const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data: blob: http: https:",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'self'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-].join('; ');
 
 const haveChromium = existsSync(CHROMIUM);
 if (!haveChromium) {
@@ -54,10 +40,7 @@ async function openConsole(browser: Browser, baseUrl: string): Promise<[Page, Pa
     }
   });
   const response = await page.goto(`${baseUrl}/`);
-  const directives = (policy = '') => policy.split(';').map((directive) => directive.trim());
-  expect(directives(response?.headers()['content-security-policy'])).toEqual(
-    directives(CONTENT_SECURITY_POLICY),
-  );
+  expect(directivesOf(response?.headers()['content-security-policy'])).toEqual(CONSOLE_POLICY);
   return [page, problems];
 }
 
@@ -269,18 +252,23 @@ function heldImage(
 
   describe('with API keys, and images and outputs served from a public base URL', () => {
     let service: TestApp;
-    let publicFiles: Server;
+    let publicFiles: FixtureServer;
 
     beforeAll(async () => {
       // A stand-in for a CDN in front of the storage: every stored object, with no API key.
-      let root = '';
-      publicFiles = createServer((request, response) => {
-        const path = resolve(
-          root,
-          `.${decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname)}`,
-        );
-        if (!path.startsWith(`${root}/`) || !existsSync(path))
+      publicFiles = await new FixtureServer().start();
+      const env = await testEnvironment({
+        DOWNLOAD_TIMEOUT_MS: '30000',
+        API_KEYS: 'key-carol',
+        IMAGE_DELIVERY: 'public',
+        IMAGE_PUBLIC_BASE_URL: publicFiles.baseUrl,
+      });
+      const root = resolve(env.STORAGE_DIR);
+      publicFiles.otherwise((request, response) => {
+        const path = join(root, decodeURIComponent((request.url ?? '/').split('?')[0]));
+        if (!path.startsWith(`${root}/`) || !existsSync(path)) {
           return void response.writeHead(404).end();
+        }
         const csv = path.endsWith('.csv');
         response
           .writeHead(200, {
@@ -289,15 +277,6 @@ function heldImage(
           })
           .end(readFileSync(path));
       });
-      await new Promise<void>((listening) => publicFiles.listen(0, '127.0.0.1', listening));
-      const { port } = publicFiles.address() as AddressInfo;
-      const env = await testEnvironment({
-        DOWNLOAD_TIMEOUT_MS: '30000',
-        API_KEYS: 'key-carol',
-        IMAGE_DELIVERY: 'public',
-        IMAGE_PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
-      });
-      root = resolve(env.STORAGE_DIR);
       service = await startTestApp(env, {
         override: (builder) =>
           builder.overrideProvider(WebConsoleAssets).useValue(new WebConsoleAssets(assets)),
@@ -306,7 +285,7 @@ function heldImage(
 
     afterAll(async () => {
       await service.close();
-      await new Promise((closed) => publicFiles.close(closed));
+      await publicFiles.stop();
       await removeTestData(service.env);
     });
 

@@ -3,26 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request, { Response } from 'supertest';
 import { WebConsoleAssets } from '../src/web-console/web-console-assets';
+import { CONSOLE_POLICY, directivesOf as policyDirectives } from './helpers/console-policy';
 import { removeTestData, startTestApp, TestApp, testEnvironment } from './helpers/test-app';
 
-const CONSOLE_POLICY = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data: blob: http: https:",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'self'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-];
-
-/** A policy as a list of directives, so that spacing and order do not matter. */
+/** A response's policy as a sorted list of directives, so that order does not matter either. */
 const directivesOf = (response: Response): string[] =>
-  String(response.headers['content-security-policy'])
-    .split(';')
-    .map((directive) => directive.trim())
-    .sort();
+  policyDirectives(String(response.headers['content-security-policy'])).sort();
 
 const withChanges = (changes: Record<string, string>): string[] => {
   const policy = new Map(CONSOLE_POLICY.map((directive) => [directive.split(' ')[0], directive]));

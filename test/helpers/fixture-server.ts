@@ -4,22 +4,23 @@ import { AddressInfo } from 'node:net';
 export type FixtureHandler = (request: IncomingMessage, response: ServerResponse) => void;
 
 /**
- * A loopback HTTP server for test images. Routes are exact paths; `hits` counts requests
- * per path so tests can tell whether an image was fetched more than once.
+ * A loopback HTTP server for test images. Routes are exact paths, and `otherwise` answers the
+ * rest (404 without it); `hits` counts requests per path so tests can tell whether an image was
+ * fetched more than once.
  */
 export class FixtureServer {
   readonly hits = new Map<string, number>();
   private readonly routes = new Map<string, FixtureHandler>();
   private readonly server: Server;
   private readonly hanging = new Set<ServerResponse>();
+  private fallback: FixtureHandler = (_, response) =>
+    response.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found');
 
   constructor() {
     this.server = createServer((request, response) => {
       const path = (request.url ?? '/').split('?')[0];
       this.hits.set(path, (this.hits.get(path) ?? 0) + 1);
-      const route = this.routes.get(path);
-      if (route) route(request, response);
-      else response.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found');
+      (this.routes.get(path) ?? this.fallback)(request, response);
     });
   }
 
@@ -55,6 +56,11 @@ export class FixtureServer {
   route(path: string, handler: FixtureHandler): string {
     this.routes.set(path, handler);
     return this.url(path);
+  }
+
+  /** Answers every path that has no route of its own. */
+  otherwise(handler: FixtureHandler): void {
+    this.fallback = handler;
   }
 
   hitsOf(path: string): number {
