@@ -6,7 +6,12 @@ const common = {
 };
 
 module.exports = {
-  testTimeout: 120000,
+  // Tests wait on progress and fail when nothing moves for a long while (test/helpers/wait-for.ts);
+  // this only ends a test that hangs, on however busy a machine.
+  testTimeout: 15 * 60 * 1000,
+  // Names the run; removes its Redis keys, temporary files and databases when it ends.
+  globalSetup: '<rootDir>/test/setup/global-setup.ts',
+  globalTeardown: '<rootDir>/test/setup/global-teardown.ts',
   projects: [
     { ...common, displayName: 'unit', rootDir: 'src', testRegex: '.*\\.spec\\.ts$' },
     {

@@ -1,10 +1,10 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { RequestStatusResponse } from '../src/client';
 import { freePort } from './helpers/free-port';
+import { removeRedisKeys, SHARED_REDIS_URL, testQueuePrefix } from './helpers/test-run';
 import { waitFor } from './helpers/wait-for';
 
 const ROOT = resolve(__dirname, '..');
@@ -19,8 +19,13 @@ class DemoProcess {
     this.child = spawn(
       process.execPath,
       ['-r', 'ts-node/register/transpile-only', 'scripts/demo.ts'],
-      // Nothing else from this process's environment: the demo must run on its own defaults.
-      { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env }, stdio: 'pipe' },
+      // Nothing else from this process's environment, but where temporary files go: the demo
+      // must run on its own defaults.
+      {
+        cwd: ROOT,
+        env: { PATH: process.env.PATH ?? '', TMPDIR: tmpdir(), ...env },
+        stdio: 'pipe',
+      },
     );
     this.child.stdout?.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
     this.child.stderr?.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
@@ -49,6 +54,7 @@ describe('npm run demo', () => {
   let dataDir: string;
   let port: number;
   let demo: DemoProcess;
+  const queuePrefix = testQueuePrefix();
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'image-batch-demo-'));
@@ -57,14 +63,15 @@ describe('npm run demo', () => {
       PORT: String(port),
       DEMO_IMAGES_PORT: '0',
       DEMO_DATA_DIR: dataDir,
-      QUEUE_PREFIX: `test-${randomUUID()}`,
+      REDIS_URL: SHARED_REDIS_URL,
+      QUEUE_PREFIX: queuePrefix,
     });
     await waitFor(
       () => {
         if (!demo.running) throw new Error(`The demo stopped:\n${demo.output}`);
         return demo.output.includes('press Ctrl-C');
       },
-      { timeoutMs: 100_000, what: `the demo to be ready:\n${demo.output}` },
+      { what: () => `the demo to be ready:\n${demo.output}`, progress: () => demo.output.length },
     );
   });
 
@@ -74,6 +81,7 @@ describe('npm run demo', () => {
       await demo.exited;
     }
     rmSync(dataDir, { recursive: true, force: true });
+    await removeRedisKeys(SHARED_REDIS_URL, queuePrefix);
   });
 
   it('prints the console URL of the uploaded request, and the console answers there', async () => {

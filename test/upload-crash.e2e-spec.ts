@@ -4,7 +4,6 @@ import { loadConfig } from '../src/config/config';
 import { buildDataSourceOptions } from '../src/database/data-source-options';
 import { removeTestData, ServiceProcess, testEnvironment } from './helpers/test-app';
 import { countRows } from './helpers/test-database';
-import { sleep } from './helpers/wait-for';
 
 const ROWS = 60_000;
 const BOUNDARY = 'upload-crash-boundary';
@@ -74,9 +73,7 @@ describe('An API killed during an upload', () => {
         pieces,
         Math.ceil(pieces.length * share),
       );
-      if (killAtLog) await api.waitForLog(killAtLog, 30_000);
-      await sleep(100);
-      api.kill('SIGKILL');
+      if (killAtLog) await api.waitForLog(killAtLog);
       await api.stop('SIGKILL');
       expect(upload.answered).toBeUndefined();
 

@@ -50,18 +50,25 @@ export async function getStatus(
   return response.body as StatusBody;
 }
 
-/** Polls the status until the request is Completed or Failed. */
+/**
+ * Polls the status until the request is Completed or Failed; fails only if no image is
+ * processed for a long while, however long the whole request takes.
+ */
 export function waitUntilFinished(
   baseUrl: string,
   requestId: string,
   headers: Headers = {},
 ): Promise<StatusBody> {
+  let last: StatusBody | undefined;
   return waitFor(
     async () => {
-      const status = await getStatus(baseUrl, requestId, headers);
-      return ['Completed', 'Failed'].includes(status.status) ? status : undefined;
+      last = await getStatus(baseUrl, requestId, headers);
+      return ['Completed', 'Failed'].includes(last.status) ? last : undefined;
     },
-    { what: `request ${requestId} to finish` },
+    {
+      what: `request ${requestId} to finish`,
+      progress: () => last && { status: last.status, processed: last.progress.processed },
+    },
   );
 }
 
@@ -96,4 +103,45 @@ export async function webhookDeliveries(
     attempt: Number(row.attempt),
     status_code: row.status_code === null ? null : Number(row.status_code),
   }));
+}
+
+interface OwedRow {
+  webhook_status: string | null;
+  owed: number | string;
+}
+
+/**
+ * Waits until a finished request owes nothing more: its webhook delivered or given up, and no
+ * entry left for it in the outbox. A webhook is sent only while it is pending, so nothing more
+ * arrives for the request after this, and its recorded deliveries, returned, are final.
+ */
+export async function waitUntilNothingOwed(
+  dataSource: DataSource,
+  requestId: string,
+): Promise<WebhookDeliveryRow[]> {
+  let reading: OwedRow | undefined;
+  await waitFor(
+    async () => {
+      reading = await dataSource
+        .createQueryBuilder()
+        .select('r.webhook_status', 'webhook_status')
+        .addSelect(
+          (owed) => owed.select('COUNT(*)').from('outbox', 'o').where('o.request_id = r.id'),
+          'owed',
+        )
+        .from('image_processing_requests', 'r')
+        .where('r.request_id = :requestId', { requestId })
+        .getRawOne<OwedRow>();
+      return (
+        reading !== undefined &&
+        ['delivered', 'failed'].includes(reading.webhook_status ?? '') &&
+        Number(reading.owed) === 0
+      );
+    },
+    {
+      what: () => `request ${requestId} to owe nothing (${JSON.stringify(reading)})`,
+      progress: async () => (await webhookDeliveries(dataSource, requestId)).length,
+    },
+  );
+  return webhookDeliveries(dataSource, requestId);
 }

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
+import { STALL_MS } from './wait-for';
 
 export interface CliRun {
   exitCode: number | null;
@@ -11,6 +12,7 @@ export interface CliRunOptions {
   /** The child's whole environment, besides PATH: nothing leaks in from the test process. */
   env?: Record<string, string>;
   cwd?: string;
+  /** How long it may print nothing before it is killed; STALL_MS unless told. */
   timeoutMs?: number;
   /** Runs it on a pseudo-terminal (with `script`); stdout and stderr then arrive together. */
   terminal?: boolean;
@@ -28,7 +30,7 @@ const tsConfig = resolve(projectRoot, 'tsconfig.json');
  */
 export function runCliProcess(
   args: readonly string[],
-  { env = {}, cwd = projectRoot, timeoutMs = 60_000, terminal = false }: CliRunOptions = {},
+  { env = {}, cwd = projectRoot, timeoutMs = STALL_MS, terminal = false }: CliRunOptions = {},
 ): Promise<CliRun> {
   const command = [process.execPath, '-r', tsNodeRegister, cliEntry, ...args];
   const [file, ...fileArgs] = terminal
@@ -43,13 +45,24 @@ export function runCliProcess(
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  // A command that waits on the service prints as it goes: it fails only once it has printed
+  // nothing for `timeoutMs`, however long the whole run takes.
   return new Promise((resolveRun, reject) => {
-    const timer = setTimeout(() => {
+    const stalled = () => {
       child.kill('SIGKILL');
       reject(
-        new Error(`image-batch ${args.join(' ')} ran over ${timeoutMs} ms:\n${stdout}${stderr}`),
+        new Error(
+          `image-batch ${args.join(' ')} printed nothing for ${timeoutMs} ms:\n${stdout}${stderr}`,
+        ),
       );
-    }, timeoutMs);
+    };
+    let timer = setTimeout(stalled, timeoutMs);
+    const restartTimer = () => {
+      clearTimeout(timer);
+      timer = setTimeout(stalled, timeoutMs);
+    };
+    child.stdout.on('data', restartTimer);
+    child.stderr.on('data', restartTimer);
     child.once('error', reject);
     child.once('close', (exitCode) => {
       clearTimeout(timer);

@@ -51,7 +51,6 @@ export class PrivateRedis {
     );
     this.child = child;
     await waitFor(async () => child.exitCode === null && (await this.answersPing()), {
-      timeoutMs: 10_000,
       what: `redis-server on port ${this.port}`,
     });
   }

@@ -2,7 +2,6 @@ import { INestApplication } from '@nestjs/common';
 import { Test, TestingModuleBuilder } from '@nestjs/testing';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { ChildProcess, spawn } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -11,7 +10,9 @@ import { AppModule } from '../../src/app.module';
 import { loadConfig } from '../../src/config/config';
 import { configureApp } from '../../src/app.setup';
 import { freePort } from './free-port';
+import { waitFor } from './wait-for';
 import { createPostgresDatabase, dropPostgresDatabase, usesPostgres } from './test-database';
+import { removeRedisKeys, SHARED_REDIS_URL, testQueuePrefix } from './test-run';
 
 export type Env = Record<string, string>;
 
@@ -33,7 +34,8 @@ export async function testEnvironment(overrides: Env = {}): Promise<Env> {
     SQLITE_PATH: join(dataDir, 'app.sqlite'),
     ...database,
     STORAGE_DIR: join(dataDir, 'images'),
-    QUEUE_PREFIX: `test-${randomUUID()}`,
+    REDIS_URL: SHARED_REDIS_URL,
+    QUEUE_PREFIX: testQueuePrefix(),
     IMAGE_CONCURRENCY: '2',
     DISPATCH_INTERVAL_MS: '50',
     QUEUE_RESYNC_INTERVAL_MS: '2000',
@@ -83,30 +85,34 @@ export async function startTestApp(
   };
 }
 
+/**
+ * Removes what a test's service kept: its data folder, its PostgreSQL database and its keys in
+ * the shared Redis (a private Redis goes with its own folder). Call it after the service stopped.
+ */
 export async function removeTestData(env: Env): Promise<void> {
   rmSync(resolve(env.SQLITE_PATH, '..'), { recursive: true, force: true });
   if (env.DATABASE_URL) await dropPostgresDatabase(env.DATABASE_URL);
+  if (env.REDIS_URL === SHARED_REDIS_URL) await removeRedisKeys(env.REDIS_URL, env.QUEUE_PREFIX);
 }
 
-/** Runs the service from source as a separate process (e.g. MODE=worker). */
+/**
+ * Runs the service from source as a separate process (e.g. MODE=worker); `entry` may name a
+ * test's own start-up script instead of `src/main.ts`.
+ */
 export class ServiceProcess {
   private output = '';
   private readonly child: ChildProcess;
 
-  constructor(env: Env) {
+  constructor(env: Env, { entry = resolve(__dirname, '../../src/main.ts') } = {}) {
     // Workers listen for health checks; on a free port of their own unless one is given, so
     // that several of them can share the API's environment.
     const healthPort = env.MODE === 'worker' && !env.HEALTH_PORT ? { HEALTH_PORT: '0' } : {};
-    this.child = spawn(
-      process.execPath,
-      ['-r', 'ts-node/register/transpile-only', resolve(__dirname, '../../src/main.ts')],
-      {
-        cwd: resolve(__dirname, '../..'),
-        // Its log is captured, not printed, and tests look for debug lines in it.
-        env: { ...process.env, ...env, ...healthPort, LOG_LEVEL: 'debug', LOG_PRETTY: 'false' },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
+    this.child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', entry], {
+      cwd: resolve(__dirname, '../..'),
+      // Its log is captured, not printed, and tests look for debug lines in it.
+      env: { ...process.env, ...env, ...healthPort, LOG_LEVEL: 'debug', LOG_PRETTY: 'false' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     this.child.stdout?.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
     this.child.stderr?.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
   }
@@ -123,18 +129,22 @@ export class ServiceProcess {
     return match[1].replace('[::1]', '127.0.0.1');
   }
 
-  async waitForLog(text: string, timeoutMs = 60_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (!this.output.includes(text)) {
-      if (this.exited) {
-        throw new Error(
-          `Service exited (${this.child.exitCode ?? this.child.signalCode}):\n${this.output}`,
-        );
-      }
-      if (Date.now() > deadline)
-        throw new Error(`No "${text}" in the service log:\n${this.output}`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+  /** Waits for `text` in the log; fails if the process exits, or logs nothing for a long while. */
+  async waitForLog(text: string): Promise<void> {
+    await waitFor(
+      () => {
+        if (this.exited) {
+          throw new Error(
+            `Service exited (${this.child.exitCode ?? this.child.signalCode}):\n${this.output}`,
+          );
+        }
+        return this.output.includes(text);
+      },
+      {
+        what: () => `"${text}" in the service log:\n${this.output}`,
+        progress: () => this.output.length,
+      },
+    );
   }
 
   kill(signal: NodeJS.Signals): void {

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { testRunId } from './test-run';
 
 /**
  * E2e tests run on a temporary SQLite file by default. With `TEST_DATABASE=postgres` each test
@@ -24,7 +25,7 @@ async function withAdminConnection<T>(run: (admin: DataSource) => Promise<T>): P
 
 /** Creates an empty database and returns its URL; the app's migrations build the schema. */
 export async function createPostgresDatabase(): Promise<string> {
-  const name = `ibc_test_${randomBytes(6).toString('hex')}`;
+  const name = `${runDatabasePrefix(testRunId())}${randomBytes(6).toString('hex')}`;
   await withAdminConnection((admin) => admin.query(`CREATE DATABASE "${name}"`));
   const url = new URL(adminUrl());
   url.pathname = `/${name}`;
@@ -34,10 +35,25 @@ export async function createPostgresDatabase(): Promise<string> {
 /** Drops a database made by `createPostgresDatabase`, even if a stray connection is open. */
 export async function dropPostgresDatabase(databaseUrl: string): Promise<void> {
   const name = decodeURIComponent(new URL(databaseUrl).pathname.slice(1));
-  if (!/^ibc_test_[0-9a-f]+$/.test(name)) throw new Error(`Not a test database: ${name}`);
-  await withAdminConnection((admin) =>
-    admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`),
-  );
+  if (!/^ibc_test_[0-9a-f]+_[0-9a-f]+$/.test(name)) throw new Error(`Not a test database: ${name}`);
+  await withAdminConnection((admin) => dropDatabase(admin, name));
+}
+
+const runDatabasePrefix = (runId: string): string => `ibc_test_${runId}_`;
+
+const dropDatabase = (admin: DataSource, name: string): Promise<unknown> =>
+  admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+
+/** Drops every database of a run that its tests left; answers how many there were. */
+export async function dropRunDatabases(runId: string): Promise<number> {
+  return withAdminConnection(async (admin) => {
+    const rows = await admin.query<{ datname: string }[]>(
+      'SELECT datname FROM pg_database WHERE starts_with(datname, $1)',
+      [runDatabasePrefix(runId)],
+    );
+    for (const { datname } of rows) await dropDatabase(admin, datname);
+    return rows.length;
+  });
 }
 
 /** Rows in a table, as a number on both databases (PostgreSQL returns COUNT(*) as a string). */
