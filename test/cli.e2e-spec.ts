@@ -383,7 +383,6 @@ describe('The image-batch command line', () => {
       });
       try {
         await waitFor(() => proxy?.requestsTo('POST', '/upload')[0]?.status === 409, {
-          timeoutMs: 20_000,
           what: 'the command to be told that the key is in use',
         });
       } finally {

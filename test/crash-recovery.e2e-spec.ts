@@ -1,7 +1,12 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { jpegPhoto } from './helpers/fixture-images';
-import { getStatus, uploadCsv, waitUntilFinished } from './helpers/batch-client';
+import {
+  getStatus,
+  uploadCsv,
+  waitUntilFinished,
+  waitUntilNothingOwed,
+} from './helpers/batch-client';
 import { FixtureServer } from './helpers/fixture-server';
 import { PrivateRedis } from './helpers/private-redis';
 import {
@@ -11,7 +16,7 @@ import {
   TestApp,
   testEnvironment,
 } from './helpers/test-app';
-import { sleep, waitFor } from './helpers/wait-for';
+import { waitFor } from './helpers/wait-for';
 import { WebhookReceiver } from './helpers/webhook-receiver';
 
 const IMAGES = 16;
@@ -53,8 +58,7 @@ describe('Crash recovery', () => {
       rescuer = new ServiceProcess({ ...env, MODE: 'worker' });
       const finished = await waitUntilFinished(api.baseUrl, requestId);
       expect(finished.status).toBe('Completed');
-      await waitFor(() => receiver.received.length > 0, { what: 'the webhook' });
-      await sleep(1000);
+      const deliveries = await waitUntilNothingOwed(api.dataSource, requestId);
 
       expect(finished.progress).toMatchObject({ total: IMAGES, processed: IMAGES, failed: 0 });
       const rows = await api.dataSource
@@ -70,6 +74,7 @@ describe('Crash recovery', () => {
       for (let index = 1; index <= IMAGES; index++) {
         expect(existsSync(join(env.STORAGE_DIR, requestId, `${index}-1.jpg`))).toBe(true);
       }
+      expect(deliveries).toEqual([expect.objectContaining({ attempt: 1, outcome: 'delivered' })]);
       expect(receiver.received).toHaveLength(1);
     } finally {
       doomed.kill('SIGKILL');
@@ -127,7 +132,6 @@ describe('Crash recovery', () => {
       const csv = `S. No.,Product Name,Input Image Urls\n1,Mug,"${urls.join(', ')}"\n`;
 
       const requestId = await uploadCsv(service.baseUrl, csv);
-      await sleep(1000);
       expect(await getStatus(service.baseUrl, requestId)).toMatchObject({
         status: 'Pending',
         progress: { total: 3, processed: 0 },

@@ -2,12 +2,13 @@ import Papa from 'papaparse';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import request from 'supertest';
-import { uploadCsv, waitUntilFinished } from './helpers/batch-client';
+import { uploadCsv, waitUntilFinished, waitUntilNothingOwed } from './helpers/batch-client';
 import { FixtureServer } from './helpers/fixture-server';
 import { removeTestData, startTestApp, TestApp, testEnvironment } from './helpers/test-app';
 import { WebhookReceiver } from './helpers/webhook-receiver';
 
-const ROWS = 4_500;
+// More than two pages of output (1,000 products a page) and than WEBHOOK_MAX_PRODUCTS.
+const ROWS = 2_500;
 
 /**
  * The output of a request of thousands of products is written page by page as it is read from
@@ -73,10 +74,11 @@ describe('The output of a large request', () => {
       ]);
     });
 
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    const webhook = receiver.received.at(-1)?.json as {
-      data: { product_count: number; products: unknown[] };
-    };
-    expect(webhook.data).toMatchObject({ product_count: ROWS, products: [] });
+    expect(await waitUntilNothingOwed(service.dataSource, requestId)).toEqual([
+      expect.objectContaining({ attempt: 1, outcome: 'delivered' }),
+    ]);
+    expect(receiver.received).toHaveLength(1);
+    const [webhook] = receiver.received;
+    expect(webhook.json).toMatchObject({ data: { product_count: ROWS, products: [] } });
   });
 });

@@ -63,7 +63,7 @@ describe('Prometheus metrics', () => {
         const delivered = 'image_batch_webhook_deliveries_total{outcome="delivered"}';
         return metrics.get(delivered) === 1 ? metrics : undefined;
       },
-      { what: 'the webhook delivery to be counted', timeoutMs: 10_000 },
+      { what: 'the webhook delivery to be counted' },
     );
     const grew = (series: string) => (after.get(series) ?? 0) - (before.get(series) ?? 0);
     const sum = (values: (number | null)[]) => values.reduce<number>((a, b) => a + (b ?? 0), 0);

@@ -1,10 +1,16 @@
 import Bull from 'bull';
 import { jpegPhoto } from './helpers/fixture-images';
-import { getStatus, uploadCsv, waitUntilFinished, webhookDeliveries } from './helpers/batch-client';
+import request from 'supertest';
+import {
+  getStatus,
+  uploadCsv,
+  waitUntilFinished,
+  waitUntilNothingOwed,
+} from './helpers/batch-client';
 import { FixtureServer } from './helpers/fixture-server';
 import { PrivateRedis } from './helpers/private-redis';
 import { removeTestData, startTestApp, TestApp, testEnvironment } from './helpers/test-app';
-import { sleep, waitFor } from './helpers/wait-for';
+import { waitFor } from './helpers/wait-for';
 import { WebhookReceiver } from './helpers/webhook-receiver';
 
 const IMAGES = 24;
@@ -44,7 +50,7 @@ describe('Work that Redis loses is queued again', () => {
   });
 
   /** Uploads the batch, lets `loseQueue` strike mid-way, and checks the batch ends whole. */
-  async function survives(service: TestApp, loseQueue: () => Promise<void>): Promise<void> {
+  async function expectToSurvive(service: TestApp, loseQueue: () => Promise<void>): Promise<void> {
     receiver.received.length = 0;
     const requestId = await uploadCsv(service.baseUrl, csv, { webhookUrl: receiver.url });
     await waitFor(
@@ -64,23 +70,20 @@ describe('Work that Redis loses is queued again', () => {
          JOIN image_processing_requests r ON r.id = i.request_id WHERE r.request_id = '${requestId}'`,
     );
     expect(outcomes).toHaveLength(IMAGES);
-    expect(outcomes.every((image) => image.status === 'Completed')).toBe(true);
-    await waitFor(() => receiver.received.length > 0, { what: 'the webhook' });
-    await sleep(1500);
+    expect(outcomes.map((image) => image.status)).toEqual(Array(IMAGES).fill('Completed'));
+    const deliveries = await waitUntilNothingOwed(service.dataSource, requestId);
     expect(receiver.received).toHaveLength(1);
-    expect(await webhookDeliveries(service.dataSource, requestId)).toEqual([
-      expect.objectContaining({ attempt: 1, outcome: 'delivered' }),
-    ]);
+    expect(deliveries).toEqual([expect.objectContaining({ attempt: 1, outcome: 'delivered' })]);
   }
 
   it('when the queue keys are deleted mid-batch', async () => {
     const env = await testEnvironment({ IMAGE_CONCURRENCY: '2' });
     const service = await startTestApp(env);
-    const probe = new Bull('probe', env.REDIS_URL ?? 'redis://127.0.0.1:6379', {
+    const probe = new Bull('probe', env.REDIS_URL, {
       prefix: env.QUEUE_PREFIX,
     });
     try {
-      await survives(service, async () => {
+      await expectToSurvive(service, async () => {
         const keys = await probe.client.keys(`${env.QUEUE_PREFIX}:*`);
         expect(keys.length).toBeGreaterThan(0);
         await probe.client.del(...keys);
@@ -97,9 +100,12 @@ describe('Work that Redis loses is queued again', () => {
     const env = await testEnvironment({ IMAGE_CONCURRENCY: '2', REDIS_URL: privateRedis.url });
     const service = await startTestApp(env);
     try {
-      await survives(service, async () => {
+      await expectToSurvive(service, async () => {
         await privateRedis.stop();
-        await sleep(500);
+        await waitFor(
+          async () => (await request(service.baseUrl).get('/health/ready')).status === 503,
+          { what: 'the service to see Redis gone' },
+        );
         await privateRedis.resume();
       });
     } finally {

@@ -186,7 +186,6 @@ describe('Readiness with S3 storage', () => {
     await s3.resume();
 
     await waitFor(async () => (await readiness()).code === 200, {
-      timeoutMs: 10_000,
       what: 'readiness once the bucket is back',
     });
   });

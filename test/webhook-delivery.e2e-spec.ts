@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
 import { jpegPhoto } from './helpers/fixture-images';
-import { uploadCsv, webhookDeliveries } from './helpers/batch-client';
+import { uploadCsv, waitUntilNothingOwed } from './helpers/batch-client';
 import { FixtureServer } from './helpers/fixture-server';
 import { removeTestData, startTestApp, TestApp, testEnvironment } from './helpers/test-app';
-import { sleep, waitFor } from './helpers/wait-for';
+import { waitFor } from './helpers/wait-for';
 import { WebhookReceiver } from './helpers/webhook-receiver';
 
 const SECRET = `whsec_${randomBytes(24).toString('base64')}`;
@@ -34,8 +34,9 @@ describe('Webhook delivery', () => {
       { webhookUrl },
     );
 
-  const deliveries = async (requestId: string) =>
-    (await webhookDeliveries(service.dataSource, requestId)).map(
+  /** The attempts recorded once the request owes nothing more: no attempt can follow them. */
+  const settled = async (requestId: string) =>
+    (await waitUntilNothingOwed(service.dataSource, requestId)).map(
       ({ attempt, status_code, outcome }) => ({ attempt, status_code, outcome }),
     );
 
@@ -44,13 +45,10 @@ describe('Webhook delivery', () => {
     try {
       const requestId = await uploadWithWebhook(receiver.url);
 
-      await waitFor(() => receiver.received.length >= 1, { what: 'the webhook' });
-      await sleep(1000);
+      const recorded = await settled(requestId);
 
       expect(receiver.received).toHaveLength(1);
-      expect(await deliveries(requestId)).toEqual([
-        { attempt: 1, status_code: 200, outcome: 'delivered' },
-      ]);
+      expect(recorded).toEqual([{ attempt: 1, status_code: 200, outcome: 'delivered' }]);
     } finally {
       await receiver.stop();
     }
@@ -63,8 +61,7 @@ describe('Webhook delivery', () => {
     try {
       const requestId = await uploadWithWebhook(receiver.url);
 
-      await waitFor(() => receiver.received.length >= 3, { what: 'three attempts' });
-      await sleep(500);
+      const recorded = await settled(requestId);
 
       expect(receiver.received.map((hook) => hook.answeredWith)).toEqual([500, 503, 200]);
       const ids = new Set(receiver.received.map((hook) => hook.headers['webhook-id']));
@@ -80,7 +77,7 @@ describe('Webhook delivery', () => {
       }
       const [, second, third] = receiver.received;
       expect(third.receivedAt - second.receivedAt).toBeGreaterThanOrEqual(1000);
-      expect(await deliveries(requestId)).toEqual([
+      expect(recorded).toEqual([
         { attempt: 1, status_code: 500, outcome: 'retrying' },
         { attempt: 2, status_code: 503, outcome: 'retrying' },
         { attempt: 3, status_code: 200, outcome: 'delivered' },
@@ -116,13 +113,10 @@ describe('Webhook delivery', () => {
     const receiver = await new WebhookReceiver([status]).start();
     try {
       const requestId = await uploadWithWebhook(receiver.url);
-      await waitFor(() => receiver.received.length >= 1, { what: 'the webhook' });
-      await sleep(800);
+      const recorded = await settled(requestId);
 
       expect(receiver.received).toHaveLength(1);
-      expect(await deliveries(requestId)).toEqual([
-        { attempt: 1, status_code: status, outcome: 'failed' },
-      ]);
+      expect(recorded).toEqual([{ attempt: 1, status_code: status, outcome: 'failed' }]);
     } finally {
       await receiver.stop();
     }
