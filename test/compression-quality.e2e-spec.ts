@@ -1,10 +1,30 @@
 import sharp from 'sharp';
 import request from 'supertest';
-import { estimateJpegQuality } from '../src/processing/jpeg-quality';
 import { jpegPhoto, photo, pngPhoto, webpPhoto } from './helpers/fixture-images';
 import { ImageResult, uploadCsv, waitUntilFinished } from './helpers/batch-client';
 import { FixtureServer } from './helpers/fixture-server';
 import { removeTestData, startTestApp, TestApp, testEnvironment } from './helpers/test-app';
+
+/** A JPEG that libjpeg writes at `quality` with the IJG tables of JPEG Annex K (sharp's table 0). */
+const ijgJpeg = (image: Buffer, quality: number): Promise<Buffer> =>
+  sharp(image).jpeg({ quality, quantisationTable: 0 }).toBuffer();
+
+/**
+ * The DQT segments of a JPEG, as bytes, read by walking its markers up to the first scan: the
+ * quality a JPEG was written at is checked against these, not by the estimator under test.
+ */
+function quantisationTablesOf(jpeg: Buffer): Buffer[] {
+  const tables: Buffer[] = [];
+  for (let offset = 2; offset + 4 <= jpeg.length && jpeg[offset] === 0xff;) {
+    const marker = jpeg[offset + 1];
+    if (marker === 0xda) break;
+    const length = jpeg.readUInt16BE(offset + 2);
+    if (marker === 0xdb) tables.push(jpeg.subarray(offset + 4, offset + 2 + length));
+    offset += 2 + length;
+  }
+  expect(tables.length).toBeGreaterThan(0);
+  return tables;
+}
 
 describe('Compression through the service, per format', () => {
   let images: FixtureServer;
@@ -47,7 +67,11 @@ describe('Compression through the service, per format', () => {
     expect(item?.target_quality).toBe(45);
 
     const output = await download(item);
-    expect(estimateJpegQuality(output)).toBe(45);
+    const source = await jpegPhoto(800, 600, 90);
+    expect(quantisationTablesOf(output)).toEqual(quantisationTablesOf(await ijgJpeg(source, 45)));
+    expect(quantisationTablesOf(output)).not.toEqual(
+      quantisationTablesOf(await ijgJpeg(source, 46)),
+    );
     expect(output.length).toBeLessThan(item?.bytes_in ?? 0);
   });
 
