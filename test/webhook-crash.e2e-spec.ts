@@ -3,13 +3,14 @@ import { DataSource } from 'typeorm';
 import { loadConfig } from '../src/config/config';
 import { buildDataSourceOptions } from '../src/database/data-source-options';
 import { IMAGES_QUEUE, WEBHOOKS_QUEUE } from '../src/queue/queue.constants';
-import { getStatus, uploadCsv, webhookDeliveries } from './helpers/batch-client';
+import { getStatus, uploadCsv, waitUntilNothingOwed } from './helpers/batch-client';
 import { jpegPhoto } from './helpers/fixture-images';
 import { FixtureServer } from './helpers/fixture-server';
 import { PrivateRedis } from './helpers/private-redis';
 import { removeTestData, ServiceProcess, testEnvironment } from './helpers/test-app';
-import { sleep, waitFor } from './helpers/wait-for';
+import { waitFor } from './helpers/wait-for';
 import { WebhookReceiver } from './helpers/webhook-receiver';
+import { PAUSED_LOG, PAUSED_WORKER_ENTRY } from './helpers/worker-paused-after-finishing';
 
 const SLOW_DOWNLOAD_MS = 3000;
 
@@ -51,8 +52,8 @@ describe('A worker killed between finishing a request and queueing its webhook',
     // after finishing the request, and the crash would no longer fall between the two.
     const api = new ServiceProcess({ ...env, MODE: 'api', DISPATCHER: 'false' });
     const workers: ServiceProcess[] = [];
-    const startWorker = (extra: Record<string, string> = {}) => {
-      const worker = new ServiceProcess({ ...env, MODE: 'worker', ...extra });
+    const startWorker = () => {
+      const worker = new ServiceProcess({ ...env, MODE: 'worker' });
       workers.push(worker);
       return worker;
     };
@@ -83,11 +84,12 @@ describe('A worker killed between finishing a request and queueing its webhook',
       await redis.resume();
       // Its dispatcher passes once at start, queueing the finalisation the outbox owes, and not
       // again during the pause: nothing queues the webhook before the kill.
-      const pausedWorker = startWorker({
-        FAULT_PAUSE_AFTER_FINALISE_MS: '60000',
-        DISPATCH_INTERVAL_MS: '600000',
-      });
-      await pausedWorker.waitForLog('Fault injection: pausing');
+      const pausedWorker = new ServiceProcess(
+        { ...env, MODE: 'worker', DISPATCH_INTERVAL_MS: '600000' },
+        { entry: PAUSED_WORKER_ENTRY },
+      );
+      workers.push(pausedWorker);
+      await pausedWorker.waitForLog(PAUSED_LOG);
       const [imagesProbe, webhooksProbe] = [IMAGES_QUEUE, WEBHOOKS_QUEUE].map(
         (name) => new Bull(name, redis.url, { prefix: env.QUEUE_PREFIX }),
       );
@@ -108,13 +110,13 @@ describe('A worker killed between finishing a request and queueing its webhook',
       expect(receiver.received).toHaveLength(0);
       await pausedWorker.stop('SIGKILL');
 
+      await dataSource.initialize();
       startWorker();
-      await waitFor(() => receiver.received.length > 0, {
-        timeoutMs: 30_000,
-        what: 'the webhook',
-      });
-      await sleep(2000);
+      const deliveries = await waitUntilNothingOwed(dataSource, requestId);
 
+      expect(deliveries).toEqual([
+        expect.objectContaining({ attempt: 1, outcome: 'delivered', status_code: 200 }),
+      ]);
       expect(receiver.received).toHaveLength(1);
       expect(receiver.received[0].json).toMatchObject({
         type: 'image_processing.completed',
@@ -124,10 +126,6 @@ describe('A worker killed between finishing a request and queueing its webhook',
         status: 'Completed',
         progress: { total: 3, processed: 3, failed: 0 },
       });
-      await dataSource.initialize();
-      expect(await webhookDeliveries(dataSource, requestId)).toEqual([
-        expect.objectContaining({ attempt: 1, outcome: 'delivered', status_code: 200 }),
-      ]);
     } finally {
       await Promise.all(probes.map((probe) => probe.close()));
       if (dataSource.isInitialized) await dataSource.destroy();
@@ -138,5 +136,5 @@ describe('A worker killed between finishing a request and queueing its webhook',
       await receiver.stop();
       await removeTestData(env);
     }
-  }, 240_000);
+  });
 });

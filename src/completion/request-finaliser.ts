@@ -1,6 +1,4 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { FaultInjectionConfig } from '../config/config';
 import { DispatchLoop } from '../dispatch/dispatch-loop';
 import { OutboxRepository } from '../requests/outbox.repository';
 import { finalStatusOf, RequestResults } from '../requests/request-results';
@@ -23,7 +21,6 @@ export class RequestFinaliser {
     private readonly outbox: OutboxRepository,
     private readonly storage: ImageStorage,
     private readonly dispatch: DispatchLoop,
-    private readonly faults: FaultInjectionConfig,
   ) {}
 
   async finalise(requestPk: number): Promise<void> {
@@ -40,18 +37,7 @@ export class RequestFinaliser {
     const status = finalStatusOf(request);
     if (await this.outbox.finishRequest(requestPk, status, request.webhookUrl !== null)) {
       this.logger.log(`Request ${request.requestId} finished: ${status}`);
-      await this.pauseForFaultInjection(request.requestId);
       this.dispatch.kick();
     }
-  }
-
-  /** FAULT_PAUSE_AFTER_FINALISE_MS: a test kills the process here, before the relay is kicked. */
-  private async pauseForFaultInjection(requestId: string): Promise<void> {
-    const pauseMs = this.faults.pauseAfterFinaliseMs;
-    if (pauseMs === 0) return;
-    this.logger.warn(
-      `Fault injection: pausing ${pauseMs} ms after finalising request ${requestId}`,
-    );
-    await sleep(pauseMs);
   }
 }

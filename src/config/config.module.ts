@@ -8,7 +8,6 @@ import {
   DatabaseConfig,
   DeliveryConfig,
   DispatchConfig,
-  FaultInjectionConfig,
   HealthConfig,
   IdempotencyConfig,
   ImagesConfig,
@@ -37,7 +36,6 @@ const NAMESPACES = {
   webhook: WebhookConfig,
   status: StatusConfig,
   idempotency: IdempotencyConfig,
-  faultInjection: FaultInjectionConfig,
   health: HealthConfig,
   logging: LoggingConfig,
 } satisfies { [Name in keyof Config]: abstract new () => Config[Name] };

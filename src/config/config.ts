@@ -133,11 +133,6 @@ export class IdempotencyConfig {
   declare readonly keyTtlMs: number;
 }
 
-/** Pauses that let tests kill a process at a chosen point; all 0 in production. */
-export class FaultInjectionConfig {
-  declare readonly pauseAfterFinaliseMs: number;
-}
-
 export class HealthConfig {
   declare readonly minFreeDiskBytes: number;
 }
@@ -163,7 +158,6 @@ export class Config {
   declare readonly webhook: WebhookConfig;
   declare readonly status: StatusConfig;
   declare readonly idempotency: IdempotencyConfig;
-  declare readonly faultInjection: FaultInjectionConfig;
   declare readonly health: HealthConfig;
   declare readonly logging: LoggingConfig;
 }
@@ -281,7 +275,6 @@ function shapeConfig(env: Environment): Config {
     },
     status: { maxPageBytes: env.STATUS_PAGE_MAX_BYTES },
     idempotency: { keyTtlMs: env.IDEMPOTENCY_KEY_TTL_HOURS * HOUR_MS },
-    faultInjection: { pauseAfterFinaliseMs: env.FAULT_PAUSE_AFTER_FINALISE_MS },
     health: { minFreeDiskBytes: env.HEALTH_MIN_FREE_DISK_MB * MEGABYTE },
     logging: { level: env.LOG_LEVEL, pretty: env.LOG_PRETTY ?? env.NODE_ENV === 'development' },
   };

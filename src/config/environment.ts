@@ -325,14 +325,6 @@ export class Environment {
   @IsString()
   @MinLength(12)
   QUEUE_DASHBOARD_PASSWORD?: string;
-
-  /**
-   * Fault injection, for tests only: a worker waits this long after committing a request's
-   * final status, before the outbox relay is told to queue its webhook, so that a test can kill
-   * it there. 0 (the default) never waits.
-   */
-  @IntegerSetting({ min: 0, max: 10 * 60_000 })
-  FAULT_PAUSE_AFTER_FINALISE_MS = 0;
 }
 
 /** The environment does not hold a valid configuration; the message lists every problem. */
