@@ -12,6 +12,26 @@ const IMAGES_PER_UPLOAD = 40;
  * images fail fast. Every image must get the outcome its URL calls for, and every request must
  * finish, on SQLite as on PostgreSQL.
  */
+/** What each kind of URL of these uploads must end as. */
+function expectedOutcome(inputUrl: string): Record<string, unknown> {
+  if (inputUrl.startsWith('http://10.0.0.')) {
+    return {
+      status: 'Failed',
+      error: expect.stringMatching(/not a public address|private|refused/i),
+    };
+  }
+  if (inputUrl.includes('/missing-')) {
+    return { status: 'Failed', error: 'Download failed with HTTP 404' };
+  }
+  if (inputUrl.includes('/not-an-image.jpg')) {
+    return {
+      status: 'Failed',
+      error: expect.stringMatching(/^The content is not a JPEG, PNG, WebP, GIF or AVIF image/),
+    };
+  }
+  return { status: 'Completed', error: null, format: 'jpeg' };
+}
+
 describe('Many uploads at once with IMAGE_CONCURRENCY=16', () => {
   let images: FixtureServer;
   let app: TestApp;
@@ -74,17 +94,7 @@ describe('Many uploads at once with IMAGE_CONCURRENCY=16', () => {
         failed: expectedFailures,
       });
       for (const image of status.images.items) {
-        if (image.input_url.startsWith('http://10.0.0.')) {
-          expect(image.status).toBe('Failed');
-          expect(image.error).toMatch(/not a public address|private|refused/i);
-        } else if (image.input_url.includes('/missing-')) {
-          expect(image).toMatchObject({ status: 'Failed', error: 'Download failed with HTTP 404' });
-        } else if (image.input_url.includes('/not-an-image.jpg')) {
-          expect(image.status).toBe('Failed');
-          expect(image.error).toMatch(/^The content is not a JPEG, PNG, WebP, GIF or AVIF image/);
-        } else {
-          expect(image).toMatchObject({ status: 'Completed', error: null, format: 'jpeg' });
-        }
+        expect(image).toMatchObject(expectedOutcome(image.input_url));
       }
     }
     // Counters and rows agree: no image was counted twice or left behind.

@@ -7,19 +7,13 @@ import { WebConsoleAssets } from '../src/web-console/web-console-assets';
 import { uploadCsv } from './helpers/batch-client';
 import { CONSOLE_POLICY, directivesOf } from './helpers/console-policy';
 import { jpegPhoto, pngPhoto } from './helpers/fixture-images';
+import { CHROMIUM, describeInChromium } from './helpers/chromium';
 import { FixtureServer } from './helpers/fixture-server';
 import { Env, removeTestData, startTestApp, TestApp, testEnvironment } from './helpers/test-app';
-import { waitFor } from './helpers/wait-for';
+import { STALL_MS, waitFor } from './helpers/wait-for';
 import { WebhookReceiver } from './helpers/webhook-receiver';
 
-/** Debian's Chromium (`apt-get install -y chromium`); playwright-core brings no browser. */
-const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = resolve(__dirname, 'artifacts');
-
-const haveChromium = existsSync(CHROMIUM);
-if (!haveChromium) {
-  console.warn(`Skipping the web console test: no ${CHROMIUM} (apt-get install -y chromium)`);
-}
 
 /** Problems the page reports: script errors and anything the content security policy refused. */
 interface PageProblems {
@@ -71,7 +65,7 @@ const thumbnailsShown = async (page: Page) => {
         );
       return widths.length > 0 && widths.every((width) => width > 0);
     },
-    { timeoutMs: 30_000, what: 'the thumbnails' },
+    { what: 'the thumbnails' },
   );
 };
 
@@ -90,7 +84,7 @@ function heldImage(
   return { url, release };
 }
 
-(haveChromium ? describe : describe.skip)('The web console at /, in Chromium', () => {
+describeInChromium('The web console at /, in Chromium', () => {
   let images: FixtureServer;
   let receiver: WebhookReceiver;
   let assets: string;
@@ -160,13 +154,15 @@ function heldImage(
       await page.waitForURL(/#\/requests\/[0-9a-f-]{36}$/);
       const requestId = new URL(page.url()).hash.split('/').pop() ?? '';
       // The scarf is held back, so the page shows the request part of the way.
-      await page.getByText(/^3 of 4 images processed/).waitFor({ timeout: 30_000 });
+      await page.getByText(/^3 of 4 images processed/).waitFor({ timeout: STALL_MS });
       expect(await page.locator('#request-status').textContent()).toBe('Processing');
       expect(await progressOf(page)).toEqual([3, 4]);
       await page.screenshot({ path: join(ARTIFACTS, 'console-live.png'), fullPage: true });
 
       scarf.release();
-      await page.locator('#request-status', { hasText: 'Completed' }).waitFor({ timeout: 30_000 });
+      await page
+        .locator('#request-status', { hasText: 'Completed' })
+        .waitFor({ timeout: STALL_MS });
       expect(await progressOf(page)).toEqual([4, 4]);
       expect(await page.locator('#progress-text').textContent()).toBe(
         '4 of 4 images processed (100%): 3 compressed, 1 failed, 0 waiting.',
@@ -208,9 +204,11 @@ function heldImage(
 
       await page
         .locator('#request-connection', { hasText: 'Live updates unavailable' })
-        .waitFor({ timeout: 30_000 });
+        .waitFor({ timeout: STALL_MS });
       belt.release();
-      await page.locator('#request-status', { hasText: 'Completed' }).waitFor({ timeout: 30_000 });
+      await page
+        .locator('#request-status', { hasText: 'Completed' })
+        .waitFor({ timeout: STALL_MS });
       expect(await progressOf(page)).toEqual([1, 1]);
       expect(problems.errors).toEqual([]);
       await page.context().close();
@@ -300,7 +298,9 @@ function heldImage(
         buffer: Buffer.from(`S. No.,Product Name,Input Image Urls\n1,Hat,${hat}\n`),
       });
       await page.getByRole('button', { name: 'Upload' }).click();
-      await page.locator('#request-status', { hasText: 'Completed' }).waitFor({ timeout: 30_000 });
+      await page
+        .locator('#request-status', { hasText: 'Completed' })
+        .waitFor({ timeout: STALL_MS });
 
       await thumbnailsShown(page);
       const compressed = page.locator('tr.image-completed td:nth-child(4) img');
@@ -361,9 +361,11 @@ function heldImage(
       await page.getByRole('button', { name: 'Upload' }).click();
 
       // The cap is held back until the page follows the request's events.
-      await page.locator('#request-connection', { hasText: 'Live' }).waitFor({ timeout: 30_000 });
+      await page.locator('#request-connection', { hasText: 'Live' }).waitFor({ timeout: STALL_MS });
       cap.release();
-      await page.locator('#request-status', { hasText: 'Completed' }).waitFor({ timeout: 30_000 });
+      await page
+        .locator('#request-status', { hasText: 'Completed' })
+        .waitFor({ timeout: STALL_MS });
       const requestId = new URL(page.url()).hash.split('/').pop() ?? '';
       expect(await progressOf(page)).toEqual([3, 3]);
       await expect(page.locator('tr.image-failed').textContent()).resolves.toContain(

@@ -1,20 +1,15 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Browser, chromium } from 'playwright-core';
 import request from 'supertest';
+import { CHROMIUM, describeInChromium } from './helpers/chromium';
+import { STALL_MS } from './helpers/wait-for';
 import { removeTestData, startTestApp, TestApp, testEnvironment } from './helpers/test-app';
 
-/** Debian's Chromium (`apt-get install -y chromium`); playwright-core brings no browser. */
-const CHROMIUM = '/usr/bin/chromium';
 const SCREENSHOT = resolve(__dirname, 'artifacts', 'queue-dashboard.png');
 const PASSWORD = 'dashboard-password-1';
 
-const haveChromium = existsSync(CHROMIUM);
-if (!haveChromium) {
-  console.warn(`Skipping the queue dashboard test: no ${CHROMIUM} (apt-get install -y chromium)`);
-}
-
-(haveChromium ? describe : describe.skip)('Bull Board at /queues, in Chromium', () => {
+describeInChromium('Bull Board at /queues, in Chromium', () => {
   let service: TestApp;
   let browser: Browser;
 
@@ -55,9 +50,9 @@ if (!haveChromium) {
     const page = await context.newPage();
 
     await page.goto(`${service.baseUrl}/queues/queue/images?status=waiting`);
-    await page.getByText('Image batch queues').first().waitFor({ timeout: 30_000 });
+    await page.getByText('Image batch queues').first().waitFor({ timeout: STALL_MS });
     await page.getByText('webhooks').first().waitFor();
-    await page.getByText('compress-image').first().waitFor({ timeout: 30_000 });
+    await page.getByText('compress-image').first().waitFor({ timeout: STALL_MS });
     mkdirSync(resolve(SCREENSHOT, '..'), { recursive: true });
     await page.screenshot({ path: SCREENSHOT, fullPage: true });
 

@@ -1,23 +1,17 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Browser, chromium } from 'playwright-core';
 import { jpegPhoto } from './helpers/fixture-images';
+import { CHROMIUM, describeInChromium } from './helpers/chromium';
 import { FixtureServer } from './helpers/fixture-server';
 import { removeTestData, startTestApp, TestApp, testEnvironment } from './helpers/test-app';
-import { waitFor } from './helpers/wait-for';
+import { STALL_MS, waitFor } from './helpers/wait-for';
 import { WebhookReceiver } from './helpers/webhook-receiver';
 
-/** Debian's Chromium (`apt-get install -y chromium`); playwright-core brings no browser. */
-const CHROMIUM = '/usr/bin/chromium';
 const SCREENSHOT = resolve(__dirname, 'artifacts', 'swagger-upload.png');
 
-const haveChromium = existsSync(CHROMIUM);
-if (!haveChromium) {
-  console.warn(`Skipping the Swagger UI test: no ${CHROMIUM} (apt-get install -y chromium)`);
-}
-
-(haveChromium ? describe : describe.skip)('Swagger UI at /docs, in Chromium', () => {
+describeInChromium('Swagger UI at /docs, in Chromium', () => {
   let images: FixtureServer;
   let receiver: WebhookReceiver;
   let service: TestApp;
@@ -72,7 +66,7 @@ if (!haveChromium) {
     await upload.getByRole('button', { name: 'Execute' }).click();
 
     const answer = upload.locator('.live-responses-table tbody tr.response').first();
-    await answer.waitFor({ timeout: 30_000 });
+    await answer.waitFor({ timeout: STALL_MS });
     const status = await answer.locator('.response-col_status').textContent();
     const body = await answer.locator('.response-col_description pre').first().textContent();
     await answer.scrollIntoViewIfNeeded();

@@ -72,7 +72,7 @@ describe('stripMetadata', () => {
       const metadata = await sharp(stripped).metadata();
       expect(metadata.xmp).toBeUndefined();
       expect(metadata.iptc).toBeUndefined();
-      if (metadata.exif) expect(metadata.exif.length).toBeLessThanOrEqual('Exif\0\0'.length + 26);
+      expect(metadata.exif?.length ?? 0).toBeLessThanOrEqual('Exif\0\0'.length + 26);
       for (const planted of ['PLANTED', 'xmpmeta', 'GPS']) {
         expect(stripped.includes(planted)).toBe(false);
       }
@@ -127,7 +127,7 @@ describe('stripMetadata', () => {
 
         const stripped = strippedOrCannotStrip(corrupt, format);
 
-        if (stripped) expect(stripped.length).toBeLessThanOrEqual(corrupt.length);
+        expect(stripped?.length ?? 0).toBeLessThanOrEqual(corrupt.length);
       }
     });
   });
