@@ -1,3 +1,5 @@
+import { createParser, EventSourceParser } from 'eventsource-parser';
+
 export interface ServerSentEvent {
   type: string;
   id?: string;
@@ -6,27 +8,43 @@ export interface ServerSentEvent {
 }
 
 /**
- * Reads a `text/event-stream` response as it arrives. `next()` resolves with the next event,
- * or null once the server has ended the stream; comments are collected in `comments`.
+ * Reads a `text/event-stream` response as it arrives, parsed by `eventsource-parser`. `next()`
+ * resolves with the next event, or null once the server has ended the stream; comments are
+ * collected in `comments`. A `retry` field is given with the event it came with.
  */
 export class EventStreamReader {
   readonly comments: string[] = [];
   private readonly reader: ReadableStreamDefaultReader<Uint8Array>;
   private readonly decoder = new TextDecoder();
-  private buffer = '';
+  private readonly parser: EventSourceParser;
+  private readonly parsed: ServerSentEvent[] = [];
+  private retry: number | undefined;
 
   constructor(readonly response: Response) {
     if (!response.body) throw new Error('The response has no body');
     this.reader = response.body.getReader();
+    this.parser = createParser({
+      onRetry: (retry) => (this.retry = retry),
+      onComment: (comment) => this.comments.push(comment.trim()),
+      onEvent: ({ event, id, data }) => {
+        this.parsed.push({
+          type: event ?? 'message',
+          ...(id === undefined ? {} : { id }),
+          ...(this.retry === undefined ? {} : { retry: this.retry }),
+          data,
+        });
+        this.retry = undefined;
+      },
+    });
   }
 
   async next(): Promise<ServerSentEvent | null> {
     for (;;) {
-      const event = this.takeEvent();
+      const event = this.parsed.shift();
       if (event) return event;
       const { done, value } = await this.reader.read();
       if (done) return null;
-      this.buffer += this.decoder.decode(value, { stream: true });
+      this.parser.feed(this.decoder.decode(value, { stream: true }));
     }
   }
 
@@ -43,34 +61,6 @@ export class EventStreamReader {
 
   cancel(): Promise<void> {
     return this.reader.cancel();
-  }
-
-  private takeEvent(): ServerSentEvent | null {
-    for (;;) {
-      const end = this.buffer.indexOf('\n\n');
-      if (end < 0) return null;
-      const block = this.buffer.slice(0, end);
-      this.buffer = this.buffer.slice(end + 2);
-      const event: ServerSentEvent = { type: 'message', data: '' };
-      const data: string[] = [];
-      for (const line of block.split('\n')) {
-        if (line === '') continue;
-        if (line.startsWith(':')) {
-          this.comments.push(line.slice(1).trim());
-          continue;
-        }
-        const colon = line.indexOf(':');
-        const field = colon < 0 ? line : line.slice(0, colon);
-        const value = colon < 0 ? '' : line.slice(colon + 1).replace(/^ /, '');
-        if (field === 'event') event.type = value;
-        else if (field === 'id') event.id = value;
-        else if (field === 'retry') event.retry = Number(value);
-        else if (field === 'data') data.push(value);
-      }
-      if (data.length === 0) continue;
-      event.data = data.join('\n');
-      return event;
-    }
   }
 }
 
