@@ -13,19 +13,24 @@
  * quality is recorded. libvips writes GIF palettes at 1, 2, 4 or 8 bits, so asking for 128
  * colours still gives 256, and the next step down (16 colours) posterises photographs.
  *
- * Nothing is made bigger: when the re-encoded bytes are not fewer, the source is kept, with its
- * metadata removed losslessly (orientation and colour profile stay). Only when that cannot be
- * done safely is the larger re-encoded image kept instead, so that no metadata ever leaks.
+ * Nothing is made bigger when that can be done without metadata: when the re-encoded bytes are
+ * not fewer, the source is kept as it is if its container provably holds no metadata; a JPEG
+ * loses its metadata segments, and a PNG or lossless WebP is re-encoded losslessly, when that
+ * is smaller than the re-encoded image; otherwise (AVIF, lossy WebP, GIF, rotated JPEGs) the
+ * larger re-encoded image is kept, so that no metadata ever leaks. Every image is checked before
+ * it is returned: its container must hold no metadata, and sharp must decode it.
  */
 import { Injectable, Optional } from '@nestjs/common';
 import { availableParallelism } from 'node:os';
 import sharp, { AvifOptions, GifOptions, JpegOptions, PngOptions, Sharp, WebpOptions } from 'sharp';
 import { CompressionConfig, CompressionProfile } from '../config/config';
 import { IMAGE_FORMATS, ImageFormat } from '../storage/image-formats';
+import { walkGif } from './containers/gif-blocks';
+import { isLosslessWebp } from './containers/webp-chunks';
 import { CpuSlots } from './cpu-slots';
 import { estimateJpegQuality } from './jpeg-quality';
-import { findGifStructureDefect } from './metadata/gif-structure';
-import { CannotStripMetadataError, stripMetadata } from './metadata/strip-metadata';
+import { stripJpegMetadata } from './metadata/jpeg-metadata';
+import { findMetadata } from './metadata/metadata-scan';
 
 export interface CompressedImage {
   data: Buffer;
@@ -36,6 +41,12 @@ export interface CompressedImage {
   sourceQuality: number | null;
   targetQuality: number | null;
   /** Set when the source bytes were kept because re-encoding did not make them smaller. */
+  skipReason: string | null;
+}
+
+/** The bytes to store, and why they are not the re-encoded image, if they are not. */
+interface StoredBytes {
+  data: Buffer;
   skipReason: string | null;
 }
 
@@ -102,6 +113,11 @@ const ANIMATED_FORMATS: ReadonlySet<ImageFormat> = new Set<ImageFormat>(['gif', 
 
 const CONTENT_PREVIEW_BYTES = 16;
 
+const UPRIGHT = 1;
+
+/** Width a re-encoded image is decoded to before it is stored: enough to read every byte. */
+const VERIFY_DECODE_SIZE = 8;
+
 // A batch worker never sees the same image twice, and one libvips thread per image with one
 // image per core (COMPRESSION_CONCURRENCY) beats several threads per image.
 sharp.cache(false);
@@ -135,36 +151,110 @@ export class ImageCompressor {
       );
     }
     const formatName = IMAGE_FORMATS[format].name;
-    const gifDefect = format === 'gif' ? findGifStructureDefect(source) : null;
+    const gifDefect = format === 'gif' ? walkGif(source).defect : null;
     if (gifDefect) {
       throw new UnsupportedImageError(`The GIF image is truncated or corrupt: ${gifDefect}`);
     }
+    let result: CompressedImage;
     try {
       const plan = planEncoding(source, format, this.settings);
       const { data, info } = await this.slots.run(() =>
-        encodingPipeline(source, format, plan).toBuffer({ resolveWithObject: true }),
+        plan.encode(encodingPipeline(source, format)).toBuffer({ resolveWithObject: true }),
       );
-      // Animated output is one tall strip of frames; the image's height is one frame's.
-      const dimensions = { width: info.width, height: info.pageHeight ?? info.height };
-      const result = {
+      const stored =
+        data.length < source.length
+          ? { data, skipReason: null }
+          : await this.smallestWithoutMetadata(source, format, data);
+      result = {
+        ...stored,
         format,
         sourceQuality: plan.sourceQuality,
         targetQuality: plan.targetQuality,
-        ...dimensions,
+        // Animated output is one tall strip of frames; the image's height is one frame's.
+        width: info.width,
+        height: info.pageHeight ?? info.height,
       };
-      const keptSource = data.length >= source.length ? withoutMetadata(source, format) : null;
-      if (keptSource) {
-        return {
-          ...result,
-          data: keptSource,
-          skipReason: `Re-encoding gave ${data.length} bytes, not fewer than the ${source.length}-byte source, so the source is kept, without its metadata`,
-        };
-      }
-      return { ...result, data, skipReason: null };
     } catch (error) {
       if (isPixelLimitError(error)) throw await oversizedImageError(source, format, formatName);
       throw new UnsupportedImageError(
         `The ${formatName} image cannot be decoded (it may be truncated or corrupt): ${firstLineOf(error)}`,
+      );
+    }
+    await this.verify(result, result.data === source || result.skipReason !== null);
+    return result;
+  }
+
+  /**
+   * The smallest image without metadata when re-encoding did not make the source smaller: the
+   * source itself when it holds none, else the source without it, else the re-encoded image.
+   */
+  private async smallestWithoutMetadata(
+    source: Buffer,
+    format: ImageFormat,
+    encoded: Buffer,
+  ): Promise<StoredBytes> {
+    const notFewer = `Re-encoding gave ${encoded.length} bytes, not fewer than the ${source.length}-byte source`;
+    const metadata = findMetadata(source, format);
+    if (metadata === null) {
+      return { data: source, skipReason: `${notFewer}, so the source is kept` };
+    }
+    const stripped = await this.withoutMetadata(source, format);
+    if (stripped && stripped.length < encoded.length) {
+      const how =
+        format === 'jpeg' ? 'without its metadata' : 're-encoded losslessly without its metadata';
+      return { data: stripped, skipReason: `${notFewer}, so the source is kept, ${how}` };
+    }
+    return { data: encoded, skipReason: null };
+  }
+
+  /**
+   * The source's pixels without its metadata, losslessly, or null where that is not possible:
+   * JPEG by dropping segments (unless its EXIF turns it, which dropping would undo); PNG and
+   * lossless WebP by a lossless re-encode. AVIF, lossy WebP and GIF have no lossless route.
+   */
+  private async withoutMetadata(source: Buffer, format: ImageFormat): Promise<Buffer | null> {
+    switch (format) {
+      case 'jpeg': {
+        const { orientation } = await sharp(source).metadata();
+        return (orientation ?? UPRIGHT) === UPRIGHT ? stripJpegMetadata(source) : null;
+      }
+      case 'png':
+        return this.slots.run(() => encodingPipeline(source, format).png().toBuffer());
+      case 'webp':
+        return isLosslessWebp(source)
+          ? this.slots.run(() =>
+              encodingPipeline(source, format).webp({ lossless: true }).toBuffer(),
+            )
+          : null;
+      case 'gif':
+      case 'avif':
+        return null;
+    }
+  }
+
+  /**
+   * Refuses to return an image that carries metadata or that sharp cannot decode. A kept source
+   * was decoded whole while it was re-encoded, so its header is enough; a re-encoded image is
+   * decoded, shrunk on load where the format allows, which costs little next to its encoding.
+   */
+  private async verify(image: CompressedImage, keptSource: boolean): Promise<void> {
+    const formatName = IMAGE_FORMATS[image.format].name;
+    const metadata = findMetadata(image.data, image.format);
+    if (metadata !== null) {
+      throw new UnsupportedImageError(
+        `The ${formatName} image is not stored, because it would still carry metadata: ${metadata}`,
+      );
+    }
+    try {
+      const decoder = sharp(image.data, { failOn: 'error', limitInputPixels: MAX_INPUT_PIXELS });
+      if (keptSource) {
+        await decoder.metadata();
+      } else {
+        await this.slots.run(() => decoder.resize(VERIFY_DECODE_SIZE).raw().toBuffer());
+      }
+    } catch (error) {
+      throw new UnsupportedImageError(
+        `The ${formatName} image is not stored, because sharp cannot decode it: ${firstLineOf(error)}`,
       );
     }
   }
@@ -175,13 +265,13 @@ export class ImageCompressor {
  * colour profile kept, and encoded by the plan. libvips checks the pixel limit from the header,
  * before it decodes anything.
  */
-function encodingPipeline(source: Buffer, format: ImageFormat, plan: EncodingPlan): Sharp {
+function encodingPipeline(source: Buffer, format: ImageFormat): Sharp {
   const input = sharp(source, {
     failOn: 'error',
     animated: ANIMATED_FORMATS.has(format),
     limitInputPixels: MAX_INPUT_PIXELS,
   });
-  return plan.encode(input.autoOrient().keepIccProfile());
+  return input.autoOrient().keepIccProfile();
 }
 
 /**
@@ -191,20 +281,9 @@ function encodingPipeline(source: Buffer, format: ImageFormat, plan: EncodingPla
 export function sharpWorkOf(source: Buffer, profile: CompressionProfile): Sharp {
   const format = sniffFormat(source);
   if (!format) throw new UnsupportedImageError('Not an image the service compresses');
-  return encodingPipeline(source, format, planEncoding(source, format, ENCODER_SETTINGS[profile]));
-}
-
-/**
- * The source without its metadata, copied losslessly; null when that cannot be done safely,
- * and the re-encoded image (which has no metadata either) is kept although it is larger.
- */
-function withoutMetadata(source: Buffer, format: ImageFormat): Buffer | null {
-  try {
-    return stripMetadata(source, format);
-  } catch (error) {
-    if (error instanceof CannotStripMetadataError) return null;
-    throw error;
-  }
+  return planEncoding(source, format, ENCODER_SETTINGS[profile]).encode(
+    encodingPipeline(source, format),
+  );
 }
 
 function isPixelLimitError(error: unknown): boolean {
@@ -279,36 +358,6 @@ function planEncoding(
 
 function halfOf(quality: number): number {
   return Math.max(1, Math.round(quality / 2));
-}
-
-/**
- * sharp's metadata does not say whether a WebP is lossless, so the RIFF chunks are walked:
- * lossless bitstreams are `VP8L`, lossy ones `VP8 `, and animation frames (`ANMF`) nest them.
- * A file is lossless when no frame is lossy.
- */
-function isLosslessWebp(webp: Buffer): boolean {
-  const bitstreams = new Set<string>();
-  collectWebpBitstreams(webp, 12, webp.length, bitstreams);
-  return bitstreams.has('VP8L') && !bitstreams.has('VP8 ');
-}
-
-const RIFF_CHUNK_HEADER_BYTES = 8;
-const ANIMATION_FRAME_HEADER_BYTES = 16;
-
-function collectWebpBitstreams(webp: Buffer, start: number, end: number, found: Set<string>): void {
-  let offset = start;
-  while (offset + RIFF_CHUNK_HEADER_BYTES <= end) {
-    const fourCc = webp.toString('latin1', offset, offset + 4);
-    const payloadStart = offset + RIFF_CHUNK_HEADER_BYTES;
-    const payloadEnd = Math.min(end, payloadStart + webp.readUInt32LE(offset + 4));
-    if (fourCc === 'VP8 ' || fourCc === 'VP8L') {
-      found.add(fourCc);
-    } else if (fourCc === 'ANMF') {
-      collectWebpBitstreams(webp, payloadStart + ANIMATION_FRAME_HEADER_BYTES, payloadEnd, found);
-    }
-    // Chunks are padded to an even length.
-    offset = payloadEnd + ((payloadEnd - payloadStart) % 2);
-  }
 }
 
 /** Identifies the format from the first bytes, whatever the URL or Content-Type claim. */

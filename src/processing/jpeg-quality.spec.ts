@@ -168,7 +168,9 @@ describe('estimateJpegQuality', () => {
   it('rejects a PNG as not a JPEG', async () => {
     const png = await gradientWithNoise(3).png().toBuffer();
 
-    expect(() => estimateJpegQuality(png)).toThrow(/^Not a JPEG/);
+    expect(() => estimateJpegQuality(png)).toThrow(
+      'The JPEG does not start with a start-of-image marker',
+    );
   });
 
   it('skips an EXIF segment that precedes the tables', async () => {
@@ -184,14 +186,16 @@ describe('estimateJpegQuality', () => {
 
     expect(dqtOffset).toBeGreaterThan(4);
     expect(() => estimateJpegQuality(jpeg.subarray(0, dqtOffset))).toThrow(
-      'JPEG has no quantization table (DQT segment) before its first scan',
+      `The JPEG ends at byte ${dqtOffset} without an end-of-image marker`,
     );
   });
 
   it('rejects a JPEG cut off in the middle of the EXIF segment before the DQT', async () => {
     const jpeg = await encodeWithExifBeforeTables(75);
 
-    expect(() => estimateJpegQuality(jpeg.subarray(0, 20))).toThrow(/^Truncated JPEG/);
+    expect(() => estimateJpegQuality(jpeg.subarray(0, 20))).toThrow(
+      /^The JPEG segment at byte 2 claims \d+ bytes, which do not fit in the file$/,
+    );
   });
 });
 

@@ -10,15 +10,7 @@
  * because no two qualities produce the same pair of tables. For other encoders the answer is the
  * nearest IJG quality, in the spirit of ImageMagick's estimate.
  */
-
-const MARKER_PREFIX = 0xff;
-const START_OF_IMAGE = 0xd8;
-const END_OF_IMAGE = 0xd9;
-const START_OF_SCAN = 0xda;
-const DEFINE_QUANTIZATION_TABLE = 0xdb;
-const TEMPORARY_MARKER = 0x01;
-const FIRST_RESTART_MARKER = 0xd0;
-const LAST_RESTART_MARKER = 0xd7;
+import { JPEG_MARKER, jpegPayloadStart, walkJpegSegments } from './containers/jpeg-segments';
 
 const COEFFICIENTS_PER_TABLE = 64;
 const MAX_TABLE_ID = 3;
@@ -103,73 +95,34 @@ function ijgScalePercent(quality: number): number {
 }
 
 function parseQuantizationTables(jpeg: Buffer): QuantizationTable[] {
-  if (jpeg.length < 2 || jpeg[0] !== MARKER_PREFIX || jpeg[1] !== START_OF_IMAGE) {
-    throw new Error('Not a JPEG: the buffer does not start with the SOI marker (FF D8)');
-  }
-  const tablesById = new Map<number, QuantizationTable>();
-  let offset = 2;
-  while (offset < jpeg.length) {
-    if (jpeg[offset] !== MARKER_PREFIX) {
-      throw new Error(`Malformed JPEG: expected a marker at offset ${offset}`);
+  // One slot per table id: a later definition replaces an earlier one, as in a decoder, and a
+  // file of a million DQT segments costs no more memory than a file of one.
+  const tablesById: (QuantizationTable | undefined)[] = [];
+  walkJpegSegments(jpeg, (marker, start, end) => {
+    if (marker === JPEG_MARKER.startOfScan) return true;
+    if (marker === JPEG_MARKER.defineQuantizationTable) {
+      readDqtPayload(jpeg, jpegPayloadStart(start), end, start, tablesById);
     }
-    // Any number of 0xFF fill bytes may precede a marker code.
-    while (offset < jpeg.length && jpeg[offset] === MARKER_PREFIX) {
-      offset++;
-    }
-    if (offset >= jpeg.length) {
-      break;
-    }
-    const marker = jpeg[offset];
-    const segmentStart = offset + 1;
-    if (marker === START_OF_SCAN || marker === END_OF_IMAGE) {
-      break;
-    }
-    if (isStandaloneMarker(marker)) {
-      offset = segmentStart;
-      continue;
-    }
-    if (segmentStart + 2 > jpeg.length) {
-      throw truncatedSegmentError(marker, offset);
-    }
-    // The length counts its own two bytes but not the marker.
-    const segmentLength = jpeg.readUInt16BE(segmentStart);
-    const segmentEnd = segmentStart + segmentLength;
-    if (segmentLength < 2 || segmentEnd > jpeg.length) {
-      throw truncatedSegmentError(marker, offset);
-    }
-    if (marker === DEFINE_QUANTIZATION_TABLE) {
-      for (const table of parseDqtPayload(jpeg.subarray(segmentStart + 2, segmentEnd), offset)) {
-        tablesById.set(table.id, table);
-      }
-    }
-    offset = segmentEnd;
-  }
-  if (tablesById.size === 0) {
+  });
+  const tables = tablesById.filter((table): table is QuantizationTable => table !== undefined);
+  if (tables.length === 0) {
     throw new Error('JPEG has no quantization table (DQT segment) before its first scan');
   }
-  return [...tablesById.values()].sort((left, right) => left.id - right.id);
-}
-
-function isStandaloneMarker(marker: number): boolean {
-  return (
-    marker === TEMPORARY_MARKER || (marker >= FIRST_RESTART_MARKER && marker <= LAST_RESTART_MARKER)
-  );
-}
-
-function truncatedSegmentError(marker: number, markerOffset: number): Error {
-  const markerName = `FF ${marker.toString(16).toUpperCase().padStart(2, '0')}`;
-  return new Error(
-    `Truncated JPEG: the segment of marker ${markerName} at offset ${markerOffset} runs past the end of the data`,
-  );
+  return tables;
 }
 
 /** A single DQT segment may define several tables, each 8- or 16-bit. */
-function parseDqtPayload(payload: Buffer, markerOffset: number): QuantizationTable[] {
-  const tables: QuantizationTable[] = [];
-  let offset = 0;
-  while (offset < payload.length) {
-    const precisionCode = payload[offset] >> 4;
-    const id = payload[offset] & 0x0f;
+function readDqtPayload(
+  jpeg: Buffer,
+  payloadStart: number,
+  payloadEnd: number,
+  markerOffset: number,
+  tablesById: (QuantizationTable | undefined)[],
+): void {
+  let offset = payloadStart;
+  while (offset < payloadEnd) {
+    const precisionCode = jpeg[offset] >> 4;
+    const id = jpeg[offset] & 0x0f;
     if (precisionCode > 1 || id > MAX_TABLE_ID) {
       throw new Error(
         `Malformed JPEG: DQT at offset ${markerOffset} has precision code ${precisionCode} and table id ${id}`,
@@ -178,19 +131,17 @@ function parseDqtPayload(payload: Buffer, markerOffset: number): QuantizationTab
     const bytesPerEntry = precisionCode === 0 ? 1 : 2;
     const tableStart = offset + 1;
     const tableEnd = tableStart + COEFFICIENTS_PER_TABLE * bytesPerEntry;
-    if (tableEnd > payload.length) {
+    if (tableEnd > payloadEnd) {
       throw new Error(
         `Malformed JPEG: DQT at offset ${markerOffset} ends in the middle of a table`,
       );
     }
-    const entries = new Array<number>(COEFFICIENTS_PER_TABLE);
+    const table = (tablesById[id] ??= { id, entries: new Array<number>(COEFFICIENTS_PER_TABLE) });
     for (let zigzagIndex = 0; zigzagIndex < COEFFICIENTS_PER_TABLE; zigzagIndex++) {
       const entryOffset = tableStart + zigzagIndex * bytesPerEntry;
-      entries[NATURAL_INDEX_OF_ZIGZAG[zigzagIndex]] =
-        bytesPerEntry === 1 ? payload[entryOffset] : payload.readUInt16BE(entryOffset);
+      table.entries[NATURAL_INDEX_OF_ZIGZAG[zigzagIndex]] =
+        bytesPerEntry === 1 ? jpeg[entryOffset] : jpeg.readUInt16BE(entryOffset);
     }
-    tables.push({ id, entries });
     offset = tableEnd;
   }
-  return tables;
 }
