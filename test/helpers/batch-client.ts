@@ -20,7 +20,14 @@ export interface ImageResult {
 export interface StatusBody {
   request_id: string;
   status: string;
-  progress: { total: number; processed: number; succeeded: number; failed: number };
+  progress: {
+    total: number;
+    processed: number;
+    succeeded: number;
+    failed: number;
+    cancelled: number;
+  };
+  retries: number;
   output_csv_url: string | null;
   images: { total: number; items: ImageResult[] };
 }
@@ -50,7 +57,7 @@ export async function getStatus(
   return response.body as StatusBody;
 }
 
-/** Polls the status until the request is Completed or Failed. */
+/** Polls the status until the request is Completed, Failed or Cancelled. */
 export function waitUntilFinished(
   baseUrl: string,
   requestId: string,
@@ -59,7 +66,7 @@ export function waitUntilFinished(
   return waitFor(
     async () => {
       const status = await getStatus(baseUrl, requestId, headers);
-      return ['Completed', 'Failed'].includes(status.status) ? status : undefined;
+      return ['Completed', 'Failed', 'Cancelled'].includes(status.status) ? status : undefined;
     },
     { what: `request ${requestId} to finish` },
   );
