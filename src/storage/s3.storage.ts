@@ -4,7 +4,7 @@ import {
   GetObjectCommand,
   HeadBucketCommand,
   HeadObjectCommand,
-  ListObjectsV2Command,
+  ListObjectsCommand,
   NoSuchKey,
   NotFound,
   S3Client,
@@ -129,9 +129,12 @@ export class S3Storage extends ImageStorage implements OnModuleDestroy {
     const removed: RemovedObjects = { objects: 0, bytes: 0 };
     const prefix = `${this.objectKey(folder)}/`;
     for (;;) {
-      // Deleted keys leave the listing, so every page is read from the start of the folder.
+      // Deleted keys leave the listing, so every page is read from the start of the folder and
+      // no continuation is needed: the first version of ListObjects does, and every
+      // S3-compatible store (s3rver included, whose ListObjectsV2 fails on a truncated page
+      // under OpenSSL 3) answers it.
       const page = await this.client.send(
-        new ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix, MaxKeys: REMOVAL_BATCH }),
+        new ListObjectsCommand({ Bucket: this.bucket, Prefix: prefix, MaxKeys: REMOVAL_BATCH }),
       );
       const objects = (page.Contents ?? []).filter((object) => object.Key !== undefined);
       if (objects.length === 0) return removed;
