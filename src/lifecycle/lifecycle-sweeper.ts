@@ -91,7 +91,7 @@ export class LifecycleSweeper
   }
 
   private async sweep(): Promise<void> {
-    const ttlMs = Math.max(30_000, this.config.sweepIntervalMs * 3);
+    const ttlMs = Math.max(15_000, this.config.sweepIntervalMs * 3);
     await this.lock.runExclusively(ttlMs, async (lockHeld) => {
       const stillHeld: StillHeld = async () => !this.stopped && (await lockHeld());
       await this.eachOf(await this.lifecycle.cancellingRequests(REQUESTS_PER_SWEEP), (request) =>
