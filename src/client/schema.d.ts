@@ -91,7 +91,7 @@ export interface paths {
     put?: never;
     post?: never;
     /**
-     * Delete a request, its images and its output CSV
+     * Delete a request with everything stored for it
      * @description From the answer on, the request, its status, its output CSV and its images answer 404. A running request is cancelled first. Its rows and stored objects are removed in the background, in bounded batches; a deletion cut short by a restart is carried on.
      */
     delete: operations['deleteRequest'];

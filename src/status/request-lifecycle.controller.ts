@@ -103,7 +103,7 @@ export class RequestLifecycleController {
   @HttpCode(HttpStatus.ACCEPTED)
   @ApiOperation({
     operationId: 'deleteRequest',
-    summary: 'Delete a request, its images and its output CSV',
+    summary: 'Delete a request with everything stored for it',
     description:
       'From the answer on, the request, its status, its output CSV and its images answer 404. ' +
       'A running request is cancelled first. Its rows and stored objects are removed in the ' +
