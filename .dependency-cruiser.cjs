@@ -9,7 +9,7 @@ const LAYERS = [
   ['csv', 'network', 'queue', 'storage', 'links'],
   ['requests'],
   ['auth', 'metrics', 'logging'],
-  ['webhook', 'health', 'queue-board', 'dispatch', 'web-console'],
+  ['webhook', 'health', 'queue-board', 'dispatch', 'web-console', 'lifecycle'],
   ['processing', 'completion', 'upload', 'status', 'images'],
   ['database'],
   ['cli'],

@@ -156,6 +156,34 @@ const EVENTS: Record<string, Event[]> = {
       '});',
     ]),
   ],
+  cancelRequest: [
+    script('test', [
+      "pm.test('answers 202 with the cancelled request, or 409 once it has finished', function () {",
+      '  pm.expect(pm.response.code).to.be.oneOf([202, 409]);',
+      '  if (pm.response.code === 202) {',
+      "    pm.expect(pm.response.json().request_id).to.eql(pm.collectionVariables.get('requestId'));",
+      '  }',
+      '});',
+    ]),
+  ],
+  retryRequest: [
+    script('test', [
+      "pm.test('answers 202 with the request, Processing again, or 409 while it runs', function () {",
+      '  pm.expect(pm.response.code).to.be.oneOf([202, 409]);',
+      '  if (pm.response.code === 202) {',
+      "    pm.expect(pm.response.json().status).to.eql('Processing');",
+      '  }',
+      '});',
+    ]),
+  ],
+  deleteRequest: [
+    script('test', [
+      "pm.test('answers 202: the request is deleted', function () {",
+      '  pm.response.to.have.status(202);',
+      "  pm.expect(pm.response.json().request_id).to.eql(pm.collectionVariables.get('requestId'));",
+      '});',
+    ]),
+  ],
   downloadImage: [
     script('test', [
       "pm.test('answers 200 with a compressed image of the request', function () {",
@@ -247,6 +275,12 @@ function requests(items: Item[]): Item[] {
 }
 
 /** Query parameters that continue a listing from its `next` link: runs ask for the first page. */
+/**
+ * The order a collection run calls these in, after the rest of their folder: a request can be
+ * cancelled (or not, once finished), then retried, then deleted, and not the other way round.
+ */
+const RUN_ORDER = ['cancelRequest', 'retryRequest', 'deleteRequest'];
+
 const PAGE_CURSORS: Record<string, string | undefined> = {
   listRequests: 'before',
   getStatus: 'after',
@@ -263,7 +297,7 @@ function finish(collection: Collection, spec: OpenAPIObject): Collection {
         ...(item.response ? { response: item.response.map(({ id: _rid, ...r }) => r) } : {}),
       }))
       .filter((item) => !item.item || item.item.length > 0);
-  const items = dropIds(collection.item);
+  const items = inRunOrder(dropIds(collection.item), ids);
 
   for (const item of requests(items)) {
     const request = item.request as Request;
@@ -311,6 +345,21 @@ function finish(collection: Collection, spec: OpenAPIObject): Collection {
     auth: AUTH,
     variable: VARIABLES,
   };
+}
+
+/** Each folder's requests with those of RUN_ORDER last, in that order. */
+function inRunOrder(items: Item[], ids: Map<string, string>): Item[] {
+  const rank = (item: Item): number => {
+    const request = item.request as Request | undefined;
+    if (!request) return -1;
+    const operationId = ids.get(requestKey(request.method, request.url.path.join('/')));
+    return operationId ? RUN_ORDER.indexOf(operationId) : -1;
+  };
+  return items
+    .map((item) => (item.item ? { ...item, item: inRunOrder(item.item, ids) } : item))
+    .map((item, index) => ({ item, index, rank: rank(item) }))
+    .sort((a, b) => a.rank - b.rank || a.index - b.index)
+    .map(({ item }) => item);
 }
 
 /** Every `webhook_url` query parameter or form field, in requests and saved examples. */

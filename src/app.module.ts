@@ -7,6 +7,7 @@ import { DatabaseModule } from './database/database.module';
 import { DispatchModule } from './dispatch/dispatch.module';
 import { HealthModule } from './health/health.module';
 import { ImagesModule } from './images/images.module';
+import { LifecycleModule } from './lifecycle/lifecycle.module';
 import { LoggingModule } from './logging/logging.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { ProcessingModule } from './processing/processing.module';
@@ -18,7 +19,7 @@ import { WebhookModule } from './webhook/webhook.module';
 
 /**
  * MODE=api serves HTTP, MODE=worker consumes the queues, MODE=all does both; every mode runs
- * the dispatcher that feeds the queues from the database. The configuration is loaded before
+ * the dispatcher that feeds the queues from the database, and the lifecycle sweep. The configuration is loaded before
  * the module is built, so that the mode decides which features are imported.
  */
 @Module({})
@@ -35,6 +36,7 @@ export class AppModule {
         HealthModule,
         MetricsModule,
         DispatchModule,
+        LifecycleModule,
         ...(servesApi
           ? [
               AuthModule,

@@ -6,7 +6,17 @@ const REQUEST_ID = '3f1c2a9e-5b7d-4c1e-9a42-0d6b8f1e2c3a';
 const status = (overrides: Partial<RequestStatusResponse> = {}): RequestStatusResponse => ({
   request_id: REQUEST_ID,
   status: 'Processing',
-  progress: { total: 6, processed: 4, succeeded: 3, failed: 1, pending: 2, percent: 66.7 },
+  progress: {
+    total: 6,
+    processed: 4,
+    succeeded: 3,
+    failed: 1,
+    cancelled: 0,
+    pending: 2,
+    percent: 66.7,
+  },
+  retries: 0,
+  cancelled_at: null,
   created_at: '2025-11-25T10:00:00.000Z',
   updated_at: '2025-11-25T10:00:05.000Z',
   completed_at: null,
@@ -30,7 +40,15 @@ describe('status summary', () => {
   it('shows a finished request with its output CSV and webhook', () => {
     const finished = status({
       status: 'Completed',
-      progress: { total: 6, processed: 6, succeeded: 5, failed: 1, pending: 0, percent: 100 },
+      progress: {
+        total: 6,
+        processed: 6,
+        succeeded: 5,
+        failed: 1,
+        cancelled: 0,
+        pending: 0,
+        percent: 100,
+      },
       completed_at: '2025-11-25T10:00:12.000Z',
       output_csv_url: `http://localhost:3000/status/${REQUEST_ID}/output.csv`,
       webhook_url: 'https://hooks.example.com/done',

@@ -80,6 +80,66 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/requests/{requestId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /**
+     * Delete a request with everything stored for it
+     * @description From the answer on, the request, its status, its output CSV and its images answer 404. A running request is cancelled first. Its rows and stored objects are removed in the background, in bounded batches; a deletion cut short by a restart is carried on.
+     */
+    delete: operations['deleteRequest'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/requests/{requestId}/cancel': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Stop a running request
+     * @description No image still `Pending` is downloaded after the answer; images already being processed may finish, and their results are kept. The pending images become `Cancelled` and the request ends `Cancelled`, with its output CSV (empty cells for cancelled images) and its webhook (`image_processing.cancelled`). Cancelling a cancelled request answers as the first time.
+     */
+    post: operations['cancelRequest'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/requests/{requestId}/retry': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Try the failed and cancelled images of a finished request again
+     * @description Every `Failed` or `Cancelled` image goes back to `Pending` with a fresh attempt count; images that succeeded are kept as they are. The request is `Processing` again; when it finishes, a new output CSV replaces the old one and the webhook is sent again, with a new `webhook-id`. `retries` counts the retries.
+     */
+    post: operations['retryRequest'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/status/{requestId}': {
     parameters: {
       query?: never;
@@ -172,7 +232,7 @@ export interface webhooks {
     put?: never;
     /**
      * Sent to `webhook_url` once every image of a request has been processed
-     * @description One delivery per request, signed per [Standard Webhooks](https://www.standardwebhooks.com/). Any 2xx answer ends it. Network errors, timeouts, 408, 429 and 5xx are retried on the Standard Webhooks schedule (after 5 s, 5 min, 30 min, 2 h, 5 h, 10 h and 10 h; `WEBHOOK_RETRY_DELAYS_MS`), or later when the receiver sends `Retry-After`; other answers, redirects included, are final. Every attempt carries the same `webhook-id`, so a receiver can drop duplicates.
+     * @description One delivery per request, signed per [Standard Webhooks](https://www.standardwebhooks.com/). Any 2xx answer ends it. Network errors, timeouts, 408, 429 and 5xx are retried on the Standard Webhooks schedule (after 5 s, 5 min, 30 min, 2 h, 5 h, 10 h and 10 h; `WEBHOOK_RETRY_DELAYS_MS`), or later when the receiver sends `Retry-After`; other answers, redirects included, are final. Every attempt carries the same `webhook-id`, so a receiver can drop duplicates; the end of a retry is a new message, with a new `webhook-id`.
      *
      *     To verify: compute HMAC-SHA256 over `${webhook-id}.${webhook-timestamp}.${raw body}` with the key `base64decode(secret without its whsec_ prefix)`, base64-encode it and compare it, in constant time, with each space-separated `v1,<signature>` of `webhook-signature`; reject timestamps more than a few minutes from now.
      */
@@ -315,7 +375,7 @@ export interface components {
        * @example Completed
        * @enum {string}
        */
-      status: 'Pending' | 'Completed' | 'Failed';
+      status: 'Pending' | 'Completed' | 'Failed' | 'Cancelled';
       /** @example 45 */
       target_quality: number | null;
       /** @example 1024 */
@@ -334,6 +394,11 @@ export interface components {
       row: number;
     };
     ProgressDto: {
+      /**
+       * @description Images never processed: the request was cancelled.
+       * @example 0
+       */
+      cancelled: number;
       /** @example 1 */
       failed: number;
       /** @example 2 */
@@ -344,7 +409,7 @@ export interface components {
        */
       percent: number;
       /**
-       * @description Images finished, compressed or failed.
+       * @description Images finished: compressed, failed or cancelled.
        * @example 4
        */
       processed: number;
@@ -371,7 +436,13 @@ export interface components {
     RequestListItemDto: {
       /**
        * Format: date-time
-       * @description When the last image finished; null until then.
+       * @description When it was asked to stop; it ends `Cancelled` once the images in hand are done.
+       * @example null
+       */
+      cancelled_at: string | null;
+      /**
+       * Format: date-time
+       * @description When it finished (its last image, or its cancellation); null until then.
        * @example null
        */
       completed_at: string | null;
@@ -392,10 +463,15 @@ export interface components {
        */
       request_id: string;
       /**
+       * @description How many times its failed and cancelled images were tried again.
+       * @example 0
+       */
+      retries: number;
+      /**
        * @example Processing
        * @enum {string}
        */
-      status: 'Pending' | 'Processing' | 'Completed' | 'Failed';
+      status: 'Pending' | 'Processing' | 'Completed' | 'Failed' | 'Cancelled';
       /**
        * Format: uri
        * @description The status of the request, with its images.
@@ -414,7 +490,13 @@ export interface components {
     RequestSummaryDto: {
       /**
        * Format: date-time
-       * @description When the last image finished; null until then.
+       * @description When it was asked to stop; it ends `Cancelled` once the images in hand are done.
+       * @example null
+       */
+      cancelled_at: string | null;
+      /**
+       * Format: date-time
+       * @description When it finished (its last image, or its cancellation); null until then.
        * @example null
        */
       completed_at: string | null;
@@ -435,10 +517,15 @@ export interface components {
        */
       request_id: string;
       /**
+       * @description How many times its failed and cancelled images were tried again.
+       * @example 0
+       */
+      retries: number;
+      /**
        * @example Processing
        * @enum {string}
        */
-      status: 'Pending' | 'Processing' | 'Completed' | 'Failed';
+      status: 'Pending' | 'Processing' | 'Completed' | 'Failed' | 'Cancelled';
       /**
        * Format: date-time
        * @example 2025-11-25T10:00:05.000Z
@@ -451,7 +538,13 @@ export interface components {
     StatusResponseDto: {
       /**
        * Format: date-time
-       * @description When the last image finished; null until then.
+       * @description When it was asked to stop; it ends `Cancelled` once the images in hand are done.
+       * @example null
+       */
+      cancelled_at: string | null;
+      /**
+       * Format: date-time
+       * @description When it finished (its last image, or its cancellation); null until then.
        * @example null
        */
       completed_at: string | null;
@@ -474,10 +567,15 @@ export interface components {
        */
       request_id: string;
       /**
+       * @description How many times its failed and cancelled images were tried again.
+       * @example 0
+       */
+      retries: number;
+      /**
        * @example Processing
        * @enum {string}
        */
-      status: 'Pending' | 'Processing' | 'Completed' | 'Failed';
+      status: 'Pending' | 'Processing' | 'Completed' | 'Failed' | 'Cancelled';
       /**
        * Format: date-time
        * @example 2025-11-25T10:00:05.000Z
@@ -497,7 +595,7 @@ export interface components {
        * @example Pending
        * @enum {string}
        */
-      status: 'Pending' | 'Processing' | 'Completed' | 'Failed';
+      status: 'Pending' | 'Processing' | 'Completed' | 'Failed' | 'Cancelled';
       /**
        * Format: uri
        * @description Where to follow the request (`GET /status/{requestId}`).
@@ -525,6 +623,11 @@ export interface components {
       webhook_url?: string;
     };
     WebhookData: {
+      /**
+       * @description Images never processed: the request was cancelled.
+       * @example 0
+       */
+      cancelled_images: number;
       /**
        * Format: date-time
        * @example 2025-11-25T10:00:12.000Z
@@ -557,7 +660,12 @@ export interface components {
        */
       request_id: string;
       /**
-       * @description `Failed` only when every image failed.
+       * @description How many times the failed and cancelled images were tried again.
+       * @example 0
+       */
+      retries: number;
+      /**
+       * @description `Failed` only when every image failed; `Cancelled` when the request was cancelled before its every image was processed.
        * @example Completed
        */
       status: components['schemas']['WebhookRequestStatus'];
@@ -567,8 +675,9 @@ export interface components {
       total_images: number;
     };
     /** @enum {string} */
-    WebhookEventType: 'image_processing.completed' | 'image_processing.failed';
-    /** @description The JSON body POSTed to `webhook_url` once every image of a request has been processed. Sent with the Standard Webhooks headers `webhook-id`, `webhook-timestamp` and, when the service has a `WEBHOOK_SECRET`, `webhook-signature`. */
+    WebhookEventType:
+      'image_processing.completed' | 'image_processing.failed' | 'image_processing.cancelled';
+    /** @description The JSON body POSTed to `webhook_url` once every image of a request has been processed, or once a cancelled request has stopped (`image_processing.cancelled`); again each time a retried request finishes. Sent with the Standard Webhooks headers `webhook-id`, `webhook-timestamp` and, when the service has a `WEBHOOK_SECRET`, `webhook-signature`. */
     WebhookPayload: {
       data: components['schemas']['WebhookData'];
       /**
@@ -602,10 +711,10 @@ export interface components {
       serial_number: string;
     };
     /**
-     * @description `Failed` only when every image failed.
+     * @description `Failed` only when every image failed; `Cancelled` when the request was cancelled before its every image was processed.
      * @enum {string}
      */
-    WebhookRequestStatus: 'Completed' | 'Failed';
+    WebhookRequestStatus: 'Completed' | 'Failed' | 'Cancelled';
     WebhookStateDto: {
       /**
        * @description Delivery attempts made so far.
@@ -1001,7 +1110,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description No such image (yet): it failed, is still being processed, or never existed. */
+      /** @description No such image (yet): it failed, is still being processed, never existed, or its request was deleted. */
       404: {
         headers: {
           [name: string]: unknown;
@@ -1092,6 +1201,302 @@ export interface operations {
            *       "error": "Unauthorized",
            *       "message": "A valid API key is required: send \"Authorization: Bearer <key>\" or \"X-API-Key: <key>\"",
            *       "statusCode": 401
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Unexpected failure; the details are in the server log only. */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @example Internal Server Error */
+            error: string;
+            /** @example Internal server error */
+            message: string;
+            /** @example 500 */
+            statusCode: number;
+          };
+        };
+      };
+    };
+  };
+  deleteRequest: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The `request_id` returned by `POST /upload`. */
+        requestId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Deleted: the request as it was. */
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['RequestSummaryDto'];
+        };
+      };
+      /** @description Malformed request id. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "Bad Request",
+           *       "message": "The request id must be a UUID such as 3f1c2a9e-5b7d-4c1e-9a42-0d6b8f1e2c3a, as returned by POST /upload",
+           *       "statusCode": 400
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description The service has `API_KEYS` and the request has no valid key (`Authorization: Bearer <key>` or `X-API-Key: <key>`). A request id uploaded with another key answers 404 instead. */
+      401: {
+        headers: {
+          'WWW-Authenticate'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "Unauthorized",
+           *       "message": "A valid API key is required: send \"Authorization: Bearer <key>\" or \"X-API-Key: <key>\"",
+           *       "statusCode": 401
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Unknown or deleted request id, or a request of another API key. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "Not Found",
+           *       "message": "No request with id 3f1c2a9e-5b7d-4c1e-9a42-0d6b8f1e2c3a",
+           *       "statusCode": 404
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Unexpected failure; the details are in the server log only. */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @example Internal Server Error */
+            error: string;
+            /** @example Internal server error */
+            message: string;
+            /** @example 500 */
+            statusCode: number;
+          };
+        };
+      };
+    };
+  };
+  cancelRequest: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The `request_id` returned by `POST /upload`. */
+        requestId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Cancelled: the request as it stands, until the images in hand are done. */
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['RequestSummaryDto'];
+        };
+      };
+      /** @description Malformed request id. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "Bad Request",
+           *       "message": "The request id must be a UUID such as 3f1c2a9e-5b7d-4c1e-9a42-0d6b8f1e2c3a, as returned by POST /upload",
+           *       "statusCode": 400
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description The service has `API_KEYS` and the request has no valid key (`Authorization: Bearer <key>` or `X-API-Key: <key>`). A request id uploaded with another key answers 404 instead. */
+      401: {
+        headers: {
+          'WWW-Authenticate'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "Unauthorized",
+           *       "message": "A valid API key is required: send \"Authorization: Bearer <key>\" or \"X-API-Key: <key>\"",
+           *       "statusCode": 401
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Unknown or deleted request id, or a request of another API key. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "Not Found",
+           *       "message": "No request with id 3f1c2a9e-5b7d-4c1e-9a42-0d6b8f1e2c3a",
+           *       "statusCode": 404
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description The request has already finished (other than by a cancellation). */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "Conflict",
+           *       "message": "Request 3f1c2a9e-5b7d-4c1e-9a42-0d6b8f1e2c3a has finished (Completed); only a running request can be cancelled",
+           *       "statusCode": 409
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Unexpected failure; the details are in the server log only. */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @example Internal Server Error */
+            error: string;
+            /** @example Internal server error */
+            message: string;
+            /** @example 500 */
+            statusCode: number;
+          };
+        };
+      };
+    };
+  };
+  retryRequest: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The `request_id` returned by `POST /upload`. */
+        requestId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Retrying. */
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['RequestSummaryDto'];
+        };
+      };
+      /** @description Malformed request id. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "Bad Request",
+           *       "message": "The request id must be a UUID such as 3f1c2a9e-5b7d-4c1e-9a42-0d6b8f1e2c3a, as returned by POST /upload",
+           *       "statusCode": 400
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description The service has `API_KEYS` and the request has no valid key (`Authorization: Bearer <key>` or `X-API-Key: <key>`). A request id uploaded with another key answers 404 instead. */
+      401: {
+        headers: {
+          'WWW-Authenticate'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "Unauthorized",
+           *       "message": "A valid API key is required: send \"Authorization: Bearer <key>\" or \"X-API-Key: <key>\"",
+           *       "statusCode": 401
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Unknown or deleted request id, or a request of another API key. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "Not Found",
+           *       "message": "No request with id 3f1c2a9e-5b7d-4c1e-9a42-0d6b8f1e2c3a",
+           *       "statusCode": 404
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description The request has not finished, or is being retried already. */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "Conflict",
+           *       "message": "Request 3f1c2a9e-5b7d-4c1e-9a42-0d6b8f1e2c3a is Processing; only a Completed, Failed or Cancelled request can be retried",
+           *       "statusCode": 409
            *     }
            */
           'application/json': components['schemas']['ErrorResponseDto'];
@@ -1225,17 +1630,17 @@ export interface operations {
            * @example event: progress
            *     id: 1
            *     retry: 3000
-           *     data: {"request_id":"3f1c2a9e-5b7d-4c1e-9a42-0d6b8f1e2c3a","status":"Processing","progress":{"total":4,"processed":1,"succeeded":1,"failed":0,"pending":3,"percent":25},"output_csv_url":null,"webhook_url":"https://example.com/hooks/images","webhook":{"url":"https://example.com/hooks/images","status":null,"attempts":0,"last_error":null,"next_attempt_at":null},"created_at":"2025-11-25T10:00:00.000Z","updated_at":"2025-11-25T10:00:02.000Z","completed_at":null}
+           *     data: {"request_id":"3f1c2a9e-5b7d-4c1e-9a42-0d6b8f1e2c3a","status":"Processing","progress":{"total":4,"processed":1,"succeeded":1,"failed":0,"cancelled":0,"pending":3,"percent":25},"retries":0,"cancelled_at":null,"output_csv_url":null,"webhook_url":"https://example.com/hooks/images","webhook":{"url":"https://example.com/hooks/images","status":null,"attempts":0,"last_error":null,"next_attempt_at":null},"created_at":"2025-11-25T10:00:00.000Z","updated_at":"2025-11-25T10:00:02.000Z","completed_at":null}
            *
            *     : keep-alive
            *
            *     event: progress
            *     id: 3
-           *     data: {"request_id":"3f1c2a9e-5b7d-4c1e-9a42-0d6b8f1e2c3a","status":"Processing","progress":{"total":4,"processed":3,"succeeded":2,"failed":1,"pending":1,"percent":75},"output_csv_url":null,"webhook_url":"https://example.com/hooks/images","webhook":{"url":"https://example.com/hooks/images","status":null,"attempts":0,"last_error":null,"next_attempt_at":null},"created_at":"2025-11-25T10:00:00.000Z","updated_at":"2025-11-25T10:00:02.000Z","completed_at":null}
+           *     data: {"request_id":"3f1c2a9e-5b7d-4c1e-9a42-0d6b8f1e2c3a","status":"Processing","progress":{"total":4,"processed":3,"succeeded":2,"failed":1,"cancelled":0,"pending":1,"percent":75},"retries":0,"cancelled_at":null,"output_csv_url":null,"webhook_url":"https://example.com/hooks/images","webhook":{"url":"https://example.com/hooks/images","status":null,"attempts":0,"last_error":null,"next_attempt_at":null},"created_at":"2025-11-25T10:00:00.000Z","updated_at":"2025-11-25T10:00:02.000Z","completed_at":null}
            *
            *     event: finished
            *     id: 4
-           *     data: {"request_id":"3f1c2a9e-5b7d-4c1e-9a42-0d6b8f1e2c3a","status":"Completed","progress":{"total":4,"processed":4,"succeeded":3,"failed":1,"pending":0,"percent":100},"output_csv_url":"http://localhost:3000/status/3f1c2a9e-5b7d-4c1e-9a42-0d6b8f1e2c3a/output.csv","webhook_url":"https://example.com/hooks/images","webhook":{"url":"https://example.com/hooks/images","status":"pending","attempts":0,"last_error":null,"next_attempt_at":null},"created_at":"2025-11-25T10:00:00.000Z","updated_at":"2025-11-25T10:00:05.000Z","completed_at":"2025-11-25T10:00:05.000Z"}
+           *     data: {"request_id":"3f1c2a9e-5b7d-4c1e-9a42-0d6b8f1e2c3a","status":"Completed","progress":{"total":4,"processed":4,"succeeded":3,"failed":1,"cancelled":0,"pending":0,"percent":100},"retries":0,"cancelled_at":null,"output_csv_url":"http://localhost:3000/status/3f1c2a9e-5b7d-4c1e-9a42-0d6b8f1e2c3a/output.csv","webhook_url":"https://example.com/hooks/images","webhook":{"url":"https://example.com/hooks/images","status":"pending","attempts":0,"last_error":null,"next_attempt_at":null},"created_at":"2025-11-25T10:00:00.000Z","updated_at":"2025-11-25T10:00:05.000Z","completed_at":"2025-11-25T10:00:05.000Z"}
            */
           'text/event-stream': string;
         };
@@ -1574,7 +1979,7 @@ export interface operations {
     parameters: {
       query?: never;
       header: {
-        /** @description Unique per request and the same on every retry. */
+        /** @description Unique per request (and per retry of the request) and the same on every attempt. */
         'webhook-id': string;
         /** @description Unix time, in seconds, when this attempt was signed. */
         'webhook-timestamp': string;

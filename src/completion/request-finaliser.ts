@@ -29,11 +29,14 @@ export class RequestFinaliser {
       await this.outbox.dropFinalisation(requestPk);
       return;
     }
-    await this.storage.save(
-      StorageKeys.outputCsv(request.requestId),
-      this.results.outputCsv(requestPk),
-      OUTPUT_CSV_CONTENT_TYPE,
-    );
+    const csvKey = StorageKeys.outputCsv(request.requestId);
+    await this.storage.save(csvKey, this.results.outputCsv(requestPk), OUTPUT_CSV_CONTENT_TYPE);
+    if (!(await this.requests.isLive(requestPk))) {
+      // Deleted while the CSV was written: its deletion may have missed the CSV.
+      await this.storage.remove(csvKey);
+      await this.outbox.dropFinalisation(requestPk);
+      return;
+    }
     const status = finalStatusOf(request);
     if (await this.outbox.finishRequest(requestPk, status, request.webhookUrl !== null)) {
       this.logger.log(`Request ${request.requestId} finished: ${status}`);

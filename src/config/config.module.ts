@@ -11,6 +11,7 @@ import {
   HealthConfig,
   IdempotencyConfig,
   ImagesConfig,
+  LifecycleConfig,
   LoggingConfig,
   NetworkConfig,
   QueueConfig,
@@ -36,6 +37,7 @@ const NAMESPACES = {
   webhook: WebhookConfig,
   status: StatusConfig,
   idempotency: IdempotencyConfig,
+  lifecycle: LifecycleConfig,
   health: HealthConfig,
   logging: LoggingConfig,
 } satisfies { [Name in keyof Config]: abstract new () => Config[Name] };

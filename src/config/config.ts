@@ -128,6 +128,12 @@ export class StatusConfig {
   declare readonly maxPageBytes: number;
 }
 
+export class LifecycleConfig {
+  /** How long a finished request is kept; 0 keeps it for ever. */
+  declare readonly retentionMs: number;
+  declare readonly sweepIntervalMs: number;
+}
+
 export class IdempotencyConfig {
   /** How long a key answers retries with the request it created. */
   declare readonly keyTtlMs: number;
@@ -158,6 +164,7 @@ export class Config {
   declare readonly webhook: WebhookConfig;
   declare readonly status: StatusConfig;
   declare readonly idempotency: IdempotencyConfig;
+  declare readonly lifecycle: LifecycleConfig;
   declare readonly health: HealthConfig;
   declare readonly logging: LoggingConfig;
 }
@@ -275,6 +282,10 @@ function shapeConfig(env: Environment): Config {
     },
     status: { maxPageBytes: env.STATUS_PAGE_MAX_BYTES },
     idempotency: { keyTtlMs: env.IDEMPOTENCY_KEY_TTL_HOURS * HOUR_MS },
+    lifecycle: {
+      retentionMs: Math.round(env.RETENTION_DAYS * 24 * HOUR_MS),
+      sweepIntervalMs: env.LIFECYCLE_SWEEP_INTERVAL_MS,
+    },
     health: { minFreeDiskBytes: env.HEALTH_MIN_FREE_DISK_MB * MEGABYTE },
     logging: { level: env.LOG_LEVEL, pretty: env.LOG_PRETTY ?? env.NODE_ENV === 'development' },
   };

@@ -1,17 +1,19 @@
 import { plainToInstance, Transform } from 'class-transformer';
 import {
   IsIn,
+  IsNumber,
   IsOptional,
   IsString,
   IsUrl,
   Matches,
+  Min,
   MinLength,
   ValidateBy,
   ValidateIf,
   validateSync,
 } from 'class-validator';
 import { availableParallelism } from 'node:os';
-import { emptyToUndefined } from '../common/validation/transforms';
+import { emptyToUndefined, toNumber } from '../common/validation/transforms';
 import {
   BooleanSetting,
   IntegerSetting,
@@ -230,6 +232,22 @@ export class Environment {
    */
   @IntegerSetting({ min: 1, max: 24 * 365 })
   IDEMPOTENCY_KEY_TTL_HOURS = 24;
+
+  /**
+   * Finished requests are deleted this many days after they finished, with their images and
+   * output CSV; 0 keeps everything. Fractions are allowed (0.5 is twelve hours).
+   */
+  @Transform(toNumber)
+  @IsNumber({ allowInfinity: false, allowNaN: false })
+  @Min(0)
+  RETENTION_DAYS = 30;
+
+  /**
+   * How often the background sweep looks for work left to do: requests to delete (expired, or
+   * deleted by a process that stopped half-way), cancellations and retries to carry on.
+   */
+  @IntegerSetting({ min: 100 })
+  LIFECYCLE_SWEEP_INTERVAL_MS = 10_000;
 
   /**
    * Delays before each webhook retry, in ms; the first attempt is immediate. The default is the

@@ -43,7 +43,7 @@ export class ImageDispatcher {
     const free = this.config.windowSize - queued;
     if (free <= 0) return 0;
     const open = (await this.dispatch.openRequests(OPEN_REQUESTS_PER_PASS)).filter(
-      (request) => request.dispatchedThrough < request.totalImages,
+      (request) => !request.cancelled && request.dispatchedThrough < request.totalImages,
     );
     let added = 0;
     for (const [request, places] of shareFairly(open, free)) {

@@ -22,6 +22,7 @@ import { ROUTES } from '../links/routes';
 import { MALFORMED_REQUEST_ID_EXAMPLE, requestIdPipe } from '../common/request-id.pipe';
 import { API_KEY_REQUIRED_RESPONSE, ErrorResponseDto } from '../common/error-response.dto';
 import { IMAGE_FORMATS } from '../storage/image-formats';
+import { RequestsRepository } from '../requests/requests.repository';
 import { ObjectDownloads } from '../storage/object-downloads';
 import { StorageKeys } from '../storage/storage-keys';
 
@@ -34,7 +35,10 @@ const PRESIGNED_URL_EXAMPLE =
 @ApiUnauthorizedResponse(API_KEY_REQUIRED_RESPONSE)
 @Controller(ROUTES.images.controller)
 export class ImagesController {
-  constructor(private readonly downloads: ObjectDownloads) {}
+  constructor(
+    private readonly downloads: ObjectDownloads,
+    private readonly requests: RequestsRepository,
+  ) {}
 
   @Get(ROUTES.images.image)
   @ApiOperation({ operationId: 'downloadImage', summary: 'A compressed image' })
@@ -82,7 +86,9 @@ export class ImagesController {
   })
   @ApiNotFoundResponse({
     type: ErrorResponseDto,
-    description: 'No such image (yet): it failed, is still being processed, or never existed.',
+    description:
+      'No such image (yet): it failed, is still being processed, never existed, or its request ' +
+      'was deleted.',
     example: {
       statusCode: 404,
       error: 'Not Found',
@@ -96,7 +102,9 @@ export class ImagesController {
   ): Promise<StreamableFile | undefined> {
     const disposition = `inline; filename="${fileName}"`;
     const image = StorageKeys.resolveImage(requestId, fileName);
-    const download = image ? await this.downloads.download(image.key, disposition) : null;
+    // A deleted request's objects may still be stored while its deletion runs.
+    const exists = image !== null && (await this.requests.exists(requestId));
+    const download = exists ? await this.downloads.download(image.key, disposition) : null;
     if (!image || !download) throw new NotFoundException(`No image ${requestId}/${fileName}`);
     if (download.kind === 'redirect') {
       response.status(HttpStatus.FOUND).setHeader('Location', download.url);

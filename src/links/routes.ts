@@ -6,6 +6,12 @@ export const ROUTES = {
   upload: 'upload',
   status: { controller: 'status', request: ':requestId', outputCsv: ':requestId/output.csv' },
   images: { controller: 'images', image: ':requestId/:fileName' },
+  requests: {
+    controller: 'requests',
+    request: ':requestId',
+    cancel: ':requestId/cancel',
+    retry: ':requestId/retry',
+  },
 } as const;
 
 export const PATHS = {

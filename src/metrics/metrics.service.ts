@@ -66,6 +66,18 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  private readonly requestsRemoved = new Counter({
+    name: `${PREFIX}requests_removed_total`,
+    help: 'Deleted requests (by DELETE or by retention) whose rows and stored objects this process removed',
+    registers: [this.registry],
+  });
+
+  private readonly storedBytesRemoved = new Counter({
+    name: `${PREFIX}stored_bytes_removed_total`,
+    help: 'Bytes of stored images and output CSVs removed with deleted requests',
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry });
   }
@@ -88,6 +100,12 @@ export class MetricsService {
   /** One webhook delivery attempt, with the outcome recorded for it. */
   recordWebhookDelivery(outcome: string): void {
     this.webhookDeliveries.inc({ outcome });
+  }
+
+  /** A deleted request is gone, with `bytes` of stored objects. */
+  recordRequestRemoved(bytes: number): void {
+    this.requestsRemoved.inc();
+    this.storedBytesRemoved.inc(bytes);
   }
 
   /** A gauge whose values are read when Prometheus scrapes. */

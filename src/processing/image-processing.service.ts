@@ -5,6 +5,7 @@ import { CompressImageJob } from '../queue/queue.constants';
 import { ImageOutcome } from '../requests/image-outcome';
 import { ImageOutcomesRepository, ImageWork } from '../requests/image-outcomes.repository';
 import { ImageStatus } from '../requests/request-status';
+import { RequestsRepository } from '../requests/requests.repository';
 import { ImageStorage } from '../storage/image-storage';
 import { IMAGE_FORMATS } from '../storage/image-formats';
 import { StorageKeys } from '../storage/storage-keys';
@@ -29,6 +30,7 @@ export class ImageProcessingService {
 
   constructor(
     private readonly outcomes: ImageOutcomesRepository,
+    private readonly requests: RequestsRepository,
     private readonly fetcher: ImageFetcher,
     private readonly compressor: ImageCompressor,
     private readonly storage: ImageStorage,
@@ -47,8 +49,19 @@ export class ImageProcessingService {
       return;
     }
     if (work.status !== ImageStatus.Pending || work.primaryImageId !== work.imageId) return;
+    if (work.requestDeleted) return;
+    // Read just before the download: once a request is cancelled, none of its images starts.
+    if (work.requestCancelled) {
+      await this.record(work, { status: ImageStatus.Cancelled }, work.attempts);
+      return;
+    }
     const attempts = work.attempts + 1;
     const outcome = await this.compressAndStore(work, attempts, finalAttempt);
+    if (outcome.status === ImageStatus.Completed && !(await this.requests.isLive(work.requestPk))) {
+      // Deleted while this image was in hand: its deletion may have missed what was just stored.
+      await this.storage.remove(outcome.outputKey);
+      return;
+    }
     await this.record(work, outcome, attempts);
   }
 

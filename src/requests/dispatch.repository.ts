@@ -12,6 +12,8 @@ export interface OpenRequest {
   dispatchedThrough: number;
   totalImages: number;
   processedImages: number;
+  /** No image of it may be queued any more; those already queued still end. */
+  cancelled: boolean;
 }
 
 export interface DispatchableImage {
@@ -37,16 +39,18 @@ export class DispatchRepository {
         'r.dispatched_through AS dispatched_through',
         'r.total_images AS total_images',
         'r.processed_images AS processed_images',
+        'r.cancelled_at AS cancelled_at',
       ])
-      .where('r.completed_at IS NULL')
+      .where('r.completed_at IS NULL AND r.deleted_at IS NULL')
       .orderBy('r.id', 'ASC')
       .limit(limit)
-      .getRawMany<Record<string, number | string>>();
+      .getRawMany<Record<string, number | string | Date | null>>();
     return rows.map((row) => ({
       requestPk: Number(row.id),
       dispatchedThrough: Number(row.dispatched_through),
       totalImages: Number(row.total_images),
       processedImages: Number(row.processed_images),
+      cancelled: row.cancelled_at !== null,
     }));
   }
 
@@ -77,7 +81,8 @@ export class DispatchRepository {
 
   /**
    * Records that the request's images through `to` are queued, if no other dispatcher moved it
-   * since `from` was read; a request's first images being queued is when it starts Processing.
+   * since `from` was read and it was not cancelled meanwhile; a request's first images being
+   * queued is when it starts Processing.
    */
   async advance(requestPk: number, from: number, to: number): Promise<boolean> {
     const result = await this.dataSource
@@ -88,7 +93,10 @@ export class DispatchRepository {
         status: () => `CASE WHEN status = :pending THEN :processing ELSE status END`,
         updatedAt: new Date(),
       })
-      .where('id = :requestPk AND dispatched_through = :from', { requestPk, from })
+      .where('id = :requestPk AND dispatched_through = :from AND cancelled_at IS NULL', {
+        requestPk,
+        from,
+      })
       .setParameters({ pending: RequestStatus.Pending, processing: RequestStatus.Processing })
       .execute();
     return result.affected === 1;

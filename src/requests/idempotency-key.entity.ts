@@ -9,6 +9,7 @@ import { ImageProcessingRequest } from './image-processing-request.entity';
  */
 @Entity('idempotency_keys')
 @Index('IDX_idempotency_keys_expiry', ['expiresAt'])
+@Index('IDX_idempotency_keys_request', ['requestPk'])
 export class IdempotencyKey {
   /** Owner id of the API key that sent it; empty when API keys are off. */
   @PrimaryColumn({ type: 'varchar', length: 64 })

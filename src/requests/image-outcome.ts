@@ -1,6 +1,9 @@
 import { ImageStatus } from './request-status';
 
-/** How an image ended: compressed and stored under `outputKey`, or failed with a reason. */
+/**
+ * How an image ended: compressed and stored under `outputKey`, failed with a reason, or
+ * cancelled with its request before it was downloaded.
+ */
 export type ImageOutcome =
   | {
       status: ImageStatus.Completed;
@@ -14,4 +17,5 @@ export type ImageOutcome =
       height: number;
       skipReason: string | null;
     }
-  | { status: ImageStatus.Failed; error: string; bytesIn?: number | null; format?: string | null };
+  | { status: ImageStatus.Failed; error: string; bytesIn?: number | null; format?: string | null }
+  | { status: ImageStatus.Cancelled };

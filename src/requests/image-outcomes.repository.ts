@@ -25,6 +25,10 @@ export interface ImageWork {
   primaryImageId: number;
   /** Images of the request with this URL, this one included. */
   sameUrlImages: number;
+  /** Its request was cancelled (or deleted): the image must not be started. */
+  requestCancelled: boolean;
+  /** Its request was deleted: nothing of it may be stored any more. */
+  requestDeleted: boolean;
 }
 
 export interface RecordedOutcome {
@@ -44,11 +48,14 @@ const FIND_WORK = `
   SELECT i.id AS image_id, i.request_id AS request_pk, r.request_id AS request_uuid,
          p.row_number AS row_number, i.position AS position, i.input_url AS input_url,
          i.url_hash AS url_hash, i.status AS status, i.attempts AS attempts,
-         same.first_id AS primary_image_id, same.images AS same_url_images
+         same.first_id AS primary_image_id, same.images AS same_url_images,
+         CASE WHEN r.cancelled_at IS NULL THEN 0 ELSE 1 END AS request_cancelled,
+         CASE WHEN r.deleted_at IS NULL THEN 0 ELSE 1 END AS request_deleted
     FROM images i
     JOIN products p ON p.id = i.product_id
     JOIN image_processing_requests r ON r.id = i.request_id
-    JOIN (SELECT MIN(d.id) AS first_id, COUNT(*) AS images
+    JOIN (SELECT MIN(CASE WHEN d.status = ${PENDING} THEN d.id END) AS first_id,
+                 COUNT(*) AS images
             FROM images d JOIN images own ON own.id = :imageId
            WHERE d.request_id = own.request_id AND d.url_hash = own.url_hash
              AND d.input_url = own.input_url) same ON 1 = 1
@@ -72,11 +79,11 @@ const RECORD_SAME_URL = `
 const COUNT_OUTCOMES = `
   UPDATE image_processing_requests
      SET processed_images = processed_images + :images, failed_images = failed_images + :failed,
-         updated_at = :now
+         cancelled_images = cancelled_images + :cancelled, updated_at = :now
    WHERE id = :requestPk
   RETURNING processed_images, total_images`;
 
-const OWE_FINALISATION = `
+export const OWE_FINALISATION = `
   INSERT INTO outbox (kind, request_id, attempt, due_at)
   VALUES ('${OutboxKind.FinaliseRequest}', :requestPk, 1, :now)
   ON CONFLICT DO NOTHING`;
@@ -109,8 +116,11 @@ export class ImageOutcomesRepository {
       urlHash: Number(row.url_hash),
       status: row.status as ImageStatus,
       attempts: Number(row.attempts),
-      primaryImageId: Number(row.primary_image_id),
+      // The first image of the URL still to be processed; none when this one has its outcome.
+      primaryImageId: row.primary_image_id === null ? 0 : Number(row.primary_image_id),
       sameUrlImages: Number(row.same_url_images),
+      requestCancelled: Number(row.request_cancelled) === 1,
+      requestDeleted: Number(row.request_deleted) === 1,
     };
   }
 
@@ -145,14 +155,12 @@ export class ImageOutcomesRepository {
           ? (await runStatement(manager, RECORD_SAME_URL, { ...values, ...sameUrl })).affected
           : 0;
       const images = 1 + copies;
-      const failed = outcome.status === ImageStatus.Failed ? images : 0;
-      const requestFinished = await this.countOutcomes(
-        manager,
-        work.requestPk,
+      const counts = {
         images,
-        failed,
-        now,
-      );
+        failed: outcome.status === ImageStatus.Failed ? images : 0,
+        cancelled: outcome.status === ImageStatus.Cancelled ? images : 0,
+      };
+      const requestFinished = await this.countOutcomes(manager, work.requestPk, counts, now);
       if (requestFinished) {
         await runStatement(manager, OWE_FINALISATION, { requestPk: work.requestPk, now });
       }
@@ -164,14 +172,13 @@ export class ImageOutcomesRepository {
   private async countOutcomes(
     manager: EntityManager,
     requestPk: number,
-    images: number,
-    failed: number,
+    outcomes: { images: number; failed: number; cancelled: number },
     now: Date,
   ): Promise<boolean> {
     const { rows } = await runStatement<{ processed_images: number; total_images: number }>(
       manager,
       COUNT_OUTCOMES,
-      { requestPk, images, failed, now },
+      { requestPk, ...outcomes, now },
     );
     const [counts] = rows;
     return counts !== undefined && Number(counts.processed_images) >= Number(counts.total_images);
@@ -184,14 +191,14 @@ function outcomeColumns(outcome: ImageOutcome): Record<string, unknown> {
   return {
     status: outcome.status,
     outputKey: completed ? outcome.outputKey : null,
-    bytesIn: outcome.bytesIn ?? null,
+    bytesIn: outcome.status === ImageStatus.Cancelled ? null : (outcome.bytesIn ?? null),
     bytesOut: completed ? outcome.bytesOut : null,
-    format: outcome.format ?? null,
+    format: outcome.status === ImageStatus.Cancelled ? null : (outcome.format ?? null),
     sourceQuality: completed ? outcome.sourceQuality : null,
     targetQuality: completed ? outcome.targetQuality : null,
     width: completed ? outcome.width : null,
     height: completed ? outcome.height : null,
     skipReason: completed ? outcome.skipReason : null,
-    error: completed ? null : outcome.error,
+    error: outcome.status === ImageStatus.Failed ? outcome.error : null,
   };
 }

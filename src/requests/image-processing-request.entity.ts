@@ -1,7 +1,10 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 import { RequestStatus, WebhookStatus } from './request-status';
 
-/** A key's recent requests, newest first, read as one range of this index. */
+/**
+ * A key's recent requests, newest first, read as one range of this index. Deleted requests stay
+ * until their images, products and objects are gone, and every read skips them.
+ */
 @Index('IDX_requests_owner_recent', ['owner', 'id'])
 @Entity('image_processing_requests')
 export class ImageProcessingRequest {
@@ -33,6 +36,14 @@ export class ImageProcessingRequest {
   @Column({ name: 'failed_images', type: 'integer', default: 0 })
   failedImages!: number;
 
+  /** Images that were never processed because the request was cancelled. */
+  @Column({ name: 'cancelled_images', type: 'integer', default: 0 })
+  cancelledImages!: number;
+
+  /** How many times the request's failed and cancelled images were tried again. */
+  @Column({ type: 'integer', default: 0 })
+  retries!: number;
+
   /** The highest image ordinal handed to the queue; the dispatcher goes on from here. */
   @Column({ name: 'dispatched_through', type: 'integer', default: 0 })
   dispatchedThrough!: number;
@@ -58,4 +69,12 @@ export class ImageProcessingRequest {
 
   @Column({ name: 'completed_at', type: Date, nullable: true })
   completedAt!: Date | null;
+
+  /** When it was asked to stop: no image is started after this, and it ends Cancelled. */
+  @Column({ name: 'cancelled_at', type: Date, nullable: true })
+  cancelledAt!: Date | null;
+
+  /** When it was deleted: it no longer exists for anyone while its data is being removed. */
+  @Column({ name: 'deleted_at', type: Date, nullable: true })
+  deletedAt!: Date | null;
 }

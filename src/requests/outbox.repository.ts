@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In, IsNull, LessThanOrEqual } from 'typeorm';
 import { ImageProcessingRequest } from './image-processing-request.entity';
 import { OutboxEntry, OutboxKind } from './outbox-entry.entity';
-import { RequestStatus, WebhookStatus } from './request-status';
+import { FinalRequestStatus, WebhookStatus } from './request-status';
 import { WebhookDelivery, WebhookOutcome } from './webhook-delivery.entity';
 
 /** One delivery attempt of a webhook, as it is recorded. */
@@ -65,7 +65,7 @@ export class OutboxRepository {
    */
   finishRequest(
     requestPk: number,
-    status: RequestStatus.Completed | RequestStatus.Failed,
+    status: FinalRequestStatus,
     hasWebhook: boolean,
   ): Promise<boolean> {
     return this.dataSource.transaction(async (manager) => {

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Readable } from 'node:stream';
 import { OutputCsv } from '../csv/output-csv.writer';
 import { PublicLinks } from '../links/public-links';
-import { ImageStatus, RequestStatus } from './request-status';
+import { FinalRequestStatus, ImageStatus, RequestStatus } from './request-status';
 import { RequestsRepository } from './requests.repository';
 
 /** A product as the output shows it: its input cells and one output URL per input URL. */
@@ -19,11 +19,16 @@ export interface ProductResult {
 /** Products read from the database at a time while an output is written. */
 const PRODUCTS_PER_PAGE = 1000;
 
-/** Which status a request ends with: Failed only when every image failed. */
+/**
+ * Which status a request ends with: Cancelled when it was cancelled before its end, Failed only
+ * when every image failed.
+ */
 export function finalStatusOf(request: {
   totalImages: number;
   failedImages: number;
-}): RequestStatus.Completed | RequestStatus.Failed {
+  cancelledAt: Date | null;
+}): FinalRequestStatus {
+  if (request.cancelledAt) return RequestStatus.Cancelled;
   return request.failedImages === request.totalImages
     ? RequestStatus.Failed
     : RequestStatus.Completed;
@@ -37,7 +42,10 @@ export class RequestResults {
     private readonly links: PublicLinks,
   ) {}
 
-  /** What the output holds for one image: the URL of its stored file, or nothing if it failed. */
+  /**
+   * What the output holds for one image: the URL of its stored file, or nothing if it failed or
+   * was cancelled.
+   */
   outputUrlOf(image: { status: ImageStatus; outputKey: string | null }): string | null {
     return image.status === ImageStatus.Completed && image.outputKey
       ? this.links.image(image.outputKey)

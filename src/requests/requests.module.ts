@@ -4,6 +4,7 @@ import { DispatchRepository } from './dispatch.repository';
 import { IdempotencyKeysRepository } from './idempotency-keys.repository';
 import { ImageOutcomesRepository } from './image-outcomes.repository';
 import { OutboxRepository } from './outbox.repository';
+import { RequestLifecycleRepository } from './request-lifecycle.repository';
 import { RequestResults } from './request-results';
 import { RequestsRepository } from './requests.repository';
 
@@ -13,6 +14,7 @@ const providers = [
   DispatchRepository,
   OutboxRepository,
   IdempotencyKeysRepository,
+  RequestLifecycleRepository,
   RequestResults,
 ];
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource, EntityManager, IsNull } from 'typeorm';
 import { ParsedProduct } from '../csv/product-rows';
 import { insertRows } from './bulk-insert';
 import { IdempotencyKeysRepository, KeyCompletion } from './idempotency-keys.repository';
@@ -61,8 +61,12 @@ export interface ProductOutcomes {
  * The statements a status read runs are written out, not built: a status page is the hottest
  * read, and a query builder would spend more time building them than the database running them.
  */
-const FIND_REQUEST = 'SELECT * FROM image_processing_requests WHERE request_id = :requestId';
-const FIND_OWNER = 'SELECT owner FROM image_processing_requests WHERE request_id = :requestId';
+const FIND_REQUEST =
+  'SELECT * FROM image_processing_requests WHERE request_id = :requestId AND deleted_at IS NULL';
+const FIND_OWNER =
+  'SELECT owner FROM image_processing_requests WHERE request_id = :requestId AND deleted_at IS NULL';
+const IS_LIVE =
+  'SELECT 1 AS live FROM image_processing_requests WHERE id = :requestPk AND deleted_at IS NULL';
 const PAGE_IMAGES = `
   SELECT i.ordinal AS ordinal, p.row_number AS row_number, p.serial_number AS serial_number,
          p.product_name AS product_name, i.position AS position, i.input_url AS input_url,
@@ -190,7 +194,24 @@ export class RequestsRepository {
   }
 
   findRequestByPk(requestPk: number): Promise<ImageProcessingRequest | null> {
-    return this.dataSource.getRepository(ImageProcessingRequest).findOneBy({ id: requestPk });
+    return this.dataSource
+      .getRepository(ImageProcessingRequest)
+      .findOneBy({ id: requestPk, deletedAt: IsNull() });
+  }
+
+  /**
+   * Whether a request still exists for its users: neither deleted nor removed. Whoever stores an
+   * object of a request asks after storing it, so that a deletion that began meanwhile (and may
+   * have listed the request's objects before this one was there) leaves nothing behind.
+   */
+  async isLive(requestPk: number): Promise<boolean> {
+    const { rows } = await runStatement(this.dataSource.manager, IS_LIVE, { requestPk });
+    return rows.length > 0;
+  }
+
+  /** Whether a request with this id exists and is not deleted. */
+  async exists(requestId: string): Promise<boolean> {
+    return (await this.findOwner(requestId)) !== undefined;
   }
 
   async countProducts(requestPk: number): Promise<number> {
@@ -220,6 +241,7 @@ export class RequestsRepository {
     const query = this.dataSource
       .getRepository(ImageProcessingRequest)
       .createQueryBuilder('r')
+      .where('r.deleted_at IS NULL')
       .orderBy('r.id', 'DESC')
       .limit(limit);
     if (owner !== null) query.andWhere('r.owner = :owner', { owner });

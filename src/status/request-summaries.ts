@@ -12,18 +12,21 @@ export class RequestSummaries {
   constructor(private readonly links: PublicLinks) {}
 
   of(request: ImageProcessingRequest): RequestSummaryDto {
-    const { totalImages, processedImages, failedImages } = request;
+    const { totalImages, processedImages, failedImages, cancelledImages } = request;
     return {
       request_id: request.requestId,
       status: request.status,
       progress: {
         total: totalImages,
         processed: processedImages,
-        succeeded: processedImages - failedImages,
+        succeeded: processedImages - failedImages - cancelledImages,
         failed: failedImages,
+        cancelled: cancelledImages,
         pending: totalImages - processedImages,
         percent: totalImages === 0 ? 100 : Math.round((processedImages / totalImages) * 1000) / 10,
       },
+      retries: request.retries,
+      cancelled_at: request.cancelledAt?.toISOString() ?? null,
       output_csv_url: request.completedAt ? this.links.outputCsv(request.requestId) : null,
       webhook_url: request.webhookUrl,
       webhook: request.webhookUrl

@@ -32,6 +32,7 @@ export const FINISHED_EVENT = 'finished';
 const FINISHED: ReadonlySet<RequestStatus> = new Set([
   RequestStatus.Completed,
   RequestStatus.Failed,
+  RequestStatus.Cancelled,
 ]);
 const END = Symbol('end');
 
@@ -51,7 +52,7 @@ export class StatusEventsService implements OnModuleDestroy {
 
   /**
    * The events of one connection: a `progress` event with the current summary at once and
-   * whenever it changes, then a `finished` event once the request is Completed or Failed, and
+   * whenever it changes, then a `finished` event once the request is Completed, Failed or Cancelled, and
    * the end of the stream. Keep-alive comments fill the silences. An unknown request is a
    * `NotFoundException` here, while an error answer can still be sent.
    */

@@ -74,9 +74,12 @@ const summaryExample = (
     processed,
     succeeded: processed - failed,
     failed,
+    cancelled: 0,
     pending: 4 - processed,
     percent: processed * 25,
   },
+  retries: 0,
+  cancelled_at: null,
   output_csv_url: finishedAt ? `http://localhost:3000/status/${EXAMPLE_ID}/output.csv` : null,
   webhook_url: 'https://example.com/hooks/images',
   webhook: {

@@ -11,6 +11,15 @@ export interface PresignOptions {
   contentDisposition: string;
 }
 
+/** What a removal took away. */
+export interface RemovedObjects {
+  objects: number;
+  bytes: number;
+}
+
+/** Objects removed at once: S3's DeleteObjects takes up to 1,000 keys. */
+export const REMOVAL_BATCH = 1000;
+
 /** Whether the store can take the next objects, and what was measured to tell. */
 export interface StorageHealth {
   usable: boolean;
@@ -39,6 +48,14 @@ export abstract class ImageStorage {
   abstract presignedUrl(key: string, options: PresignOptions): Promise<string | null>;
   /** For readiness: whether objects can be written now. */
   abstract check(): Promise<StorageHealth>;
+  /** Removes an object; one that does not exist is no error. */
+  abstract remove(key: string): Promise<void>;
+  /**
+   * Removes every object whose key starts with `folder/`, a bounded batch at a time, so that a
+   * folder of a million objects neither fills memory nor holds up other work. Returns what it
+   * removed; a folder that does not exist is no error.
+   */
+  abstract removeFolder(folder: string): Promise<RemovedObjects>;
 
   /**
    * Removes what writes that were cut short (a killed process) left behind; returns how many

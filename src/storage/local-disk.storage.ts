@@ -1,19 +1,31 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream, type StatsFs } from 'node:fs';
-import { mkdir, rename, rm, stat, statfs, writeFile } from 'node:fs/promises';
+import {
+  lstat,
+  mkdir,
+  opendir,
+  rename,
+  rm,
+  stat,
+  statfs,
+  unlink,
+  writeFile,
+} from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { removeStaleFiles } from '../common/stale-files';
 import { HealthConfig, StorageConfig } from '../config/config';
-import { ImageStorage, StorageHealth, StoredObject } from './image-storage';
+import { ImageStorage, RemovedObjects, StorageHealth, StoredObject } from './image-storage';
 
 /** A file being written is `<key>.<uuid>.tmp` until it is renamed to its key. */
 const temporaryPathOf = (path: string): string => `${path}.${randomUUID()}.tmp`;
 const TEMPORARY_FILE_NAME = /\.[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\.tmp$/;
 /** A write takes seconds; a temporary file this old was left by a process killed mid-write. */
 const LEFTOVER_AFTER_MS = 60 * 60 * 1000;
+/** Files unlinked at once while a folder is removed: a few of the thread pool's calls at a time. */
+const UNLINKS_AT_ONCE = 32;
 
 /** Objects as files under STORAGE_DIR, one folder per request. */
 @Injectable()
@@ -60,6 +72,48 @@ export class LocalDiskStorage extends ImageStorage {
       if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'ENAMETOOLONG') return null;
       throw error;
     }
+  }
+
+  async remove(key: string): Promise<void> {
+    await rm(this.pathOf(key), { force: true });
+  }
+
+  /**
+   * Reads the folder as it goes rather than whole, and unlinks a few files at a time, so that
+   * neither memory nor libuv's thread pool (which every other file and DNS call shares) fills up.
+   */
+  async removeFolder(folder: string): Promise<RemovedObjects> {
+    const path = this.pathOf(folder);
+    this.folders.delete(path);
+    const removed: RemovedObjects = { objects: 0, bytes: 0 };
+    const unlinkCounted = async (name: string): Promise<void> => {
+      const file = join(path, name);
+      const stats = await lstat(file).catch(() => null);
+      if (!stats?.isFile()) return;
+      await unlink(file).catch((error: NodeJS.ErrnoException) => {
+        if (error.code !== 'ENOENT') throw error;
+      });
+      removed.objects += 1;
+      removed.bytes += stats.size;
+    };
+    let directory;
+    try {
+      directory = await opendir(path, { bufferSize: UNLINKS_AT_ONCE });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return removed;
+      throw error;
+    }
+    let names: string[] = [];
+    for await (const entry of directory) {
+      names.push(entry.name);
+      if (names.length < UNLINKS_AT_ONCE) continue;
+      await Promise.all(names.map(unlinkCounted));
+      names = [];
+    }
+    await Promise.all(names.map(unlinkCounted));
+    // Whatever a write that was under way meanwhile left, and the folder itself.
+    await rm(path, { recursive: true, force: true });
+    return removed;
   }
 
   /** Removes the temporary files of writes killed mid-way; returns how many. */

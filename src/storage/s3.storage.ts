@@ -1,7 +1,10 @@
 import {
+  DeleteObjectCommand,
+  DeleteObjectsCommand,
   GetObjectCommand,
   HeadBucketCommand,
   HeadObjectCommand,
+  ListObjectsCommand,
   NoSuchKey,
   NotFound,
   S3Client,
@@ -12,7 +15,14 @@ import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { OnModuleDestroy } from '@nestjs/common';
 import { Readable } from 'node:stream';
 import { S3BucketConfig } from '../config/config';
-import { ImageStorage, PresignOptions, StorageHealth, StoredObject } from './image-storage';
+import {
+  ImageStorage,
+  PresignOptions,
+  REMOVAL_BATCH,
+  RemovedObjects,
+  StorageHealth,
+  StoredObject,
+} from './image-storage';
 
 /**
  * A key's bytes are final once its URL is handed out: an image is recorded once, the output CSV
@@ -105,6 +115,44 @@ export class S3Storage extends ImageStorage implements OnModuleDestroy {
       return { usable: true, details };
     } catch (error) {
       return { usable: false, message: `S3 bucket: ${reasonOf(error)}`, details };
+    }
+  }
+
+  async remove(key: string): Promise<void> {
+    await this.client.send(
+      new DeleteObjectCommand({ Bucket: this.bucket, Key: this.objectKey(key) }),
+    );
+  }
+
+  /** One page of the listing (up to 1,000 keys), then one DeleteObjects of that page, in turn. */
+  async removeFolder(folder: string): Promise<RemovedObjects> {
+    const removed: RemovedObjects = { objects: 0, bytes: 0 };
+    const prefix = `${this.objectKey(folder)}/`;
+    for (;;) {
+      // Deleted keys leave the listing, so every page is read from the start of the folder and
+      // no continuation is needed: the first version of ListObjects does, and every
+      // S3-compatible store (s3rver included, whose ListObjectsV2 fails on a truncated page
+      // under OpenSSL 3) answers it.
+      const page = await this.client.send(
+        new ListObjectsCommand({ Bucket: this.bucket, Prefix: prefix, MaxKeys: REMOVAL_BATCH }),
+      );
+      const objects = (page.Contents ?? []).filter((object) => object.Key !== undefined);
+      if (objects.length === 0) return removed;
+      const deleted = await this.client.send(
+        new DeleteObjectsCommand({
+          Bucket: this.bucket,
+          Delete: { Objects: objects.map((object) => ({ Key: object.Key })), Quiet: true },
+        }),
+      );
+      const errors = deleted.Errors ?? [];
+      if (errors.length > 0) {
+        const [first] = errors;
+        throw new Error(
+          `DeleteObjects left ${errors.length} objects: ${first.Key ?? '?'} ${first.Code ?? ''}`,
+        );
+      }
+      removed.objects += objects.length;
+      removed.bytes += objects.reduce((sum, object) => sum + (object.Size ?? 0), 0);
     }
   }
 

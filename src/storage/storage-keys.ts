@@ -30,6 +30,11 @@ const FORMAT_BY_EXTENSION = new Map<string, ImageFormat>(
  * serves or links to a stored object asks here.
  */
 export const StorageKeys = {
+  /** The folder that holds every object of a request. */
+  requestFolder(requestId: string): string {
+    return requestId;
+  },
+
   outputCsv(requestId: string): string {
     return `${requestId}/output.csv`;
   },

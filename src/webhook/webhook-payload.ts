@@ -2,7 +2,7 @@ import { RequestStatus } from '../requests/request-status';
 
 /** The JSON body POSTed to `webhook_url` when a request ends. */
 export interface WebhookPayload {
-  type: 'image_processing.completed' | 'image_processing.failed';
+  type: 'image_processing.completed' | 'image_processing.failed' | 'image_processing.cancelled';
   timestamp: string;
   data: {
     request_id: string;
@@ -10,6 +10,10 @@ export interface WebhookPayload {
     total_images: number;
     processed_images: number;
     failed_images: number;
+    /** Images never processed because the request was cancelled. */
+    cancelled_images: number;
+    /** How many times the request's failed and cancelled images were tried again. */
+    retries: number;
     output_csv_url: string;
     status_url: string;
     created_at: string;

@@ -6,14 +6,24 @@ import { DeliverWebhookJob } from '../queue/queue.constants';
 import { ImageProcessingRequest } from '../requests/image-processing-request.entity';
 import { OutboxRepository } from '../requests/outbox.repository';
 import { ProductResult, RequestResults } from '../requests/request-results';
-import { RequestStatus, WebhookStatus } from '../requests/request-status';
+import { FinalRequestStatus, RequestStatus, WebhookStatus } from '../requests/request-status';
 import { RequestsRepository } from '../requests/requests.repository';
 import { WebhookPayload } from './webhook-payload';
 import { WebhookSender } from './webhook-sender';
 import { judgeWebhookAttempt, planAfter } from './webhook-verdict';
 
-/** Standard Webhooks message id: the same for every attempt, so receivers can drop repeats. */
-const webhookIdOf = (requestId: string): string => `msg_${requestId.replace(/-/g, '')}`;
+/**
+ * Standard Webhooks message id: the same for every attempt, so receivers can drop repeats; a
+ * retried request's end is a new message, with a new id.
+ */
+const webhookIdOf = (request: ImageProcessingRequest): string =>
+  `msg_${request.requestId.replace(/-/g, '')}` + (request.retries > 0 ? `_${request.retries}` : '');
+
+const EVENT_TYPES: Record<FinalRequestStatus, WebhookPayload['type']> = {
+  [RequestStatus.Completed]: 'image_processing.completed',
+  [RequestStatus.Failed]: 'image_processing.failed',
+  [RequestStatus.Cancelled]: 'image_processing.cancelled',
+};
 
 /**
  * Delivers a finished request's webhook, one attempt per job. The database holds where the
@@ -45,7 +55,7 @@ export class WebhookService {
       return;
     }
     const url = request.webhookUrl;
-    const webhookId = webhookIdOf(request.requestId);
+    const webhookId = webhookIdOf(request);
     const payload = await this.buildPayload(request);
     const started = Date.now();
     const verdict = judgeWebhookAttempt(
@@ -85,10 +95,7 @@ export class WebhookService {
   async buildPayload(request: ImageProcessingRequest): Promise<WebhookPayload> {
     const { products, productCount } = await this.listedProducts(request.id);
     return {
-      type:
-        request.status === RequestStatus.Failed
-          ? 'image_processing.failed'
-          : 'image_processing.completed',
+      type: EVENT_TYPES[request.status as FinalRequestStatus] ?? 'image_processing.completed',
       timestamp: new Date().toISOString(),
       data: {
         request_id: request.requestId,
@@ -96,6 +103,8 @@ export class WebhookService {
         total_images: request.totalImages,
         processed_images: request.processedImages,
         failed_images: request.failedImages,
+        cancelled_images: request.cancelledImages,
+        retries: request.retries,
         output_csv_url: this.links.outputCsv(request.requestId),
         status_url: this.links.status(request.requestId),
         created_at: request.createdAt.toISOString(),

@@ -20,7 +20,14 @@ export interface ImageResult {
 export interface StatusBody {
   request_id: string;
   status: string;
-  progress: { total: number; processed: number; succeeded: number; failed: number };
+  progress: {
+    total: number;
+    processed: number;
+    succeeded: number;
+    failed: number;
+    cancelled: number;
+  };
+  retries: number;
   output_csv_url: string | null;
   images: { total: number; items: ImageResult[] };
 }
@@ -51,7 +58,7 @@ export async function getStatus(
 }
 
 /**
- * Polls the status until the request is Completed or Failed; fails only if no image is
+ * Polls the status until the request is Completed, Failed or Cancelled; fails only if no image is
  * processed for a long while, however long the whole request takes.
  */
 export function waitUntilFinished(
@@ -63,7 +70,7 @@ export function waitUntilFinished(
   return waitFor(
     async () => {
       last = await getStatus(baseUrl, requestId, headers);
-      return ['Completed', 'Failed'].includes(last.status) ? last : undefined;
+      return ['Completed', 'Failed', 'Cancelled'].includes(last.status) ? last : undefined;
     },
     {
       what: `request ${requestId} to finish`,

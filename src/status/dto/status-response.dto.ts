@@ -5,7 +5,7 @@ export class ProgressDto {
   @ApiProperty({ example: 6, description: 'Images in the request.' })
   total!: number;
 
-  @ApiProperty({ example: 4, description: 'Images finished, compressed or failed.' })
+  @ApiProperty({ example: 4, description: 'Images finished: compressed, failed or cancelled.' })
   processed!: number;
 
   @ApiProperty({ example: 3 })
@@ -13,6 +13,9 @@ export class ProgressDto {
 
   @ApiProperty({ example: 1 })
   failed!: number;
+
+  @ApiProperty({ example: 0, description: 'Images never processed: the request was cancelled.' })
+  cancelled!: number;
 
   @ApiProperty({ example: 2 })
   pending!: number;
@@ -185,6 +188,21 @@ export class RequestSummaryDto {
   progress!: ProgressDto;
 
   @ApiProperty({
+    example: 0,
+    description: 'How many times its failed and cancelled images were tried again.',
+  })
+  retries!: number;
+
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    example: null,
+    description: 'When it was asked to stop; it ends `Cancelled` once the images in hand are done.',
+  })
+  cancelled_at!: string | null;
+
+  @ApiProperty({
     type: String,
     nullable: true,
     description: 'Where the output CSV can be downloaded, once the request has finished.',
@@ -220,7 +238,7 @@ export class RequestSummaryDto {
     format: 'date-time',
     nullable: true,
     example: null,
-    description: 'When the last image finished; null until then.',
+    description: 'When it finished (its last image, or its cancellation); null until then.',
   })
   completed_at!: string | null;
 }

@@ -38,10 +38,12 @@ export class WebhookDataDto implements WebhookData {
   request_id!: string;
 
   @ApiProperty({
-    enum: [RequestStatus.Completed, RequestStatus.Failed],
+    enum: [RequestStatus.Completed, RequestStatus.Failed, RequestStatus.Cancelled],
     enumName: 'WebhookRequestStatus',
     example: RequestStatus.Completed,
-    description: '`Failed` only when every image failed.',
+    description:
+      '`Failed` only when every image failed; `Cancelled` when the request was cancelled ' +
+      'before its every image was processed.',
   })
   status!: RequestStatus;
 
@@ -53,6 +55,15 @@ export class WebhookDataDto implements WebhookData {
 
   @ApiProperty({ example: 1 })
   failed_images!: number;
+
+  @ApiProperty({ example: 0, description: 'Images never processed: the request was cancelled.' })
+  cancelled_images!: number;
+
+  @ApiProperty({
+    example: 0,
+    description: 'How many times the failed and cancelled images were tried again.',
+  })
+  retries!: number;
 
   @ApiProperty({
     example: 'http://localhost:3000/status/3f1c2a9e-5b7d-4c1e-9a42-0d6b8f1e2c3a/output.csv',
@@ -91,13 +102,15 @@ export class WebhookDataDto implements WebhookData {
 @ApiSchema({
   name: 'WebhookPayload',
   description:
-    'The JSON body POSTed to `webhook_url` once every image of a request has been processed. ' +
+    'The JSON body POSTed to `webhook_url` once every image of a request has been processed, ' +
+    'or once a cancelled request has stopped (`image_processing.cancelled`); again each time ' +
+    'a retried request finishes. ' +
     'Sent with the Standard Webhooks headers `webhook-id`, `webhook-timestamp` and, when the ' +
     'service has a `WEBHOOK_SECRET`, `webhook-signature`.',
 })
 export class WebhookPayloadDto implements WebhookPayload {
   @ApiProperty({
-    enum: ['image_processing.completed', 'image_processing.failed'],
+    enum: ['image_processing.completed', 'image_processing.failed', 'image_processing.cancelled'],
     enumName: 'WebhookEventType',
     example: 'image_processing.completed',
   })
@@ -127,7 +140,8 @@ export const WEBHOOK_PATH_ITEM: PathItemObject = {
       'Standard Webhooks schedule (after 5 s, 5 min, 30 min, 2 h, 5 h, 10 h and 10 h; ' +
       '`WEBHOOK_RETRY_DELAYS_MS`), or later when the receiver sends `Retry-After`; other ' +
       'answers, redirects included, are final. Every attempt carries the same `webhook-id`, so ' +
-      'a receiver can drop duplicates.\n\n' +
+      'a receiver can drop duplicates; the end of a retry is a new message, with a new ' +
+      '`webhook-id`.\n\n' +
       'To verify: compute HMAC-SHA256 over `${webhook-id}.${webhook-timestamp}.${raw body}` ' +
       'with the key `base64decode(secret without its whsec_ prefix)`, base64-encode it and ' +
       'compare it, in constant time, with each space-separated `v1,<signature>` of ' +
@@ -137,7 +151,8 @@ export const WEBHOOK_PATH_ITEM: PathItemObject = {
         name: 'webhook-id',
         in: 'header',
         required: true,
-        description: 'Unique per request and the same on every retry.',
+        description:
+          'Unique per request (and per retry of the request) and the same on every attempt.',
         schema: { type: 'string', example: 'msg_3f1c2a9e5b7d4c1e9a420d6b8f1e2c3a' },
       },
       {
