@@ -49,6 +49,8 @@ describe('Many uploads at once with IMAGE_CONCURRENCY=16', () => {
         IMAGE_CONCURRENCY: '16',
         ALLOW_PRIVATE_NETWORKS: 'false',
         ALLOWED_PRIVATE_HOSTS: '127.0.0.1',
+        // No image here is meant to time out, however busy the machine.
+        DOWNLOAD_TIMEOUT_MS: '60000',
       }),
     );
   });

@@ -44,6 +44,7 @@ describe('Files left by a crash', () => {
         timeoutMs: 10_000,
         what: 'the old leftovers to be removed',
       });
+      // That the sweep leaves the fresh files alone is an absence: only a short wait shows it.
       await sleep(500);
 
       expect(kept.filter(existsSync)).toEqual(kept);
