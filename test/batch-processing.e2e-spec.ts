@@ -31,7 +31,7 @@ describe('A CSV batch from upload to webhook', () => {
     serve('/mug-back.png', await pngPhoto(200, 200, 6), 'image/png');
     images.hang('/slow.jpg');
     receiver = await new WebhookReceiver().start();
-    service = await startTestApp(await testEnvironment());
+    service = await startTestApp(await testEnvironment({ DOWNLOAD_TIMEOUT_MS: '3000' }));
   });
 
   afterAll(async () => {

@@ -41,7 +41,7 @@ export async function testEnvironment(overrides: Env = {}): Promise<Env> {
     QUEUE_RESYNC_INTERVAL_MS: '2000',
     IMAGE_JOB_ATTEMPTS: '2',
     IMAGE_JOB_BACKOFF_MS: '100',
-    DOWNLOAD_TIMEOUT_MS: '1500',
+    DOWNLOAD_TIMEOUT_MS: '30000',
     WEBHOOK_RETRY_DELAYS_MS: '100,100',
     WEBHOOK_TIMEOUT_MS: '2000',
     ALLOW_PRIVATE_NETWORKS: 'true',
