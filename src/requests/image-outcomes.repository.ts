@@ -57,7 +57,7 @@ const FIND_WORK = `
 const OUTCOME_COLUMNS = `
   status = :status, output_key = :outputKey, bytes_in = :bytesIn, bytes_out = :bytesOut,
   format = :format, source_quality = :sourceQuality, target_quality = :targetQuality,
-  width = :width, height = :height, skip_reason = :skipReason, error = :error,
+  width = :width, height = :height, skip_reason = :skipReason, score = :score, error = :error,
   processed_at = :processedAt`;
 
 const RECORD_OWN = `
@@ -69,9 +69,14 @@ const RECORD_SAME_URL = `
    WHERE request_id = :requestPk AND url_hash = :urlHash AND input_url = :inputUrl
      AND status = ${PENDING} AND id <> :imageId`;
 
+const SCORE = 'CAST(:score AS DOUBLE PRECISION)';
+
 const COUNT_OUTCOMES = `
   UPDATE image_processing_requests
      SET processed_images = processed_images + :images, failed_images = failed_images + :failed,
+         scored_images = scored_images + :scored, score_sum = score_sum + :scoreSum,
+         min_score = CASE WHEN min_score IS NULL OR min_score > ${SCORE} THEN ${SCORE}
+                          ELSE min_score END,
          updated_at = :now
    WHERE id = :requestPk
   RETURNING processed_images, total_images`;
@@ -84,6 +89,15 @@ const OWE_FINALISATION = `
 const RECORD_FAILED_ATTEMPT = `
   UPDATE images SET attempts = :attempts, error = :error
    WHERE id = :imageId AND status = ${PENDING}`;
+
+/** Images given one outcome at once, and what they add to their request's counters. */
+interface CountedOutcomes {
+  images: number;
+  failed: number;
+  /** Each image's score; null when they have none. */
+  score: number | null;
+  now: Date;
+}
 
 /** The image worker's reads and writes. */
 @Injectable()
@@ -145,14 +159,12 @@ export class ImageOutcomesRepository {
           ? (await runStatement(manager, RECORD_SAME_URL, { ...values, ...sameUrl })).affected
           : 0;
       const images = 1 + copies;
-      const failed = outcome.status === ImageStatus.Failed ? images : 0;
-      const requestFinished = await this.countOutcomes(
-        manager,
-        work.requestPk,
+      const requestFinished = await this.countOutcomes(manager, work.requestPk, {
         images,
-        failed,
+        failed: outcome.status === ImageStatus.Failed ? images : 0,
+        score: outcome.status === ImageStatus.Completed ? outcome.score : null,
         now,
-      );
+      });
       if (requestFinished) {
         await runStatement(manager, OWE_FINALISATION, { requestPk: work.requestPk, now });
       }
@@ -164,14 +176,13 @@ export class ImageOutcomesRepository {
   private async countOutcomes(
     manager: EntityManager,
     requestPk: number,
-    images: number,
-    failed: number,
-    now: Date,
+    { images, failed, score, now }: CountedOutcomes,
   ): Promise<boolean> {
+    const scored = score === null ? 0 : images;
     const { rows } = await runStatement<{ processed_images: number; total_images: number }>(
       manager,
       COUNT_OUTCOMES,
-      { requestPk, images, failed, now },
+      { requestPk, images, failed, scored, scoreSum: (score ?? 0) * scored, score, now },
     );
     const [counts] = rows;
     return counts !== undefined && Number(counts.processed_images) >= Number(counts.total_images);
@@ -192,6 +203,7 @@ function outcomeColumns(outcome: ImageOutcome): Record<string, unknown> {
     width: completed ? outcome.width : null,
     height: completed ? outcome.height : null,
     skipReason: completed ? outcome.skipReason : null,
+    score: completed ? outcome.score : null,
     error: completed ? null : outcome.error,
   };
 }

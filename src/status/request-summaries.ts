@@ -24,6 +24,14 @@ export class RequestSummaries {
         pending: totalImages - processedImages,
         percent: totalImages === 0 ? 100 : Math.round((processedImages / totalImages) * 1000) / 10,
       },
+      scores:
+        request.scoredImages > 0 && request.minScore !== null
+          ? {
+              scored: request.scoredImages,
+              mean: Number((request.scoreSum / request.scoredImages).toFixed(4)),
+              min: request.minScore,
+            }
+          : null,
       output_csv_url: request.completedAt ? this.links.outputCsv(request.requestId) : null,
       webhook_url: request.webhookUrl,
       webhook: request.webhookUrl

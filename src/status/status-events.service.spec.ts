@@ -23,6 +23,7 @@ function summary(status: RequestStatus, processed: number): RequestSummaryDto {
       pending: 2 - processed,
       percent: processed * 50,
     },
+    scores: null,
     output_csv_url: null,
     webhook_url: null,
     webhook: null,

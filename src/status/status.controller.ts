@@ -77,6 +77,7 @@ const summaryExample = (
     pending: 4 - processed,
     percent: processed * 25,
   },
+  scores: processed - failed > 0 ? { scored: processed - failed, mean: 0.9654, min: 0.9411 } : null,
   output_csv_url: finishedAt ? `http://localhost:3000/status/${EXAMPLE_ID}/output.csv` : null,
   webhook_url: 'https://example.com/hooks/images',
   webhook: {

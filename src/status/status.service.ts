@@ -89,6 +89,7 @@ export class StatusService {
       width: image.width,
       height: image.height,
       skip_reason: image.skipReason,
+      score: image.score,
     };
   }
 

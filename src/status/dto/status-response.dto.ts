@@ -21,6 +21,17 @@ export class ProgressDto {
   percent!: number;
 }
 
+export class QualityScoresDto {
+  @ApiProperty({ example: 3, description: 'Images with a score.' })
+  scored!: number;
+
+  @ApiProperty({ example: 0.9654, description: 'Mean score of those images, in four decimals.' })
+  mean!: number;
+
+  @ApiProperty({ example: 0.9411, description: 'The lowest score among them.' })
+  min!: number;
+}
+
 export class ImageSlotDto {
   @ApiProperty({ example: 1, description: 'Product row, 1-based, in CSV order.' })
   row!: number;
@@ -111,6 +122,20 @@ export class ImageResultDto {
     description: 'Why the original bytes were kept, when re-encoding did not make them smaller.',
   })
   skip_reason!: string | null;
+
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    minimum: 0,
+    maximum: 1,
+    example: 0.9712,
+    description:
+      'How much of the source survives compression: the SSIM of the compressed image against ' +
+      'its source, on their luma downscaled alike to at most 1 megapixel (transparency laid on ' +
+      'white, an animation by its first frame), in four decimals; 1 is identical. Null when ' +
+      'the image failed, the source was kept, or QUALITY_SCORE is off.',
+  })
+  score!: number | null;
 }
 
 export class ImagePageDto {
@@ -183,6 +208,14 @@ export class RequestSummaryDto {
 
   @ApiProperty({ type: ProgressDto })
   progress!: ProgressDto;
+
+  @ApiProperty({
+    type: QualityScoresDto,
+    nullable: true,
+    example: { scored: 3, mean: 0.9654, min: 0.9411 },
+    description: "The images' quality scores so far; null until an image has one.",
+  })
+  scores!: QualityScoresDto | null;
 
   @ApiProperty({
     type: String,

@@ -1,0 +1,140 @@
+import sharp from 'sharp';
+import request from 'supertest';
+import { comparisonLuma, comparisonSize } from '../src/processing/quality-scorer';
+import { structuralSimilarity } from '../src/processing/structural-similarity';
+import { jpegPhoto, photo } from './helpers/fixture-images';
+import { getStatus, uploadCsv, waitUntilFinished } from './helpers/batch-client';
+import { FixtureServer } from './helpers/fixture-server';
+import { removeTestData, startTestApp, TestApp, testEnvironment } from './helpers/test-app';
+
+interface ScoredImage {
+  input_url: string;
+  status: string;
+  output_url: string | null;
+  width: number | null;
+  height: number | null;
+  skip_reason: string | null;
+  score: number | null;
+}
+
+interface Scores {
+  scored: number;
+  mean: number;
+  min: number;
+}
+
+/**
+ * Each compressed image is scored against its source (SSIM), and the request shows the mean and
+ * the lowest score; an image that failed, or whose source was kept, has no score.
+ */
+describe('Quality scores', () => {
+  let images: FixtureServer;
+  let service: TestApp;
+  let requestId: string;
+  let items: Map<string, ScoredImage>;
+  let scores: Scores | null;
+  const sources = new Map<string, Buffer>();
+
+  beforeAll(async () => {
+    images = await new FixtureServer().start();
+    const serve = (path: string, data: Buffer, type: string) => {
+      sources.set(path, data);
+      return images.file(path, data, type);
+    };
+    const jpeg = serve('/photo.jpg', await jpegPhoto(640, 480, 92), 'image/jpeg');
+    const png = serve(
+      '/cut-out.png',
+      await photo(320, 240)
+        .ensureAlpha()
+        .composite([{ input: Buffer.from(circle(320, 240)), blend: 'dest-in' }])
+        .png()
+        .toBuffer(),
+      'image/png',
+    );
+    // Nothing to gain from re-encoding: its source is kept, and there is nothing to score.
+    const tiny = serve(
+      '/tiny.jpg',
+      await sharp({ create: { width: 8, height: 8, channels: 3, background: '#808080' } })
+        .jpeg({ quality: 2 })
+        .toBuffer(),
+      'image/jpeg',
+    );
+    const missing = images.url('/missing.jpg');
+    service = await startTestApp(await testEnvironment());
+    const csv =
+      'S. No.,Product Name,Input Image Urls\n' +
+      `1,Mug,"${jpeg}, ${png}"\n` +
+      `2,Cup,"${tiny}, ${missing}, ${jpeg}"\n`;
+    requestId = await uploadCsv(service.baseUrl, csv);
+    const finished = await waitUntilFinished(service.baseUrl, requestId);
+    scores = (finished as unknown as { scores: Scores | null }).scores;
+    const status = await getStatus(service.baseUrl, requestId);
+    items = new Map(
+      (status.images.items as unknown as ScoredImage[]).map(
+        (item) => [`${new URL(item.input_url).pathname}`, item] as const,
+      ),
+    );
+  });
+
+  afterAll(async () => {
+    await service.close();
+    await images.stop();
+    await removeTestData(service.env);
+  });
+
+  it('scores a compressed JPEG as the SSIM of its output against its source', async () => {
+    const item = items.get('/photo.jpg');
+    expect(item?.status).toBe('Completed');
+    expect(item?.score).toBeGreaterThan(0.5);
+    expect(item?.score).toBeLessThan(1);
+    expect(Number(item?.score?.toFixed(4))).toBe(item?.score);
+
+    // The same comparison, made here over every pixel of the map.
+    const output = (
+      await request(item?.output_url ?? '')
+        .get('')
+        .buffer(true)
+        .expect(200)
+    ).body as Buffer;
+    const size = comparisonSize({ width: 640, height: 480 });
+    if (!size) throw new Error('The photo is too small to compare');
+    const expected = await structuralSimilarity(
+      await comparisonLuma(sources.get('/photo.jpg') ?? Buffer.alloc(0), size),
+      await comparisonLuma(output, size),
+    );
+    expect(Math.abs((item?.score ?? 0) - expected)).toBeLessThan(0.001);
+  });
+
+  it('scores a PNG with transparency', () => {
+    const item = items.get('/cut-out.png');
+    expect(item?.status).toBe('Completed');
+    expect(item?.score).toBeGreaterThan(0.5);
+    expect(item?.score).toBeLessThanOrEqual(1);
+  });
+
+  it('has no score for an image whose source was kept, nor for one that failed', () => {
+    expect(items.get('/tiny.jpg')).toMatchObject({ status: 'Completed', score: null });
+    expect(items.get('/tiny.jpg')?.skip_reason).toMatch(/source is kept/);
+    expect(items.get('/missing.jpg')).toMatchObject({ status: 'Failed', score: null });
+  });
+
+  it("shows the mean and the lowest of the request's scores, counting a reused image again", () => {
+    const jpegScore = items.get('/photo.jpg')?.score ?? 0;
+    const pngScore = items.get('/cut-out.png')?.score ?? 0;
+    const each = [jpegScore, jpegScore, pngScore];
+    expect(scores).toEqual({
+      scored: 3,
+      mean: Number((each.reduce((sum, score) => sum + score, 0) / 3).toFixed(4)),
+      min: Math.min(...each),
+    });
+  });
+});
+
+/** A white disc on transparency, as an SVG mask. */
+function circle(width: number, height: number): string {
+  const radius = Math.min(width, height) / 2 - 10;
+  return (
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">` +
+    `<circle cx="${width / 2}" cy="${height / 2}" r="${radius}" fill="#fff"/></svg>`
+  );
+}
