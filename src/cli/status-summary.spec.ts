@@ -10,6 +10,7 @@ const status = (overrides: Partial<RequestStatusResponse> = {}): RequestStatusRe
   created_at: '2025-11-25T10:00:00.000Z',
   updated_at: '2025-11-25T10:00:05.000Z',
   completed_at: null,
+  scores: null,
   output_csv_url: null,
   webhook_url: null,
   webhook: null,

@@ -302,6 +302,11 @@ export interface components {
        * @example 1
        */
       row: number;
+      /**
+       * @description How much of the source survives compression: the SSIM of the compressed image against its source, on their luma downscaled alike to at most 1 megapixel (transparency laid on white, an animation by its first frame), in four decimals; 1 is identical. Null when the image failed, the source was kept, or QUALITY_SCORE is off.
+       * @example 0.9712
+       */
+      score: number | null;
       /** @example 1 */
       serial_number: string;
       /**
@@ -356,6 +361,23 @@ export interface components {
        */
       total: number;
     };
+    QualityScoresDto: {
+      /**
+       * @description Mean score of those images, in four decimals.
+       * @example 0.9654
+       */
+      mean: number;
+      /**
+       * @description The lowest score among them.
+       * @example 0.9411
+       */
+      min: number;
+      /**
+       * @description Images with a score.
+       * @example 3
+       */
+      scored: number;
+    };
     RequestListDto: {
       /** @description Newest first. */
       items: components['schemas']['RequestListItemDto'][];
@@ -391,6 +413,7 @@ export interface components {
        * @example 3f1c2a9e-5b7d-4c1e-9a42-0d6b8f1e2c3a
        */
       request_id: string;
+      scores: components['schemas']['QualityScoresDto'] | null;
       /**
        * @example Processing
        * @enum {string}
@@ -434,6 +457,7 @@ export interface components {
        * @example 3f1c2a9e-5b7d-4c1e-9a42-0d6b8f1e2c3a
        */
       request_id: string;
+      scores: components['schemas']['QualityScoresDto'] | null;
       /**
        * @example Processing
        * @enum {string}
@@ -473,6 +497,7 @@ export interface components {
        * @example 3f1c2a9e-5b7d-4c1e-9a42-0d6b8f1e2c3a
        */
       request_id: string;
+      scores: components['schemas']['QualityScoresDto'] | null;
       /**
        * @example Processing
        * @enum {string}
@@ -647,6 +672,7 @@ export type SchemaImagePageDto = components['schemas']['ImagePageDto'];
 export type SchemaImageResultDto = components['schemas']['ImageResultDto'];
 export type SchemaImageSlotDto = components['schemas']['ImageSlotDto'];
 export type SchemaProgressDto = components['schemas']['ProgressDto'];
+export type SchemaQualityScoresDto = components['schemas']['QualityScoresDto'];
 export type SchemaRequestListDto = components['schemas']['RequestListDto'];
 export type SchemaRequestListItemDto = components['schemas']['RequestListItemDto'];
 export type SchemaRequestSummaryDto = components['schemas']['RequestSummaryDto'];
@@ -1225,17 +1251,17 @@ export interface operations {
            * @example event: progress
            *     id: 1
            *     retry: 3000
-           *     data: {"request_id":"3f1c2a9e-5b7d-4c1e-9a42-0d6b8f1e2c3a","status":"Processing","progress":{"total":4,"processed":1,"succeeded":1,"failed":0,"pending":3,"percent":25},"output_csv_url":null,"webhook_url":"https://example.com/hooks/images","webhook":{"url":"https://example.com/hooks/images","status":null,"attempts":0,"last_error":null,"next_attempt_at":null},"created_at":"2025-11-25T10:00:00.000Z","updated_at":"2025-11-25T10:00:02.000Z","completed_at":null}
+           *     data: {"request_id":"3f1c2a9e-5b7d-4c1e-9a42-0d6b8f1e2c3a","status":"Processing","progress":{"total":4,"processed":1,"succeeded":1,"failed":0,"pending":3,"percent":25},"scores":{"scored":1,"mean":0.9654,"min":0.9411},"output_csv_url":null,"webhook_url":"https://example.com/hooks/images","webhook":{"url":"https://example.com/hooks/images","status":null,"attempts":0,"last_error":null,"next_attempt_at":null},"created_at":"2025-11-25T10:00:00.000Z","updated_at":"2025-11-25T10:00:02.000Z","completed_at":null}
            *
            *     : keep-alive
            *
            *     event: progress
            *     id: 3
-           *     data: {"request_id":"3f1c2a9e-5b7d-4c1e-9a42-0d6b8f1e2c3a","status":"Processing","progress":{"total":4,"processed":3,"succeeded":2,"failed":1,"pending":1,"percent":75},"output_csv_url":null,"webhook_url":"https://example.com/hooks/images","webhook":{"url":"https://example.com/hooks/images","status":null,"attempts":0,"last_error":null,"next_attempt_at":null},"created_at":"2025-11-25T10:00:00.000Z","updated_at":"2025-11-25T10:00:02.000Z","completed_at":null}
+           *     data: {"request_id":"3f1c2a9e-5b7d-4c1e-9a42-0d6b8f1e2c3a","status":"Processing","progress":{"total":4,"processed":3,"succeeded":2,"failed":1,"pending":1,"percent":75},"scores":{"scored":2,"mean":0.9654,"min":0.9411},"output_csv_url":null,"webhook_url":"https://example.com/hooks/images","webhook":{"url":"https://example.com/hooks/images","status":null,"attempts":0,"last_error":null,"next_attempt_at":null},"created_at":"2025-11-25T10:00:00.000Z","updated_at":"2025-11-25T10:00:02.000Z","completed_at":null}
            *
            *     event: finished
            *     id: 4
-           *     data: {"request_id":"3f1c2a9e-5b7d-4c1e-9a42-0d6b8f1e2c3a","status":"Completed","progress":{"total":4,"processed":4,"succeeded":3,"failed":1,"pending":0,"percent":100},"output_csv_url":"http://localhost:3000/status/3f1c2a9e-5b7d-4c1e-9a42-0d6b8f1e2c3a/output.csv","webhook_url":"https://example.com/hooks/images","webhook":{"url":"https://example.com/hooks/images","status":"pending","attempts":0,"last_error":null,"next_attempt_at":null},"created_at":"2025-11-25T10:00:00.000Z","updated_at":"2025-11-25T10:00:05.000Z","completed_at":"2025-11-25T10:00:05.000Z"}
+           *     data: {"request_id":"3f1c2a9e-5b7d-4c1e-9a42-0d6b8f1e2c3a","status":"Completed","progress":{"total":4,"processed":4,"succeeded":3,"failed":1,"pending":0,"percent":100},"scores":{"scored":3,"mean":0.9654,"min":0.9411},"output_csv_url":"http://localhost:3000/status/3f1c2a9e-5b7d-4c1e-9a42-0d6b8f1e2c3a/output.csv","webhook_url":"https://example.com/hooks/images","webhook":{"url":"https://example.com/hooks/images","status":"pending","attempts":0,"last_error":null,"next_attempt_at":null},"created_at":"2025-11-25T10:00:00.000Z","updated_at":"2025-11-25T10:00:05.000Z","completed_at":"2025-11-25T10:00:05.000Z"}
            */
           'text/event-stream': string;
         };
