@@ -1,3 +1,4 @@
+import Papa from 'papaparse';
 import sharp from 'sharp';
 import request from 'supertest';
 import { comparisonLuma, comparisonSize } from '../src/processing/quality-scorer';
@@ -14,6 +15,8 @@ interface ScoredImage {
   width: number | null;
   height: number | null;
   skip_reason: string | null;
+  bytes_in: number | null;
+  bytes_out: number | null;
   score: number | null;
 }
 
@@ -25,14 +28,16 @@ interface Scores {
 
 /**
  * Each compressed image is scored against its source (SSIM), and the request shows the mean and
- * the lowest score; an image that failed, or whose source was kept, has no score.
+ * the lowest score; an image that failed, or whose source was kept, has no score. The report
+ * CSV shows what compression did to each image.
  */
-describe('Quality scores', () => {
+describe('Quality scores and the report', () => {
   let images: FixtureServer;
   let service: TestApp;
   let requestId: string;
   let items: Map<string, ScoredImage>;
   let scores: Scores | null;
+  let reportUrl: string;
   const sources = new Map<string, Buffer>();
 
   beforeAll(async () => {
@@ -67,7 +72,9 @@ describe('Quality scores', () => {
       `2,Cup,"${tiny}, ${missing}, ${jpeg}"\n`;
     requestId = await uploadCsv(service.baseUrl, csv);
     const finished = await waitUntilFinished(service.baseUrl, requestId);
-    scores = (finished as unknown as { scores: Scores | null }).scores;
+    const summary = finished as unknown as { scores: Scores | null; report_csv_url: string };
+    scores = summary.scores;
+    reportUrl = summary.report_csv_url;
     const status = await getStatus(service.baseUrl, requestId);
     items = new Map(
       (status.images.items as unknown as ScoredImage[]).map(
@@ -127,6 +134,45 @@ describe('Quality scores', () => {
       mean: Number((each.reduce((sum, score) => sum + score, 0) / 3).toFixed(4)),
       min: Math.min(...each),
     });
+  });
+
+  it('reports one row per image, in output order, with what compression did to it', async () => {
+    const response = await request(reportUrl).get('').buffer(true).expect(200);
+    expect(response.headers['content-type']).toMatch(/^text\/csv/);
+    expect(response.headers['content-disposition']).toBe(
+      `attachment; filename="${requestId}-report.csv"`,
+    );
+    const rows = Papa.parse<Record<string, string>>(response.text, {
+      header: true,
+      skipEmptyLines: true,
+    }).data;
+    expect(rows.map((row) => [row['S. No.'], row.Position, row.Result])).toEqual([
+      ['1', '1', 'Compressed'],
+      ['1', '2', 'Compressed'],
+      ['2', '1', 'Source kept'],
+      ['2', '2', 'Failed'],
+      ['2', '3', 'Compressed'],
+    ]);
+    const jpeg = items.get('/photo.jpg');
+    expect(rows[0]).toMatchObject({
+      'Product Name': 'Mug',
+      'Input Image Url': jpeg?.input_url,
+      'Output Image Url': jpeg?.output_url,
+      Format: 'jpeg',
+      'Source Quality': '92',
+      'Target Quality': '46',
+      Score: jpeg?.score?.toFixed(4),
+      Details: '',
+    });
+    const bytesIn = jpeg?.bytes_in ?? 0;
+    const bytesOut = jpeg?.bytes_out ?? 0;
+    expect(rows[0]['Bytes In']).toBe(String(bytesIn));
+    expect(rows[0]['Bytes Out']).toBe(String(bytesOut));
+    expect(rows[0]['Saved %']).toBe(((1 - bytesOut / bytesIn) * 100).toFixed(1));
+    expect(rows[2].Details).toMatch(/source is kept/);
+    expect(rows[2].Score).toBe('');
+    expect(rows[3].Details).toMatch(/404/);
+    expect(rows[3]['Output Image Url']).toBe('');
   });
 });
 

@@ -12,6 +12,7 @@ const status = (overrides: Partial<RequestStatusResponse> = {}): RequestStatusRe
   completed_at: null,
   scores: null,
   output_csv_url: null,
+  report_csv_url: null,
   webhook_url: null,
   webhook: null,
   images: { items: [], limit: 100, next: null, page: 1, total: 6 },

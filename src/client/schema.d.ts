@@ -139,6 +139,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/status/{requestId}/report.csv': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The report CSV: one row per image, with what compression did to it
+     * @description For people: per image, in output order, its product, input and output URLs, format, source and target quality, bytes in and out, the share saved, its quality score (SSIM against the source, 0 to 1) and its result (`Compressed`, `Source kept` or `Failed`, with the reason in `Details`). Built from the database as it is streamed.
+     */
+    get: operations['downloadReportCsv'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/upload': {
     parameters: {
       query?: never;
@@ -409,6 +429,11 @@ export interface components {
       output_csv_url: string | null;
       progress: components['schemas']['ProgressDto'];
       /**
+       * @description Where the report CSV (one row per image: bytes, qualities, score, result) can be downloaded, once the request has finished.
+       * @example null
+       */
+      report_csv_url: string | null;
+      /**
        * Format: uuid
        * @example 3f1c2a9e-5b7d-4c1e-9a42-0d6b8f1e2c3a
        */
@@ -453,6 +478,11 @@ export interface components {
       output_csv_url: string | null;
       progress: components['schemas']['ProgressDto'];
       /**
+       * @description Where the report CSV (one row per image: bytes, qualities, score, result) can be downloaded, once the request has finished.
+       * @example null
+       */
+      report_csv_url: string | null;
+      /**
        * Format: uuid
        * @example 3f1c2a9e-5b7d-4c1e-9a42-0d6b8f1e2c3a
        */
@@ -492,6 +522,11 @@ export interface components {
        */
       output_csv_url: string | null;
       progress: components['schemas']['ProgressDto'];
+      /**
+       * @description Where the report CSV (one row per image: bytes, qualities, score, result) can be downloaded, once the request has finished.
+       * @example null
+       */
+      report_csv_url: string | null;
       /**
        * Format: uuid
        * @example 3f1c2a9e-5b7d-4c1e-9a42-0d6b8f1e2c3a
@@ -1251,17 +1286,17 @@ export interface operations {
            * @example event: progress
            *     id: 1
            *     retry: 3000
-           *     data: {"request_id":"3f1c2a9e-5b7d-4c1e-9a42-0d6b8f1e2c3a","status":"Processing","progress":{"total":4,"processed":1,"succeeded":1,"failed":0,"pending":3,"percent":25},"scores":{"scored":1,"mean":0.9654,"min":0.9411},"output_csv_url":null,"webhook_url":"https://example.com/hooks/images","webhook":{"url":"https://example.com/hooks/images","status":null,"attempts":0,"last_error":null,"next_attempt_at":null},"created_at":"2025-11-25T10:00:00.000Z","updated_at":"2025-11-25T10:00:02.000Z","completed_at":null}
+           *     data: {"request_id":"3f1c2a9e-5b7d-4c1e-9a42-0d6b8f1e2c3a","status":"Processing","progress":{"total":4,"processed":1,"succeeded":1,"failed":0,"pending":3,"percent":25},"scores":{"scored":1,"mean":0.9654,"min":0.9411},"output_csv_url":null,"report_csv_url":null,"webhook_url":"https://example.com/hooks/images","webhook":{"url":"https://example.com/hooks/images","status":null,"attempts":0,"last_error":null,"next_attempt_at":null},"created_at":"2025-11-25T10:00:00.000Z","updated_at":"2025-11-25T10:00:02.000Z","completed_at":null}
            *
            *     : keep-alive
            *
            *     event: progress
            *     id: 3
-           *     data: {"request_id":"3f1c2a9e-5b7d-4c1e-9a42-0d6b8f1e2c3a","status":"Processing","progress":{"total":4,"processed":3,"succeeded":2,"failed":1,"pending":1,"percent":75},"scores":{"scored":2,"mean":0.9654,"min":0.9411},"output_csv_url":null,"webhook_url":"https://example.com/hooks/images","webhook":{"url":"https://example.com/hooks/images","status":null,"attempts":0,"last_error":null,"next_attempt_at":null},"created_at":"2025-11-25T10:00:00.000Z","updated_at":"2025-11-25T10:00:02.000Z","completed_at":null}
+           *     data: {"request_id":"3f1c2a9e-5b7d-4c1e-9a42-0d6b8f1e2c3a","status":"Processing","progress":{"total":4,"processed":3,"succeeded":2,"failed":1,"pending":1,"percent":75},"scores":{"scored":2,"mean":0.9654,"min":0.9411},"output_csv_url":null,"report_csv_url":null,"webhook_url":"https://example.com/hooks/images","webhook":{"url":"https://example.com/hooks/images","status":null,"attempts":0,"last_error":null,"next_attempt_at":null},"created_at":"2025-11-25T10:00:00.000Z","updated_at":"2025-11-25T10:00:02.000Z","completed_at":null}
            *
            *     event: finished
            *     id: 4
-           *     data: {"request_id":"3f1c2a9e-5b7d-4c1e-9a42-0d6b8f1e2c3a","status":"Completed","progress":{"total":4,"processed":4,"succeeded":3,"failed":1,"pending":0,"percent":100},"scores":{"scored":3,"mean":0.9654,"min":0.9411},"output_csv_url":"http://localhost:3000/status/3f1c2a9e-5b7d-4c1e-9a42-0d6b8f1e2c3a/output.csv","webhook_url":"https://example.com/hooks/images","webhook":{"url":"https://example.com/hooks/images","status":"pending","attempts":0,"last_error":null,"next_attempt_at":null},"created_at":"2025-11-25T10:00:00.000Z","updated_at":"2025-11-25T10:00:05.000Z","completed_at":"2025-11-25T10:00:05.000Z"}
+           *     data: {"request_id":"3f1c2a9e-5b7d-4c1e-9a42-0d6b8f1e2c3a","status":"Completed","progress":{"total":4,"processed":4,"succeeded":3,"failed":1,"pending":0,"percent":100},"scores":{"scored":3,"mean":0.9654,"min":0.9411},"output_csv_url":"http://localhost:3000/status/3f1c2a9e-5b7d-4c1e-9a42-0d6b8f1e2c3a/output.csv","report_csv_url":"http://localhost:3000/status/3f1c2a9e-5b7d-4c1e-9a42-0d6b8f1e2c3a/report.csv","webhook_url":"https://example.com/hooks/images","webhook":{"url":"https://example.com/hooks/images","status":"pending","attempts":0,"last_error":null,"next_attempt_at":null},"created_at":"2025-11-25T10:00:00.000Z","updated_at":"2025-11-25T10:00:05.000Z","completed_at":"2025-11-25T10:00:05.000Z"}
            */
           'text/event-stream': string;
         };
@@ -1428,6 +1463,117 @@ export interface operations {
            * @example {
            *       "error": "Conflict",
            *       "message": "Request 3f1c2a9e-5b7d-4c1e-9a42-0d6b8f1e2c3a is Processing; the output CSV is ready once it has finished",
+           *       "statusCode": 409
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Unexpected failure; the details are in the server log only. */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @example Internal Server Error */
+            error: string;
+            /** @example Internal server error */
+            message: string;
+            /** @example 500 */
+            statusCode: number;
+          };
+        };
+      };
+    };
+  };
+  downloadReportCsv: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The `request_id` returned by `POST /upload`. */
+        requestId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The report CSV, once the request has finished. */
+      200: {
+        headers: {
+          /** @description Saves the file as `<requestId>-report.csv`. */
+          'Content-Disposition'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example S. No.,Product Name,Position,Input Image Url,Output Image Url,Format,Source Quality,Target Quality,Bytes In,Bytes Out,Saved %,Score,Result,Details
+           *     1,SKU1,1,https://images.example.com/a.jpg,http://localhost:3000/images/3f1c2a9e-5b7d-4c1e-9a42-0d6b8f1e2c3a/1-1.jpg,jpeg,90,45,184233,61022,66.9,0.9712,Compressed,
+           *     1,SKU1,2,https://images.example.com/b.jpg,,,,,,,,,Failed,Download failed with HTTP 404
+           */
+          'text/csv': string;
+        };
+      };
+      /** @description Malformed request id. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "Bad Request",
+           *       "message": "The request id must be a UUID such as 3f1c2a9e-5b7d-4c1e-9a42-0d6b8f1e2c3a, as returned by POST /upload",
+           *       "statusCode": 400
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description The service has `API_KEYS` and the request has no valid key (`Authorization: Bearer <key>` or `X-API-Key: <key>`). A request id uploaded with another key answers 404 instead. */
+      401: {
+        headers: {
+          'WWW-Authenticate'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "Unauthorized",
+           *       "message": "A valid API key is required: send \"Authorization: Bearer <key>\" or \"X-API-Key: <key>\"",
+           *       "statusCode": 401
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Unknown request id. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "Not Found",
+           *       "message": "No request with id 3f1c2a9e-5b7d-4c1e-9a42-0d6b8f1e2c3a",
+           *       "statusCode": 404
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description The request is still `Pending` or `Processing`; try again after it finishes. */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "Conflict",
+           *       "message": "Request 3f1c2a9e-5b7d-4c1e-9a42-0d6b8f1e2c3a is Processing; the report is ready once it has finished",
            *       "statusCode": 409
            *     }
            */

@@ -33,6 +33,7 @@ export class RequestSummaries {
             }
           : null,
       output_csv_url: request.completedAt ? this.links.outputCsv(request.requestId) : null,
+      report_csv_url: request.completedAt ? this.links.reportCsv(request.requestId) : null,
       webhook_url: request.webhookUrl,
       webhook: request.webhookUrl
         ? {

@@ -25,6 +25,7 @@ function summary(status: RequestStatus, processed: number): RequestSummaryDto {
     },
     scores: null,
     output_csv_url: null,
+    report_csv_url: null,
     webhook_url: null,
     webhook: null,
     created_at: '2025-11-25T10:00:00.000Z',

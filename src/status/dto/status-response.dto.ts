@@ -225,6 +225,16 @@ export class RequestSummaryDto {
   })
   output_csv_url!: string | null;
 
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description:
+      'Where the report CSV (one row per image: bytes, qualities, score, result) can be ' +
+      'downloaded, once the request has finished.',
+    example: null,
+  })
+  report_csv_url!: string | null;
+
   @ApiProperty({ type: String, nullable: true, example: null })
   webhook_url!: string | null;
 
