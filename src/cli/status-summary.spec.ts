@@ -29,12 +29,14 @@ describe('status summary', () => {
     ]);
   });
 
-  it('shows a finished request with its output CSV and webhook', () => {
+  it('shows a finished request with its scores, output CSV, report and webhook', () => {
     const finished = status({
       status: 'Completed',
       progress: { total: 6, processed: 6, succeeded: 5, failed: 1, pending: 0, percent: 100 },
       completed_at: '2025-11-25T10:00:12.000Z',
+      scores: { scored: 5, mean: 0.97, min: 0.9411 },
       output_csv_url: `http://localhost:3000/status/${REQUEST_ID}/output.csv`,
+      report_csv_url: `http://localhost:3000/status/${REQUEST_ID}/report.csv`,
       webhook_url: 'https://hooks.example.com/done',
       webhook: {
         url: 'https://hooks.example.com/done',
@@ -51,7 +53,9 @@ describe('status summary', () => {
       'Images      6/6 processed (100%): 5 succeeded, 1 failed',
       'Created     2025-11-25 10:00:00 UTC',
       'Finished    2025-11-25 10:00:12 UTC',
+      'Scores      mean 0.9700, lowest 0.9411 (SSIM against the source, 5 images)',
       `Output CSV  http://localhost:3000/status/${REQUEST_ID}/output.csv`,
+      `Report      http://localhost:3000/status/${REQUEST_ID}/report.csv`,
       'Webhook     https://hooks.example.com/done: pending, next attempt at 2025-11-25 10:05:12 UTC; last error: HTTP 503',
     ]);
   });
