@@ -2,6 +2,7 @@
 import { CatalogFigures } from './catalog';
 import { RunFigures } from './figures';
 import { ProfileFigures } from './profiles';
+import { QualityFigures } from './quality';
 import { GroupComparison } from './throughput';
 
 export interface Target {
@@ -28,6 +29,7 @@ export interface BenchResults {
   corpus: CorpusSummary[];
   throughput?: GroupComparison[];
   profiles?: ProfileFigures[];
+  quality?: QualityFigures[];
   catalogs: CatalogFigures[];
   targets: Target[];
   /** Phases that failed, with their error; the other phases still ran. */
@@ -144,6 +146,43 @@ function profilesSection(profiles: ProfileFigures[]): string[] {
         figures.exactHalf === null ? '' : `${figures.exactHalf}/${figures.images}`,
       ]),
     ),
+    '',
+  ];
+}
+
+export function qualitySection(quality: QualityFigures[]): string[] {
+  return [
+    'What each image loses (same-format output at half quality, balanced profile, one image per core)',
+    table(
+      [
+        'format',
+        'images',
+        'MB in',
+        'MB out',
+        'out/in',
+        'mean score',
+        'lowest',
+        'MP/s',
+        'CPU ms/img',
+        'score CPU ms/img',
+        'score CPU share',
+      ],
+      quality.map((figures) => [
+        figures.format,
+        figures.kept > 0 ? `${figures.images} (${figures.kept} kept)` : String(figures.images),
+        megabytes(figures.bytesIn),
+        megabytes(figures.bytesOut),
+        fixed(figures.bytesOut / figures.bytesIn, 3),
+        fixed(figures.meanScore, 4),
+        fixed(figures.minScore, 4),
+        fixed(figures.megapixelsPerSecond, 1),
+        fixed(figures.compressCpuMsPerImage, 1),
+        fixed(figures.scoreCpuMsPerImage, 1),
+        percent(figures.scoreCpuShare),
+      ]),
+    ),
+    '  score: SSIM against the source on luma at most 1 MP; kept sources have none.',
+    '  score CPU share: scoring the images over compressing them (what QUALITY_SCORE costs).',
     '',
   ];
 }
@@ -269,6 +308,7 @@ export function formatReport(results: BenchResults): string {
     ...header(results),
     ...(results.throughput ? throughputSection(results.throughput) : []),
     ...(results.profiles ? profilesSection(results.profiles) : []),
+    ...(results.quality ? qualitySection(results.quality) : []),
     ...(results.catalogs.length > 0 ? catalogSection(results.catalogs) : []),
     ...targetsSection(results.targets),
     ...(errors.length > 0 ? ['Errors', ...errors] : []),

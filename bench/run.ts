@@ -23,6 +23,7 @@ import { ImageServer } from './image-server';
 import { BenchOptions, Env, readOptions } from './options';
 import { BenchImage, generateImages } from './photo-corpus';
 import { measureProfiles } from './profiles';
+import { measureQuality } from './quality';
 import { BenchResults, CorpusSummary, evaluateTargets, formatReport } from './report';
 import {
   benchEnvironment,
@@ -211,6 +212,9 @@ async function main(): Promise<void> {
     });
     await phase('profiles', async () => {
       results.profiles = await measureProfiles(images, cores);
+    });
+    await phase('quality', async () => {
+      results.quality = await measureQuality(images, cores);
     });
     for (const rows of options.catalogRows) {
       await phase(`catalog ${rows}`, async () => {

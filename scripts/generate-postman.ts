@@ -140,6 +140,15 @@ const EVENTS: Record<string, Event[]> = {
       '});',
     ]),
   ],
+  downloadReportCsv: [
+    script('test', [
+      "pm.test('answers 200 with the report CSV of the finished request', function () {",
+      '  pm.response.to.have.status(200);',
+      "  pm.expect(pm.response.headers.get('Content-Type')).to.include('text/csv');",
+      '  pm.expect(pm.response.text()).to.match(/^S\\. No\\.,Product Name,Position,/);',
+      '});',
+    ]),
+  ],
   getLiveness: [
     script('test', [
       "pm.test('answers 200: the process is alive', function () {",

@@ -112,6 +112,32 @@ describe('The image-batch command line', () => {
     expect(hat).toBe(`2,Hat,${missing},`);
   });
 
+  it('saves the report CSV with --report and shows the quality scores', async () => {
+    const csv = writeCsv('report.csv', [`1,Shoes,"${images.url('/front.jpg')}"`]);
+
+    const run = await imageBatch([
+      'submit',
+      csv,
+      '--report',
+      'report-out.csv',
+      '--interval',
+      '0.2',
+    ]);
+
+    expect(run).toMatchObject({ exitCode: 0 });
+    const requestId = requestIdIn(run);
+    expect(run.stdout).toContain('Saved the report to report-out.csv');
+    expect(run.stdout).toMatch(/^Scores +mean 0\.\d{4}, lowest 0\.\d{4} \(SSIM .*1 image\)$/m);
+    const served = await request(service.baseUrl)
+      .get(`/status/${requestId}/report.csv`)
+      .set(keyHeader)
+      .expect(200);
+    expect(readFileSync(join(workDir, 'report-out.csv'), 'utf8')).toBe(served.text);
+    expect(served.text).toMatch(
+      /^S\. No\.,Product Name,Position,.*\r\n1,Shoes,1,.*,Compressed,\r\n$/s,
+    );
+  });
+
   it('exits 1 when the request ends Failed because every image failed', async () => {
     const csv = writeCsv('gone.csv', [
       `1,Mug,${images.url('/gone-1.jpg')}`,

@@ -189,6 +189,17 @@ describeInChromium('The web console at /, in Chromium', () => {
       expect(download.suggestedFilename()).toBe(`${requestId}.csv`);
       const csv = readFileSync((await download.path()) ?? '', 'utf8');
       expect(csv).toMatch(/^S\. No\.,Product Name,Input Image Urls,Output Image Urls\r\n/);
+
+      await page
+        .locator('#request-scores', { hasText: /mean 0\.\d{4}, lowest 0\.\d{4}/ })
+        .waitFor();
+      const [report] = await Promise.all([
+        page.waitForEvent('download'),
+        page.getByRole('button', { name: 'Download report CSV' }).click(),
+      ]);
+      expect(report.suggestedFilename()).toBe(`${requestId}-report.csv`);
+      const reportCsv = readFileSync((await report.path()) ?? '', 'utf8');
+      expect(reportCsv).toMatch(/^S\. No\.,Product Name,Position,Input Image Url,/);
       expect(problems.errors).toEqual([]);
       await page.context().close();
     });

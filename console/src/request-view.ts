@@ -34,6 +34,8 @@ export class RequestView {
   private readonly error = byId('request-error', HTMLDivElement);
   private readonly savings = byId('request-savings', HTMLElement);
   private readonly download = byId('download-csv', HTMLButtonElement);
+  private readonly downloadReport = byId('download-report', HTMLButtonElement);
+  private readonly scores = byId('request-scores', HTMLElement);
   private readonly webhook = byId('request-webhook', HTMLElement);
   private readonly body = byId('images-body', HTMLTableSectionElement);
   private readonly caption = byId('images-caption', HTMLTableCaptionElement);
@@ -56,6 +58,7 @@ export class RequestView {
     private readonly onSummary: (summary: RequestSummary) => void = () => undefined,
   ) {
     this.download.addEventListener('click', () => void this.downloadCsv());
+    this.downloadReport.addEventListener('click', () => void this.downloadReportCsv());
     this.next.addEventListener('click', () => {
       if (this.nextAfter === null) return;
       this.earlierPages.push(this.after);
@@ -111,6 +114,8 @@ export class RequestView {
     this.progress.max = 1;
     this.progress.value = 0;
     this.download.disabled = true;
+    this.downloadReport.disabled = true;
+    fill(this.scores);
     this.previous.disabled = true;
     this.next.disabled = true;
     clearError(this.error);
@@ -214,6 +219,14 @@ export class RequestView {
       `${count(failed)} failed, ${count(pending)} waiting.`;
     this.announce(summary);
     this.download.disabled = summary.output_csv_url === null;
+    this.downloadReport.disabled = summary.report_csv_url === null;
+    fill(
+      this.scores,
+      summary.scores
+        ? `mean ${summary.scores.mean.toFixed(4)}, lowest ${summary.scores.min.toFixed(4)} ` +
+            `(SSIM against the source, over ${count(summary.scores.scored)} images)`
+        : 'None yet.',
+    );
     this.renderWebhook(summary.webhook);
   }
 
@@ -378,6 +391,16 @@ export class RequestView {
         { class: 'numeric' },
         `${image.source_quality ?? '–'} → ${image.target_quality ?? '–'}`,
         image.format ? h('span', { class: 'hint' }, ` ${image.format.toUpperCase()}`) : null,
+        image.score === null
+          ? null
+          : [
+              h('br'),
+              h(
+                'span',
+                { class: 'hint', title: 'SSIM against the source; 1 is identical' },
+                `score ${image.score.toFixed(4)}`,
+              ),
+            ],
       ),
       h('td', {}, ...this.outcome(image)),
     );
@@ -439,6 +462,20 @@ export class RequestView {
         `image${images === 1 ? '' : 's'}` +
         (after === null ? '' : `, the first ${count(SAVINGS_PAGES * 1000)} of the request`),
     );
+  }
+
+  /** The report is always served by the service itself, behind the API key when there is one. */
+  private async downloadReportCsv(): Promise<void> {
+    const url = this.summary?.report_csv_url;
+    const requestId = this.requestId;
+    if (!url || !requestId) return;
+    try {
+      const href = URL.createObjectURL(await this.api.blob(url));
+      followLink(href, `${requestId}-report.csv`);
+      window.setTimeout(() => URL.revokeObjectURL(href), 10_000);
+    } catch (error) {
+      showError(this.error, error, 'The report could not be downloaded');
+    }
   }
 
   private async downloadCsv(): Promise<void> {

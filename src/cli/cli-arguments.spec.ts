@@ -57,6 +57,7 @@ describe('parseCliArguments', () => {
         webhookUrl: undefined,
         wait: true,
         outFile: undefined,
+        reportFile: undefined,
         pollIntervalMs: 2500,
         idempotencyKey: 'order-42',
         json: true,
@@ -71,6 +72,12 @@ describe('parseCliArguments', () => {
         pollIntervalMs: 1000,
       });
       expect(parseCliArguments(['submit', 'products.csv'], {})).toMatchObject({ wait: false });
+    });
+
+    it('waits when asked for the report', () => {
+      expect(
+        parseCliArguments(['submit', 'products.csv', '--report', 'report.csv'], {}),
+      ).toMatchObject({ wait: true, outFile: undefined, reportFile: 'report.csv' });
     });
 
     it('takes the address and key from the environment, and the options over it', () => {
@@ -172,6 +179,7 @@ describe('parseCliArguments', () => {
       ],
       [['status', REQUEST_ID, '--wait'], 'status does not take --wait'],
       [['status', REQUEST_ID, '-o', 'out.csv'], 'status does not take -o'],
+      [['status', REQUEST_ID, '--report', 'r.csv'], 'status does not take --report'],
       [['status', REQUEST_ID, '--idempotency-key', 'k'], 'status does not take --idempotency-key'],
     ])('refuses %j: %s', (args, message) => {
       expect(usageMessage(args)).toBe(message);

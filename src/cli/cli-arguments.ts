@@ -23,9 +23,11 @@ export interface SubmitCommand {
   name: 'submit';
   csvFile: string;
   webhookUrl?: string;
-  /** Follow the request until it finishes; `--out` implies it. */
+  /** Follow the request until it finishes; `--out` and `--report` imply it. */
   wait: boolean;
   outFile?: string;
+  /** Where to save the report CSV once the request has finished. */
+  reportFile?: string;
   pollIntervalMs: number;
   /** Sent with every attempt at the upload; a new random UUID when not given. */
   idempotencyKey?: string;
@@ -57,6 +59,7 @@ const OPTIONS = {
   webhook: { type: 'string' },
   wait: { type: 'boolean', short: 'w' },
   out: { type: 'string', short: 'o' },
+  report: { type: 'string' },
   interval: { type: 'string' },
   'idempotency-key': { type: 'string' },
 } as const;
@@ -65,7 +68,7 @@ type OptionName = keyof typeof OPTIONS;
 
 const COMMON_OPTIONS: readonly OptionName[] = ['api', 'key', 'json', 'help'];
 const COMMAND_OPTIONS: Record<CommandName, readonly OptionName[]> = {
-  submit: [...COMMON_OPTIONS, 'webhook', 'wait', 'out', 'interval', 'idempotency-key'],
+  submit: [...COMMON_OPTIONS, 'webhook', 'wait', 'out', 'report', 'interval', 'idempotency-key'],
   status: COMMON_OPTIONS,
 };
 
@@ -101,7 +104,7 @@ ${COMMON_HELP}
 
 ${EXIT_CODES_HELP}
 `,
-  submit: `Usage: image-batch submit <file.csv> [--wait] [--out FILE] [--webhook URL] [options]
+  submit: `Usage: image-batch submit <file.csv> [--wait] [--out FILE] [--report FILE] [--webhook URL] [options]
 
 Uploads the CSV (header: S. No.,Product Name,Input Image Urls) and prints the request id and
 its status URL. An upload the service could not take just then (connection refused or lost,
@@ -110,6 +113,8 @@ the service never creates the request twice.
 
   -w, --wait             Follow the request until it has finished, showing its progress
   -o, --out FILE         Save the output CSV to FILE once the request has finished (implies --wait)
+  --report FILE          Save the report CSV (per image: bytes, qualities, score, result) to FILE
+                         once the request has finished (implies --wait)
   --webhook URL          Have the service POST the final status to URL when the request finishes
   --interval SECONDS     How often to ask for progress while waiting (default ${DEFAULT_POLL_SECONDS})
   --idempotency-key KEY  Send the upload with KEY (1 to ${IDEMPOTENCY_KEY_MAX_LENGTH} printable ASCII characters) instead
@@ -192,12 +197,14 @@ export function parseCliArguments(args: readonly string[], env: Environment): Cl
       );
     }
     const outFile = text('out');
+    const reportFile = text('report');
     return {
       name: 'submit',
       csvFile,
       webhookUrl,
-      wait: flag('wait') || outFile !== undefined,
+      wait: flag('wait') || outFile !== undefined || reportFile !== undefined,
       outFile,
+      reportFile,
       pollIntervalMs: pollIntervalMs(text('interval')),
       idempotencyKey,
       json: flag('json'),

@@ -99,6 +99,19 @@ export class ServiceApi {
     return data;
   }
 
+  /** The report CSV of a finished request, as a stream of its bytes. */
+  async reportCsv(requestId: string, signal: AbortSignal): Promise<ReadableStream<Uint8Array>> {
+    const { data, error, response } = await this.call('read', () =>
+      this.client.GET('/status/{requestId}/report.csv', {
+        params: { path: { requestId } },
+        parseAs: 'stream',
+        signal,
+      }),
+    );
+    if (error !== undefined || !response.ok) throw this.serviceError('read', response, error);
+    return data ?? new ReadableStream<Uint8Array>({ start: (controller) => controller.close() });
+  }
+
   /** The output CSV of a finished request, as a stream of its bytes. */
   async outputCsv(requestId: string, signal: AbortSignal): Promise<ReadableStream<Uint8Array>> {
     const { data, error, response } = await this.call('read', () =>

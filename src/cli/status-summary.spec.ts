@@ -20,7 +20,9 @@ const status = (overrides: Partial<RequestStatusResponse> = {}): RequestStatusRe
   created_at: '2025-11-25T10:00:00.000Z',
   updated_at: '2025-11-25T10:00:05.000Z',
   completed_at: null,
+  scores: null,
   output_csv_url: null,
+  report_csv_url: null,
   webhook_url: null,
   webhook: null,
   images: { items: [], limit: 100, next: null, page: 1, total: 6 },
@@ -37,7 +39,7 @@ describe('status summary', () => {
     ]);
   });
 
-  it('shows a finished request with its output CSV and webhook', () => {
+  it('shows a finished request with its scores, output CSV, report and webhook', () => {
     const finished = status({
       status: 'Completed',
       progress: {
@@ -50,7 +52,9 @@ describe('status summary', () => {
         percent: 100,
       },
       completed_at: '2025-11-25T10:00:12.000Z',
+      scores: { scored: 5, mean: 0.97, min: 0.9411 },
       output_csv_url: `http://localhost:3000/status/${REQUEST_ID}/output.csv`,
+      report_csv_url: `http://localhost:3000/status/${REQUEST_ID}/report.csv`,
       webhook_url: 'https://hooks.example.com/done',
       webhook: {
         url: 'https://hooks.example.com/done',
@@ -67,7 +71,9 @@ describe('status summary', () => {
       'Images      6/6 processed (100%): 5 succeeded, 1 failed',
       'Created     2025-11-25 10:00:00 UTC',
       'Finished    2025-11-25 10:00:12 UTC',
+      'Scores      mean 0.9700, lowest 0.9411 (SSIM against the source, 5 images)',
       `Output CSV  http://localhost:3000/status/${REQUEST_ID}/output.csv`,
+      `Report      http://localhost:3000/status/${REQUEST_ID}/report.csv`,
       'Webhook     https://hooks.example.com/done: pending, next attempt at 2025-11-25 10:05:12 UTC; last error: HTTP 503',
     ]);
   });

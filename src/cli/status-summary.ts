@@ -3,6 +3,7 @@ import { percentDone } from './progress-lines';
 
 type ErrorDetail = components['schemas']['ErrorDetailDto'];
 type WebhookState = components['schemas']['WebhookStateDto'];
+type QualityScores = components['schemas']['QualityScoresDto'];
 
 /** `2025-11-25 10:00:05 UTC` from an ISO timestamp. */
 export function formatTimestamp(iso: string): string {
@@ -47,12 +48,19 @@ export function formatStatusSummary(status: RequestStatusResponse): string[] {
     ],
     ['Created', formatTimestamp(status.created_at)],
     ['Finished', status.completed_at ? formatTimestamp(status.completed_at) : undefined],
+    ['Scores', status.scores ? formatScores(status.scores) : undefined],
     ['Output CSV', status.output_csv_url ?? undefined],
+    ['Report', status.report_csv_url ?? undefined],
     ['Webhook', status.webhook ? formatWebhook(status.webhook) : undefined],
   ];
   const shown = rows.filter((row): row is [string, string] => row[1] !== undefined);
   const width = Math.max(...shown.map(([label]) => label.length)) + 2;
   return shown.map(([label, value]) => `${label.padEnd(width)}${value}`);
+}
+
+function formatScores({ scored, mean, min }: QualityScores): string {
+  const images = `${scored} image${scored === 1 ? '' : 's'}`;
+  return `mean ${mean.toFixed(4)}, lowest ${min.toFixed(4)} (SSIM against the source, ${images})`;
 }
 
 function formatWebhook(webhook: WebhookState): string {

@@ -17,10 +17,11 @@ import { formatBytes, formatStatusSummary } from './status-summary';
  * request until it has finished and saves its output CSV. Exits 1 when the request Failed.
  */
 export async function submit(command: SubmitCommand, io: CliIo): Promise<ExitCode> {
-  const { csvFile, outFile, json } = command;
+  const { csvFile, outFile, reportFile, json } = command;
   const size = await readableFileSize(csvFile);
   // Found out now rather than after the whole request has been processed.
   if (outFile !== undefined) await checkWritable(outFile);
+  if (reportFile !== undefined) await checkWritable(reportFile);
 
   const api = new ServiceApi(command.connection);
   const display = createProgressDisplay(io.stderr);
@@ -70,7 +71,7 @@ async function upload(
 async function waitForResult(
   api: ServiceApi,
   requestId: string,
-  { outFile, json, pollIntervalMs }: SubmitCommand,
+  { outFile, reportFile, json, pollIntervalMs }: SubmitCommand,
   display: ProgressDisplay,
   io: CliIo,
 ): Promise<ExitCode> {
@@ -91,6 +92,9 @@ async function waitForResult(
 
   try {
     if (outFile !== undefined) await saveToFile(await api.outputCsv(requestId, io.signal), outFile);
+    if (reportFile !== undefined) {
+      await saveToFile(await api.reportCsv(requestId, io.signal), reportFile);
+    }
     if (json) writeJson(io.stdout, await api.status(requestId, io.signal));
   } catch (error) {
     throw error instanceof CliError && finished.output_csv_url
@@ -102,6 +106,7 @@ async function waitForResult(
   if (!json) {
     const lines = formatStatusSummary(finished);
     if (outFile !== undefined) lines.push(`Saved the output CSV to ${outFile}`);
+    if (reportFile !== undefined) lines.push(`Saved the report to ${reportFile}`);
     if (finished.status === 'Failed') {
       lines.push(`Every image failed; see why with: image-batch status ${requestId} --json`);
     }

@@ -199,6 +199,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/status/{requestId}/report.csv': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The report CSV: one row per image, with what compression did to it
+     * @description For people: per image, in output order, its product, input and output URLs, format, source and target quality, bytes in and out, the share saved, its quality score (SSIM against the source, 0 to 1) and its result (`Compressed`, `Source kept` or `Failed`, with the reason in `Details`). Built from the database as it is streamed.
+     */
+    get: operations['downloadReportCsv'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/upload': {
     parameters: {
       query?: never;
@@ -362,6 +382,11 @@ export interface components {
        * @example 1
        */
       row: number;
+      /**
+       * @description How much of the source survives compression: the SSIM of the compressed image against its source, on their luma downscaled alike to at most 1 megapixel (transparency laid on white, an animation by its first frame), in four decimals; 1 is identical. Null when the image failed, the source was kept, or QUALITY_SCORE is off.
+       * @example 0.9712
+       */
+      score: number | null;
       /** @example 1 */
       serial_number: string;
       /**
@@ -421,6 +446,23 @@ export interface components {
        */
       total: number;
     };
+    QualityScoresDto: {
+      /**
+       * @description Mean score of those images, in four decimals.
+       * @example 0.9654
+       */
+      mean: number;
+      /**
+       * @description The lowest score among them.
+       * @example 0.9411
+       */
+      min: number;
+      /**
+       * @description Images with a score.
+       * @example 3
+       */
+      scored: number;
+    };
     RequestListDto: {
       /** @description Newest first. */
       items: components['schemas']['RequestListItemDto'][];
@@ -458,6 +500,11 @@ export interface components {
       output_csv_url: string | null;
       progress: components['schemas']['ProgressDto'];
       /**
+       * @description Where the report CSV (one row per image: bytes, qualities, score, result) can be downloaded, once the request has finished.
+       * @example null
+       */
+      report_csv_url: string | null;
+      /**
        * Format: uuid
        * @example 3f1c2a9e-5b7d-4c1e-9a42-0d6b8f1e2c3a
        */
@@ -467,6 +514,7 @@ export interface components {
        * @example 0
        */
       retries: number;
+      scores: components['schemas']['QualityScoresDto'] | null;
       /**
        * @example Processing
        * @enum {string}
@@ -512,6 +560,11 @@ export interface components {
       output_csv_url: string | null;
       progress: components['schemas']['ProgressDto'];
       /**
+       * @description Where the report CSV (one row per image: bytes, qualities, score, result) can be downloaded, once the request has finished.
+       * @example null
+       */
+      report_csv_url: string | null;
+      /**
        * Format: uuid
        * @example 3f1c2a9e-5b7d-4c1e-9a42-0d6b8f1e2c3a
        */
@@ -521,6 +574,7 @@ export interface components {
        * @example 0
        */
       retries: number;
+      scores: components['schemas']['QualityScoresDto'] | null;
       /**
        * @example Processing
        * @enum {string}
@@ -562,6 +616,11 @@ export interface components {
       output_csv_url: string | null;
       progress: components['schemas']['ProgressDto'];
       /**
+       * @description Where the report CSV (one row per image: bytes, qualities, score, result) can be downloaded, once the request has finished.
+       * @example null
+       */
+      report_csv_url: string | null;
+      /**
        * Format: uuid
        * @example 3f1c2a9e-5b7d-4c1e-9a42-0d6b8f1e2c3a
        */
@@ -571,6 +630,7 @@ export interface components {
        * @example 0
        */
       retries: number;
+      scores: components['schemas']['QualityScoresDto'] | null;
       /**
        * @example Processing
        * @enum {string}
@@ -756,6 +816,7 @@ export type SchemaImagePageDto = components['schemas']['ImagePageDto'];
 export type SchemaImageResultDto = components['schemas']['ImageResultDto'];
 export type SchemaImageSlotDto = components['schemas']['ImageSlotDto'];
 export type SchemaProgressDto = components['schemas']['ProgressDto'];
+export type SchemaQualityScoresDto = components['schemas']['QualityScoresDto'];
 export type SchemaRequestListDto = components['schemas']['RequestListDto'];
 export type SchemaRequestListItemDto = components['schemas']['RequestListItemDto'];
 export type SchemaRequestSummaryDto = components['schemas']['RequestSummaryDto'];
@@ -1630,17 +1691,17 @@ export interface operations {
            * @example event: progress
            *     id: 1
            *     retry: 3000
-           *     data: {"request_id":"3f1c2a9e-5b7d-4c1e-9a42-0d6b8f1e2c3a","status":"Processing","progress":{"total":4,"processed":1,"succeeded":1,"failed":0,"cancelled":0,"pending":3,"percent":25},"retries":0,"cancelled_at":null,"output_csv_url":null,"webhook_url":"https://example.com/hooks/images","webhook":{"url":"https://example.com/hooks/images","status":null,"attempts":0,"last_error":null,"next_attempt_at":null},"created_at":"2025-11-25T10:00:00.000Z","updated_at":"2025-11-25T10:00:02.000Z","completed_at":null}
+           *     data: {"request_id":"3f1c2a9e-5b7d-4c1e-9a42-0d6b8f1e2c3a","status":"Processing","progress":{"total":4,"processed":1,"succeeded":1,"failed":0,"cancelled":0,"pending":3,"percent":25},"retries":0,"cancelled_at":null,"scores":{"scored":1,"mean":0.9654,"min":0.9411},"output_csv_url":null,"report_csv_url":null,"webhook_url":"https://example.com/hooks/images","webhook":{"url":"https://example.com/hooks/images","status":null,"attempts":0,"last_error":null,"next_attempt_at":null},"created_at":"2025-11-25T10:00:00.000Z","updated_at":"2025-11-25T10:00:02.000Z","completed_at":null}
            *
            *     : keep-alive
            *
            *     event: progress
            *     id: 3
-           *     data: {"request_id":"3f1c2a9e-5b7d-4c1e-9a42-0d6b8f1e2c3a","status":"Processing","progress":{"total":4,"processed":3,"succeeded":2,"failed":1,"cancelled":0,"pending":1,"percent":75},"retries":0,"cancelled_at":null,"output_csv_url":null,"webhook_url":"https://example.com/hooks/images","webhook":{"url":"https://example.com/hooks/images","status":null,"attempts":0,"last_error":null,"next_attempt_at":null},"created_at":"2025-11-25T10:00:00.000Z","updated_at":"2025-11-25T10:00:02.000Z","completed_at":null}
+           *     data: {"request_id":"3f1c2a9e-5b7d-4c1e-9a42-0d6b8f1e2c3a","status":"Processing","progress":{"total":4,"processed":3,"succeeded":2,"failed":1,"cancelled":0,"pending":1,"percent":75},"retries":0,"cancelled_at":null,"scores":{"scored":2,"mean":0.9654,"min":0.9411},"output_csv_url":null,"report_csv_url":null,"webhook_url":"https://example.com/hooks/images","webhook":{"url":"https://example.com/hooks/images","status":null,"attempts":0,"last_error":null,"next_attempt_at":null},"created_at":"2025-11-25T10:00:00.000Z","updated_at":"2025-11-25T10:00:02.000Z","completed_at":null}
            *
            *     event: finished
            *     id: 4
-           *     data: {"request_id":"3f1c2a9e-5b7d-4c1e-9a42-0d6b8f1e2c3a","status":"Completed","progress":{"total":4,"processed":4,"succeeded":3,"failed":1,"cancelled":0,"pending":0,"percent":100},"retries":0,"cancelled_at":null,"output_csv_url":"http://localhost:3000/status/3f1c2a9e-5b7d-4c1e-9a42-0d6b8f1e2c3a/output.csv","webhook_url":"https://example.com/hooks/images","webhook":{"url":"https://example.com/hooks/images","status":"pending","attempts":0,"last_error":null,"next_attempt_at":null},"created_at":"2025-11-25T10:00:00.000Z","updated_at":"2025-11-25T10:00:05.000Z","completed_at":"2025-11-25T10:00:05.000Z"}
+           *     data: {"request_id":"3f1c2a9e-5b7d-4c1e-9a42-0d6b8f1e2c3a","status":"Completed","progress":{"total":4,"processed":4,"succeeded":3,"failed":1,"cancelled":0,"pending":0,"percent":100},"retries":0,"cancelled_at":null,"scores":{"scored":3,"mean":0.9654,"min":0.9411},"output_csv_url":"http://localhost:3000/status/3f1c2a9e-5b7d-4c1e-9a42-0d6b8f1e2c3a/output.csv","report_csv_url":"http://localhost:3000/status/3f1c2a9e-5b7d-4c1e-9a42-0d6b8f1e2c3a/report.csv","webhook_url":"https://example.com/hooks/images","webhook":{"url":"https://example.com/hooks/images","status":"pending","attempts":0,"last_error":null,"next_attempt_at":null},"created_at":"2025-11-25T10:00:00.000Z","updated_at":"2025-11-25T10:00:05.000Z","completed_at":"2025-11-25T10:00:05.000Z"}
            */
           'text/event-stream': string;
         };
@@ -1807,6 +1868,117 @@ export interface operations {
            * @example {
            *       "error": "Conflict",
            *       "message": "Request 3f1c2a9e-5b7d-4c1e-9a42-0d6b8f1e2c3a is Processing; the output CSV is ready once it has finished",
+           *       "statusCode": 409
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Unexpected failure; the details are in the server log only. */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @example Internal Server Error */
+            error: string;
+            /** @example Internal server error */
+            message: string;
+            /** @example 500 */
+            statusCode: number;
+          };
+        };
+      };
+    };
+  };
+  downloadReportCsv: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The `request_id` returned by `POST /upload`. */
+        requestId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The report CSV, once the request has finished. */
+      200: {
+        headers: {
+          /** @description Saves the file as `<requestId>-report.csv`. */
+          'Content-Disposition'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example S. No.,Product Name,Position,Input Image Url,Output Image Url,Format,Source Quality,Target Quality,Bytes In,Bytes Out,Saved %,Score,Result,Details
+           *     1,SKU1,1,https://images.example.com/a.jpg,http://localhost:3000/images/3f1c2a9e-5b7d-4c1e-9a42-0d6b8f1e2c3a/1-1.jpg,jpeg,90,45,184233,61022,66.9,0.9712,Compressed,
+           *     1,SKU1,2,https://images.example.com/b.jpg,,,,,,,,,Failed,Download failed with HTTP 404
+           */
+          'text/csv': string;
+        };
+      };
+      /** @description Malformed request id. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "Bad Request",
+           *       "message": "The request id must be a UUID such as 3f1c2a9e-5b7d-4c1e-9a42-0d6b8f1e2c3a, as returned by POST /upload",
+           *       "statusCode": 400
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description The service has `API_KEYS` and the request has no valid key (`Authorization: Bearer <key>` or `X-API-Key: <key>`). A request id uploaded with another key answers 404 instead. */
+      401: {
+        headers: {
+          'WWW-Authenticate'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "Unauthorized",
+           *       "message": "A valid API key is required: send \"Authorization: Bearer <key>\" or \"X-API-Key: <key>\"",
+           *       "statusCode": 401
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Unknown request id. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "Not Found",
+           *       "message": "No request with id 3f1c2a9e-5b7d-4c1e-9a42-0d6b8f1e2c3a",
+           *       "statusCode": 404
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description The request is still `Pending` or `Processing`; try again after it finishes. */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "Conflict",
+           *       "message": "Request 3f1c2a9e-5b7d-4c1e-9a42-0d6b8f1e2c3a is Processing; the report is ready once it has finished",
            *       "statusCode": 409
            *     }
            */

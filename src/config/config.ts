@@ -98,6 +98,11 @@ export class CompressionConfig {
   declare readonly concurrency: number;
 }
 
+export class QualityConfig {
+  /** Whether each compressed image is scored against its source (QUALITY_SCORE). */
+  declare readonly scoreImages: boolean;
+}
+
 export class NetworkConfig {
   declare readonly allowPrivateNetworks: boolean;
   declare readonly allowedHosts: readonly string[];
@@ -158,6 +163,7 @@ export class Config {
   declare readonly delivery: DeliveryConfig;
   declare readonly images: ImagesConfig;
   declare readonly compression: CompressionConfig;
+  declare readonly quality: QualityConfig;
   declare readonly network: NetworkConfig;
   declare readonly auth: AuthConfig;
   declare readonly csv: CsvConfig;
@@ -257,6 +263,9 @@ function shapeConfig(env: Environment): Config {
     compression: {
       profile: env.COMPRESSION_PROFILE,
       concurrency: env.COMPRESSION_CONCURRENCY,
+    },
+    quality: {
+      scoreImages: env.QUALITY_SCORE,
     },
     network: {
       allowPrivateNetworks: env.ALLOW_PRIVATE_NETWORKS,

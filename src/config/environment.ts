@@ -170,6 +170,10 @@ export class Environment {
   @IsIn(COMPRESSION_PROFILES)
   COMPRESSION_PROFILE: CompressionProfile = 'balanced';
 
+  /** Scores each compressed image against its source (SSIM); costs a few % of the CPU. */
+  @BooleanSetting()
+  QUALITY_SCORE = true;
+
   @IntegerSetting({ min: 1, max: 50 })
   IMAGE_JOB_ATTEMPTS = 3;
 

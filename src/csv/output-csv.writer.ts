@@ -21,12 +21,12 @@ export interface OutputCsvRow {
  */
 export const OutputCsv = {
   header(): string {
-    return lines([[SERIAL_NUMBER, PRODUCT_NAME, INPUT_IMAGE_URLS, OUTPUT_IMAGE_URLS]]);
+    return csvLines([[SERIAL_NUMBER, PRODUCT_NAME, INPUT_IMAGE_URLS, OUTPUT_IMAGE_URLS]]);
   },
 
   rows(rows: readonly OutputCsvRow[]): string {
     if (rows.length === 0) return '';
-    return lines(
+    return csvLines(
       rows.map((row) => [
         row.serialNumber,
         row.productName,
@@ -48,6 +48,7 @@ export function writeOutputCsv(rows: readonly OutputCsvRow[]): string {
  */
 const FORMULA_START = /^[=+\-@\t\r]/;
 
-function lines(data: string[][]): string {
+/** CSV lines ending in CRLF, formulas escaped: the shape of every CSV the service writes. */
+export function csvLines(data: string[][]): string {
   return Papa.unparse(data, { newline: '\r\n', escapeFormulae: FORMULA_START }) + '\r\n';
 }

@@ -14,6 +14,7 @@ import { DatabaseOwnedWork1764200000000 } from './migrations/1764200000000-datab
 import { RequestsByOwner1764400000000 } from './migrations/1764400000000-requests-by-owner';
 import { IdempotencyKeys1764500000000 } from './migrations/1764500000000-idempotency-keys';
 import { RequestLifecycle1764600000000 } from './migrations/1764600000000-request-lifecycle';
+import { QualityScores1764600000001 } from './migrations/1764600000001-quality-scores';
 
 export const entities = [
   ImageProcessingRequest,
@@ -30,6 +31,7 @@ export const migrations = [
   RequestsByOwner1764400000000,
   IdempotencyKeys1764500000000,
   RequestLifecycle1764600000000,
+  QualityScores1764600000001,
 ];
 
 /**

@@ -29,6 +29,11 @@ export class PublicLinks {
       : this.base + PATHS.outputCsv(requestId);
   }
 
+  /** The report is built from the database on every download, so the service serves it. */
+  reportCsv(requestId: string): string {
+    return this.base + PATHS.reportCsv(requestId);
+  }
+
   image(storageKey: string): string {
     return this.objectBase ? this.objectBase + storageKey : this.base + PATHS.image(storageKey);
   }

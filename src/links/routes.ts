@@ -4,7 +4,12 @@
  */
 export const ROUTES = {
   upload: 'upload',
-  status: { controller: 'status', request: ':requestId', outputCsv: ':requestId/output.csv' },
+  status: {
+    controller: 'status',
+    request: ':requestId',
+    outputCsv: ':requestId/output.csv',
+    reportCsv: ':requestId/report.csv',
+  },
   images: { controller: 'images', image: ':requestId/:fileName' },
   requests: {
     controller: 'requests',
@@ -17,6 +22,7 @@ export const ROUTES = {
 export const PATHS = {
   status: (requestId: string) => `/${ROUTES.status.controller}/${requestId}`,
   outputCsv: (requestId: string) => `/${ROUTES.status.controller}/${requestId}/output.csv`,
+  reportCsv: (requestId: string) => `/${ROUTES.status.controller}/${requestId}/report.csv`,
   /** A stored image, by its storage key (`<request id>/<file name>`). */
   image: (storageKey: string) => `/${ROUTES.images.controller}/${storageKey}`,
 };

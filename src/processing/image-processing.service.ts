@@ -11,6 +11,7 @@ import { IMAGE_FORMATS } from '../storage/image-formats';
 import { StorageKeys } from '../storage/storage-keys';
 import { ImageCompressor } from './image-compressor';
 import { ImageFetcher, ImageFetchError } from './image-fetcher';
+import { QualityScorer } from './quality-scorer';
 
 /** Writing the compressed image failed (a full disk, an unreachable bucket): worth retrying. */
 export class StorageWriteError extends Error {}
@@ -36,6 +37,7 @@ export class ImageProcessingService {
     private readonly storage: ImageStorage,
     private readonly metrics: MetricsService,
     private readonly dispatch: DispatchLoop,
+    private readonly scorer: QualityScorer,
   ) {}
 
   /**
@@ -98,6 +100,7 @@ export class ImageProcessingService {
       const source = await this.fetcher.fetch(work.inputUrl);
       bytesIn = source.length;
       const compressed = await this.compressor.compress(source);
+      const score = compressed.skipReason ? null : await this.scorer.score(source, compressed);
       const outputKey = StorageKeys.image({ ...work, format: compressed.format });
       await this.store(outputKey, compressed.data, IMAGE_FORMATS[compressed.format].contentType);
       return {
@@ -111,6 +114,7 @@ export class ImageProcessingService {
         width: compressed.width,
         height: compressed.height,
         skipReason: compressed.skipReason,
+        score,
       };
     } catch (error) {
       if (isWorthRetrying(error) && !finalAttempt) {

@@ -8,10 +8,11 @@ import { ImageCompressor } from './image-compressor';
 import { ImageFetcher } from './image-fetcher';
 import { ImageProcessingService } from './image-processing.service';
 import { ImageProcessor } from './image.processor';
+import { QualityScorer } from './quality-scorer';
 
 /** The image worker: imported only when this process consumes the queues. */
 @Module({
   imports: [DispatchModule, NetworkModule, QueueModule, RequestsModule, StorageModule],
-  providers: [ImageFetcher, ImageCompressor, ImageProcessingService, ImageProcessor],
+  providers: [ImageFetcher, ImageCompressor, QualityScorer, ImageProcessingService, ImageProcessor],
 })
 export class ProcessingModule {}

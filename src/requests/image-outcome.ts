@@ -16,6 +16,8 @@ export type ImageOutcome =
       width: number;
       height: number;
       skipReason: string | null;
+      /** SSIM against the source; null when the source was kept or scoring was off. */
+      score: number | null;
     }
   | { status: ImageStatus.Failed; error: string; bytesIn?: number | null; format?: string | null }
   | { status: ImageStatus.Cancelled };

@@ -64,7 +64,7 @@ const FIND_WORK = `
 const OUTCOME_COLUMNS = `
   status = :status, output_key = :outputKey, bytes_in = :bytesIn, bytes_out = :bytesOut,
   format = :format, source_quality = :sourceQuality, target_quality = :targetQuality,
-  width = :width, height = :height, skip_reason = :skipReason, error = :error,
+  width = :width, height = :height, skip_reason = :skipReason, score = :score, error = :error,
   processed_at = :processedAt`;
 
 const RECORD_OWN = `
@@ -76,10 +76,16 @@ const RECORD_SAME_URL = `
    WHERE request_id = :requestPk AND url_hash = :urlHash AND input_url = :inputUrl
      AND status = ${PENDING} AND id <> :imageId`;
 
+const SCORE = 'CAST(:score AS DOUBLE PRECISION)';
+
 const COUNT_OUTCOMES = `
   UPDATE image_processing_requests
      SET processed_images = processed_images + :images, failed_images = failed_images + :failed,
-         cancelled_images = cancelled_images + :cancelled, updated_at = :now
+         cancelled_images = cancelled_images + :cancelled,
+         scored_images = scored_images + :scored, score_sum = score_sum + :scoreSum,
+         min_score = CASE WHEN min_score IS NULL OR min_score > ${SCORE} THEN ${SCORE}
+                          ELSE min_score END,
+         updated_at = :now
    WHERE id = :requestPk
   RETURNING processed_images, total_images`;
 
@@ -91,6 +97,16 @@ export const OWE_FINALISATION = `
 const RECORD_FAILED_ATTEMPT = `
   UPDATE images SET attempts = :attempts, error = :error
    WHERE id = :imageId AND status = ${PENDING}`;
+
+/** Images given one outcome at once, and what they add to their request's counters. */
+interface CountedOutcomes {
+  images: number;
+  failed: number;
+  cancelled: number;
+  /** Each image's score; null when they have none. */
+  score: number | null;
+  now: Date;
+}
 
 /** The image worker's reads and writes. */
 @Injectable()
@@ -155,12 +171,13 @@ export class ImageOutcomesRepository {
           ? (await runStatement(manager, RECORD_SAME_URL, { ...values, ...sameUrl })).affected
           : 0;
       const images = 1 + copies;
-      const counts = {
+      const requestFinished = await this.countOutcomes(manager, work.requestPk, {
         images,
         failed: outcome.status === ImageStatus.Failed ? images : 0,
         cancelled: outcome.status === ImageStatus.Cancelled ? images : 0,
-      };
-      const requestFinished = await this.countOutcomes(manager, work.requestPk, counts, now);
+        score: outcome.status === ImageStatus.Completed ? outcome.score : null,
+        now,
+      });
       if (requestFinished) {
         await runStatement(manager, OWE_FINALISATION, { requestPk: work.requestPk, now });
       }
@@ -172,13 +189,13 @@ export class ImageOutcomesRepository {
   private async countOutcomes(
     manager: EntityManager,
     requestPk: number,
-    outcomes: { images: number; failed: number; cancelled: number },
-    now: Date,
+    { images, failed, cancelled, score, now }: CountedOutcomes,
   ): Promise<boolean> {
+    const scored = score === null ? 0 : images;
     const { rows } = await runStatement<{ processed_images: number; total_images: number }>(
       manager,
       COUNT_OUTCOMES,
-      { requestPk, ...outcomes, now },
+      { requestPk, images, failed, cancelled, scored, scoreSum: (score ?? 0) * scored, score, now },
     );
     const [counts] = rows;
     return counts !== undefined && Number(counts.processed_images) >= Number(counts.total_images);
@@ -199,6 +216,7 @@ function outcomeColumns(outcome: ImageOutcome): Record<string, unknown> {
     width: completed ? outcome.width : null,
     height: completed ? outcome.height : null,
     skipReason: completed ? outcome.skipReason : null,
+    score: completed ? outcome.score : null,
     error: outcome.status === ImageStatus.Failed ? outcome.error : null,
   };
 }

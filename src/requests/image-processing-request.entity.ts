@@ -44,6 +44,16 @@ export class ImageProcessingRequest {
   @Column({ type: 'integer', default: 0 })
   retries!: number;
 
+  /** Images with a quality score, and the sum and minimum of their scores. */
+  @Column({ name: 'scored_images', type: 'integer', default: 0 })
+  scoredImages!: number;
+
+  @Column({ name: 'score_sum', type: 'double precision', default: 0 })
+  scoreSum!: number;
+
+  @Column({ name: 'min_score', type: 'double precision', nullable: true })
+  minScore!: number | null;
+
   /** The highest image ordinal handed to the queue; the dispatcher goes on from here. */
   @Column({ name: 'dispatched_through', type: 'integer', default: 0 })
   dispatchedThrough!: number;

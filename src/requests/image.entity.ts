@@ -70,6 +70,13 @@ export class Image {
   @Column({ type: 'integer', nullable: true })
   height!: number | null;
 
+  /**
+   * SSIM of the compressed image against its source, 0 to 1 in four decimals; null when the
+   * image failed, its source was kept, or scoring was off.
+   */
+  @Column({ type: 'double precision', nullable: true })
+  score!: number | null;
+
   /** Why the source bytes were kept instead of the re-encoded ones, when they were. */
   @Column({ name: 'skip_reason', type: 'text', nullable: true })
   skipReason!: string | null;

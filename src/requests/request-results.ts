@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { Readable } from 'node:stream';
 import { OutputCsv } from '../csv/output-csv.writer';
+import { ImageReportResult, ReportCsv, ReportCsvRow } from '../csv/report-csv.writer';
 import { PublicLinks } from '../links/public-links';
 import { FinalRequestStatus, ImageStatus, RequestStatus } from './request-status';
-import { RequestsRepository } from './requests.repository';
+import { ImageListing, RequestsRepository } from './requests.repository';
 
 /** A product as the output shows it: its input cells and one output URL per input URL. */
 export interface ProductResult {
@@ -19,6 +20,9 @@ export interface ProductResult {
 /** Products read from the database at a time while an output is written. */
 const PRODUCTS_PER_PAGE = 1000;
 
+/** Images read from the database at a time while a report is written. */
+const IMAGES_PER_PAGE = 1000;
+
 /**
  * Which status a request ends with: Cancelled when it was cancelled before its end, Failed only
  * when every image failed.
@@ -32,6 +36,19 @@ export function finalStatusOf(request: {
   return request.failedImages === request.totalImages
     ? RequestStatus.Failed
     : RequestStatus.Completed;
+}
+
+function reportResultOf(image: ImageListing): ImageReportResult {
+  switch (image.status) {
+    case ImageStatus.Completed:
+      return image.skipReason ? 'Source kept' : 'Compressed';
+    case ImageStatus.Failed:
+      return 'Failed';
+    case ImageStatus.Cancelled:
+      return 'Cancelled';
+    case ImageStatus.Pending:
+      return 'Pending';
+  }
 }
 
 /** The results of a request as the status, the output CSV and the webhook show them. */
@@ -70,6 +87,44 @@ export class RequestResults {
         outputUrls: product.images.map((image) => this.outputUrlOf(image)),
       }));
     }
+  }
+
+  /** The report CSV of a request, one row per image, written as it is read. */
+  reportCsv(requestPk: number, pageSize = IMAGES_PER_PAGE): Readable {
+    const requests = this.requests;
+    const rowOf = (image: ImageListing) => this.reportRowOf(image);
+    return Readable.from(
+      (async function* () {
+        yield ReportCsv.header();
+        let afterOrdinal = 0;
+        for (;;) {
+          const page = await requests.pageImages(requestPk, afterOrdinal, pageSize);
+          if (page.length === 0) return;
+          afterOrdinal = page[page.length - 1].ordinal;
+          yield ReportCsv.rows(page.map(rowOf));
+        }
+      })(),
+      { objectMode: false },
+    );
+  }
+
+  private reportRowOf(image: ImageListing): ReportCsvRow {
+    const result = reportResultOf(image);
+    return {
+      serialNumber: image.serialNumber,
+      productName: image.productName,
+      position: image.position,
+      inputUrl: image.inputUrl,
+      outputUrl: this.outputUrlOf(image),
+      format: image.format,
+      sourceQuality: image.sourceQuality,
+      targetQuality: image.targetQuality,
+      bytesIn: image.bytesIn,
+      bytesOut: image.bytesOut,
+      score: image.score,
+      result,
+      details: result === 'Source kept' ? image.skipReason : image.error,
+    };
   }
 
   /** The output CSV of a request, written as it is read, in constant memory. */

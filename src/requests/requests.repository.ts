@@ -44,6 +44,7 @@ export interface ImageListing {
   width: number | null;
   height: number | null;
   skipReason: string | null;
+  score: number | null;
   /** Row and position of the image whose result this one reuses. */
   reusedFrom: { rowNumber: number; position: number } | null;
 }
@@ -74,6 +75,7 @@ const PAGE_IMAGES = `
          i.attempts AS attempts, i.format AS format, i.source_quality AS source_quality,
          i.target_quality AS target_quality, i.bytes_in AS bytes_in, i.bytes_out AS bytes_out,
          i.width AS width, i.height AS height, i.skip_reason AS skip_reason,
+         i.score AS score,
          rp.row_number AS reused_row, r.position AS reused_position
     FROM images i
     JOIN products p ON p.id = i.product_id
@@ -284,6 +286,7 @@ export class RequestsRepository {
       width: nullableNumber(row.width),
       height: nullableNumber(row.height),
       skipReason: row.skip_reason === null ? null : String(row.skip_reason),
+      score: nullableNumber(row.score),
       reusedFrom:
         row.reused_row === null
           ? null

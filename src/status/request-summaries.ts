@@ -27,7 +27,16 @@ export class RequestSummaries {
       },
       retries: request.retries,
       cancelled_at: request.cancelledAt?.toISOString() ?? null,
+      scores:
+        request.scoredImages > 0 && request.minScore !== null
+          ? {
+              scored: request.scoredImages,
+              mean: Number((request.scoreSum / request.scoredImages).toFixed(4)),
+              min: request.minScore,
+            }
+          : null,
       output_csv_url: request.completedAt ? this.links.outputCsv(request.requestId) : null,
+      report_csv_url: request.completedAt ? this.links.reportCsv(request.requestId) : null,
       webhook_url: request.webhookUrl,
       webhook: request.webhookUrl
         ? {

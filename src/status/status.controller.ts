@@ -25,6 +25,7 @@ import {
 } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { ROUTES } from '../links/routes';
+import { REPORT_CSV_COLUMNS } from '../csv/report-csv.writer';
 import { RequestStatus, WebhookStatus } from '../requests/request-status';
 import { OUTPUT_CSV_CONTENT_TYPE } from '../storage/storage-keys';
 import { MALFORMED_REQUEST_ID_EXAMPLE, requestIdPipe } from '../common/request-id.pipe';
@@ -80,7 +81,9 @@ const summaryExample = (
   },
   retries: 0,
   cancelled_at: null,
+  scores: processed - failed > 0 ? { scored: processed - failed, mean: 0.9654, min: 0.9411 } : null,
   output_csv_url: finishedAt ? `http://localhost:3000/status/${EXAMPLE_ID}/output.csv` : null,
+  report_csv_url: finishedAt ? `http://localhost:3000/status/${EXAMPLE_ID}/report.csv` : null,
   webhook_url: 'https://example.com/hooks/images',
   webhook: {
     url: 'https://example.com/hooks/images',
@@ -273,6 +276,62 @@ export class StatusController {
       type: OUTPUT_CSV_CONTENT_TYPE,
       length: download.size,
       disposition,
+    });
+  }
+
+  @Get(ROUTES.status.reportCsv)
+  @ApiOperation({
+    operationId: 'downloadReportCsv',
+    summary: 'The report CSV: one row per image, with what compression did to it',
+    description:
+      'For people: per image, in output order, its product, input and output URLs, format, ' +
+      'source and target quality, bytes in and out, the share saved, its quality score (SSIM ' +
+      'against the source, 0 to 1) and its result (`Compressed`, `Source kept` or `Failed`, ' +
+      'with the reason in `Details`). Built from the database as it is streamed.',
+  })
+  @requestIdParam
+  @ApiOkResponse({
+    description: 'The report CSV, once the request has finished.',
+    headers: {
+      'Content-Disposition': {
+        description: 'Saves the file as `<requestId>-report.csv`.',
+        schema: { type: 'string', example: `attachment; filename="${EXAMPLE_ID}-report.csv"` },
+      },
+    },
+    content: {
+      'text/csv': {
+        schema: { type: 'string' },
+        example:
+          `${REPORT_CSV_COLUMNS.join(',')}\r\n` +
+          `1,SKU1,1,https://images.example.com/a.jpg,http://localhost:3000/images/${EXAMPLE_ID}/1-1.jpg,` +
+          'jpeg,90,45,184233,61022,66.9,0.9712,Compressed,\r\n' +
+          '1,SKU1,2,https://images.example.com/b.jpg,,,,,,,,,Failed,Download failed with HTTP 404\r\n',
+      },
+    },
+  })
+  @ApiBadRequestResponse({
+    type: ErrorResponseDto,
+    description: 'Malformed request id.',
+    example: malformedId,
+  })
+  @ApiNotFoundResponse({
+    type: ErrorResponseDto,
+    description: 'Unknown request id.',
+    example: unknownId,
+  })
+  @ApiConflictResponse({
+    type: ErrorResponseDto,
+    description: 'The request is still `Pending` or `Processing`; try again after it finishes.',
+    example: {
+      statusCode: 409,
+      error: 'Conflict',
+      message: `Request ${EXAMPLE_ID} is Processing; the report is ready once it has finished`,
+    },
+  })
+  async reportCsv(@Param('requestId', requestIdPipe) requestId: string): Promise<StreamableFile> {
+    return new StreamableFile(await this.statuses.reportCsv(requestId), {
+      type: OUTPUT_CSV_CONTENT_TYPE,
+      disposition: `attachment; filename="${requestId}-report.csv"`,
     });
   }
 }

@@ -1,4 +1,5 @@
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { Readable } from 'node:stream';
 import { StatusConfig } from '../config/config';
 import { PublicLinks } from '../links/public-links';
 import { ImageProcessingRequest } from '../requests/image-processing-request.entity';
@@ -66,6 +67,17 @@ export class StatusService {
     return { kind: 'stream', stream: this.results.outputCsv(request.id), size: undefined };
   }
 
+  /** The report CSV, built from the database as it is streamed, once the request has finished. */
+  async reportCsv(requestId: string): Promise<Readable> {
+    const request = await this.find(requestId);
+    if (!request.completedAt) {
+      throw new ConflictException(
+        `Request ${requestId} is ${request.status}; the report is ready once it has finished`,
+      );
+    }
+    return this.results.reportCsv(request.id);
+  }
+
   private imageResult(image: ImageListing): ImageResultDto {
     return {
       ordinal: image.ordinal,
@@ -89,6 +101,7 @@ export class StatusService {
       width: image.width,
       height: image.height,
       skip_reason: image.skipReason,
+      score: image.score,
     };
   }
 

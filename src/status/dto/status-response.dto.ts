@@ -24,6 +24,17 @@ export class ProgressDto {
   percent!: number;
 }
 
+export class QualityScoresDto {
+  @ApiProperty({ example: 3, description: 'Images with a score.' })
+  scored!: number;
+
+  @ApiProperty({ example: 0.9654, description: 'Mean score of those images, in four decimals.' })
+  mean!: number;
+
+  @ApiProperty({ example: 0.9411, description: 'The lowest score among them.' })
+  min!: number;
+}
+
 export class ImageSlotDto {
   @ApiProperty({ example: 1, description: 'Product row, 1-based, in CSV order.' })
   row!: number;
@@ -114,6 +125,20 @@ export class ImageResultDto {
     description: 'Why the original bytes were kept, when re-encoding did not make them smaller.',
   })
   skip_reason!: string | null;
+
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    minimum: 0,
+    maximum: 1,
+    example: 0.9712,
+    description:
+      'How much of the source survives compression: the SSIM of the compressed image against ' +
+      'its source, on their luma downscaled alike to at most 1 megapixel (transparency laid on ' +
+      'white, an animation by its first frame), in four decimals; 1 is identical. Null when ' +
+      'the image failed, the source was kept, or QUALITY_SCORE is off.',
+  })
+  score!: number | null;
 }
 
 export class ImagePageDto {
@@ -203,12 +228,30 @@ export class RequestSummaryDto {
   cancelled_at!: string | null;
 
   @ApiProperty({
+    type: QualityScoresDto,
+    nullable: true,
+    example: { scored: 3, mean: 0.9654, min: 0.9411 },
+    description: "The images' quality scores so far; null until an image has one.",
+  })
+  scores!: QualityScoresDto | null;
+
+  @ApiProperty({
     type: String,
     nullable: true,
     description: 'Where the output CSV can be downloaded, once the request has finished.',
     example: null,
   })
   output_csv_url!: string | null;
+
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description:
+      'Where the report CSV (one row per image: bytes, qualities, score, result) can be ' +
+      'downloaded, once the request has finished.',
+    example: null,
+  })
+  report_csv_url!: string | null;
 
   @ApiProperty({ type: String, nullable: true, example: null })
   webhook_url!: string | null;
