@@ -350,7 +350,7 @@ function finish(collection: Collection, spec: OpenAPIObject): Collection {
 /** Each folder's requests with those of RUN_ORDER last, in that order. */
 function inRunOrder(items: Item[], ids: Map<string, string>): Item[] {
   const rank = (item: Item): number => {
-    const request = item.request as Request | undefined;
+    const request = item.request;
     if (!request) return -1;
     const operationId = ids.get(requestKey(request.method, request.url.path.join('/')));
     return operationId ? RUN_ORDER.indexOf(operationId) : -1;
