@@ -46,6 +46,8 @@ export async function testEnvironment(overrides: Env = {}): Promise<Env> {
     WEBHOOK_TIMEOUT_MS: '2000',
     ALLOW_PRIVATE_NETWORKS: 'true',
     UPLOAD_RATE_LIMIT: '10000',
+    // Fixtures may be dated long ago; only a test of retention wants them deleted.
+    RETENTION_DAYS: '0',
     LOG_LEVEL: 'warn',
     ...overrides,
   };
