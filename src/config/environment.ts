@@ -10,6 +10,7 @@ import {
   ValidateIf,
   validateSync,
 } from 'class-validator';
+import { isValid as isIpAddress, parseCIDR } from 'ipaddr.js';
 import { availableParallelism } from 'node:os';
 import { emptyToUndefined } from '../common/validation/transforms';
 import {
@@ -36,6 +37,31 @@ const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 /** Path segments of URL-safe characters, none of them `.` or `..`; a trailing `/` is optional. */
 const KEY_PREFIX = /^(?:(?!\.{1,2}\/)[\w.-]+\/)*(?:(?!\.{1,2}$)[\w.-]+)?$/;
 
+/** Express's names for address ranges, accepted in TRUST_PROXY's list. */
+const PROXY_RANGE_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
+
+/**
+ * TRUST_PROXY as Express's `trust proxy` takes it: false, true, a number of proxy hops, or the
+ * addresses (IPs, CIDRs, range names) of the proxies to trust.
+ */
+export function trustProxyOf(value: string): boolean | number | string[] {
+  const setting = value.trim().toLowerCase();
+  if (setting === '' || setting === 'false') return false;
+  if (setting === 'true') return true;
+  if (/^\d+$/.test(setting)) return Number(setting);
+  return setting.split(',').map((item) => item.trim());
+}
+
+function isProxyAddress(item: string): boolean {
+  if (PROXY_RANGE_NAMES.includes(item) || isIpAddress(item)) return true;
+  try {
+    parseCIDR(item);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
@@ -52,6 +78,25 @@ export class Environment {
 
   @IsString()
   HOST = '0.0.0.0';
+
+  /**
+   * Express's `trust proxy`: whom to believe about the client's address in `X-Forwarded-For`.
+   * Off by default, so that a client cannot pick the address its upload limit is counted under.
+   */
+  @ValidateBy({
+    name: 'trustProxy',
+    validator: {
+      validate: (value: unknown) => {
+        if (typeof value !== 'string') return false;
+        const setting = trustProxyOf(value);
+        return !Array.isArray(setting) || setting.every(isProxyAddress);
+      },
+      defaultMessage: () =>
+        'TRUST_PROXY must be false, true, a number of proxy hops, or comma-separated proxy ' +
+        'addresses (IPs, CIDRs, loopback, linklocal, uniquelocal)',
+    },
+  })
+  TRUST_PROXY = 'false';
 
   /** Base of every absolute URL the service hands out; `http://localhost:${PORT}` when unset. */
   @Transform(emptyToUndefined)
