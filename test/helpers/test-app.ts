@@ -115,6 +115,10 @@ export class ServiceProcess {
     return this.output;
   }
 
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
   /** Where a worker serves its health and metrics routes, read from its start-up log. */
   async healthUrl(): Promise<string> {
     await this.waitForLog('Worker started');
