@@ -20,7 +20,7 @@ import {
   OptionalIntegerSetting,
 } from './setting-decorators';
 
-export const APP_MODES = ['api', 'worker', 'all'] as const;
+export const APP_MODES = ['api', 'worker', 'all', 'migrate'] as const;
 export type AppMode = (typeof APP_MODES)[number];
 
 export const COMPRESSION_PROFILES = ['balanced', 'fastest', 'smallest'] as const;
@@ -62,6 +62,31 @@ function isProxyAddress(item: string): boolean {
   }
 }
 
+/** What a process with MODE=api or MODE=worker keeps where only this machine can reach it. */
+function hostBoundData(env: Environment): string[] {
+  return [
+    ...(env.DATABASE_URL ? [] : [`the SQLite database (SQLITE_PATH)`]),
+    ...(env.STORAGE_DRIVER === 'local' ? [`local storage (STORAGE_DIR)`] : []),
+  ];
+}
+
+/**
+ * API and worker processes apart share the database and the stored images; with SQLite or local
+ * storage they can only do so on one machine, which no process can see for itself.
+ */
+function splitRolesCanShareData(env: Environment): boolean {
+  if (env.MODE !== 'api' && env.MODE !== 'worker') return true;
+  return env.SINGLE_HOST || hostBoundData(env).length === 0;
+}
+
+function splitRolesMessage(env: Environment): string {
+  return (
+    `MODE=${env.MODE} shares ${hostBoundData(env).join(' and ')} with the other processes, ` +
+    'which works only if they all run on this machine: set DATABASE_URL (PostgreSQL) and ' +
+    'STORAGE_DRIVER=s3 to run them on several machines, or SINGLE_HOST=true if they all run here'
+  );
+}
+
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
@@ -70,8 +95,24 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
  * by `loadConfig`; nothing else reads the environment.
  */
 export class Environment {
+  /** `migrate` runs the pending migrations and exits, before the other roles start. */
   @IsIn(APP_MODES)
+  @ValidateBy({
+    name: 'splitRolesShareData',
+    validator: {
+      validate: (_: unknown, args) => splitRolesCanShareData(args?.object as Environment),
+      defaultMessage: (args) => splitRolesMessage(args?.object as Environment),
+    },
+  })
   MODE: AppMode = 'all';
+
+  /**
+   * Says that every process of the service runs on this machine, so that API and worker
+   * processes (MODE=api, MODE=worker) may share a SQLite file or a STORAGE_DIR. Nothing can
+   * check it; without it those processes refuse to start.
+   */
+  @BooleanSetting()
+  SINGLE_HOST = false;
 
   @IntegerSetting({ min: 0, max: 65535 })
   PORT = 3000;

@@ -27,6 +27,8 @@ export async function testEnvironment(overrides: Env = {}): Promise<Env> {
     : { DATABASE_URL: '' };
   return {
     MODE: 'all',
+    // Every process a test starts runs here, whatever its MODE.
+    SINGLE_HOST: 'true',
     HOST: '127.0.0.1',
     PORT: String(port),
     PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
