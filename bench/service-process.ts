@@ -69,6 +69,7 @@ export async function benchEnvironment(dataDir: string, overrides: Env): Promise
     ...inherited,
     MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? '2',
     MODE: 'all',
+    SINGLE_HOST: 'true',
     HOST: '127.0.0.1',
     PORT: String(port),
     PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,

@@ -1,7 +1,9 @@
 import { INestApplication, ValidationPipe } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
+import type { Application } from 'express';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { AllExceptionsFilter } from './common/all-exceptions.filter';
+import { AppConfig } from './config/config';
 import { packageVersion } from './common/project';
 import { validationFailed } from './common/validation/validation-errors';
 import { PAGES } from './links/routes';
@@ -94,8 +96,13 @@ function sortKeys(node: unknown): unknown {
   );
 }
 
-/** Everything main.ts and the e2e tests share: headers, validation, errors, docs, shutdown. */
+/**
+ * Everything main.ts and the e2e tests share: the client's address (`trust proxy`), headers,
+ * validation, errors, docs, shutdown.
+ */
 export function configureApp(app: INestApplication): void {
+  const express = app.getHttpAdapter().getInstance() as Application;
+  express.set('trust proxy', app.get(AppConfig).trustProxy);
   // First, so that every answer carries the headers, Swagger UI's and Bull Board's too.
   app.use(securityHeaders());
   app.useGlobalPipes(

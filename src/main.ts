@@ -1,7 +1,7 @@
 import { Config, loadConfig } from './config/config';
 import { loadEnvFiles } from './config/env-files';
 import { ConfigurationError } from './config/environment';
-import { limitHeapGrowth, sizeThreadPool, startService } from './start-service';
+import { limitHeapGrowth, migrateDatabase, sizeThreadPool, startService } from './start-service';
 
 function configFromEnvironment(): Config {
   loadEnvFiles();
@@ -15,6 +15,13 @@ function configFromEnvironment(): Config {
 }
 
 const config = configFromEnvironment();
-sizeThreadPool(config);
-limitHeapGrowth(config);
-void startService(config);
+if (config.app.mode === 'migrate') {
+  migrateDatabase(config).catch((error: unknown) => {
+    process.stderr.write(`Migrations failed: ${String(error)}\n`);
+    process.exit(1);
+  });
+} else {
+  sizeThreadPool(config);
+  limitHeapGrowth(config);
+  void startService(config);
+}

@@ -5,6 +5,8 @@ import { Logger as PinoLogger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { configureApp } from './app.setup';
 import { Config } from './config/config';
+import { buildDataSourceOptions } from './database/data-source-options';
+import { openDatabase } from './database/open-database';
 
 /**
  * sharp compresses on libuv's thread pool, which file and DNS work share: give it a thread per
@@ -43,4 +45,17 @@ export async function startService(config: Config): Promise<INestApplication> {
   await app.listen(port, host);
   Logger.log(`Listening on ${await app.getUrl()} (mode ${mode})`, 'Bootstrap');
   return app;
+}
+
+/**
+ * MODE=migrate: runs the pending migrations and returns, for a deployment that migrates once
+ * before it starts the other roles (with DATABASE_MIGRATIONS_RUN=false on them).
+ */
+export async function migrateDatabase(config: Config): Promise<void> {
+  const dataSource = await openDatabase({
+    ...buildDataSourceOptions(config.database),
+    migrationsRun: true,
+  });
+  await dataSource.destroy();
+  Logger.log('The database is migrated', 'Bootstrap');
 }

@@ -45,4 +45,29 @@ describe('loadConfig', () => {
     expect(load).toThrow(ConfigurationError);
     expect(load).toThrow(/MODE: [^\n]+\n {2}PORT: [^\n]+\n {2}IMAGE_CONCURRENCY: /);
   });
+
+  it('refuses split API and worker processes on SQLite or local storage unless on one host', () => {
+    const shared = { DATABASE_URL: 'postgres://db/images', STORAGE_DRIVER: 's3', S3_BUCKET: 'img' };
+
+    expect(() => loadConfig({ MODE: 'worker' })).toThrow(
+      /MODE: MODE=worker shares the SQLite database \(SQLITE_PATH\) and local storage/,
+    );
+    expect(() => loadConfig({ MODE: 'api', DATABASE_URL: shared.DATABASE_URL })).toThrow(
+      /MODE=api shares local storage \(STORAGE_DIR\).*SINGLE_HOST=true/,
+    );
+    expect(loadConfig({ MODE: 'worker', SINGLE_HOST: 'true' }).app.mode).toBe('worker');
+    expect(loadConfig({ MODE: 'api', ...shared }).app.mode).toBe('api');
+    expect(loadConfig({ MODE: 'all' }).app.mode).toBe('all');
+  });
+
+  it('reads TRUST_PROXY as Express takes it, and refuses what is not an address', () => {
+    expect(loadConfig({}).app.trustProxy).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: 'true' }).app.trustProxy).toBe(true);
+    expect(loadConfig({ TRUST_PROXY: '2' }).app.trustProxy).toBe(2);
+    expect(loadConfig({ TRUST_PROXY: 'loopback, 10.0.0.0/8' }).app.trustProxy).toEqual([
+      'loopback',
+      '10.0.0.0/8',
+    ]);
+    expect(() => loadConfig({ TRUST_PROXY: 'my-proxy' })).toThrow(/TRUST_PROXY: /);
+  });
 });

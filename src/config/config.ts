@@ -7,6 +7,7 @@ import {
   LogLevel,
   parseEnvironment,
   StorageDriver,
+  trustProxyOf,
 } from './environment';
 
 export type { CompressionProfile };
@@ -21,6 +22,8 @@ export class AppConfig {
   declare readonly mode: AppMode;
   declare readonly port: number;
   declare readonly host: string;
+  /** Express's `trust proxy`: false, true, a number of hops, or the proxies' addresses. */
+  declare readonly trustProxy: boolean | number | readonly string[];
   /** MODE=worker serves health and metrics here. */
   declare readonly healthPort: number;
   /** Without a trailing slash. */
@@ -205,6 +208,7 @@ function shapeConfig(env: Environment): Config {
       mode: env.MODE,
       port: env.PORT,
       host: env.HOST,
+      trustProxy: trustProxyOf(env.TRUST_PROXY),
       healthPort: env.HEALTH_PORT ?? env.PORT,
       publicBaseUrl: (env.PUBLIC_BASE_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, ''),
     },

@@ -12,6 +12,7 @@ import {
   ValidateIf,
   validateSync,
 } from 'class-validator';
+import { isValid as isIpAddress, parseCIDR } from 'ipaddr.js';
 import { availableParallelism } from 'node:os';
 import { emptyToUndefined, toNumber } from '../common/validation/transforms';
 import {
@@ -21,7 +22,7 @@ import {
   OptionalIntegerSetting,
 } from './setting-decorators';
 
-export const APP_MODES = ['api', 'worker', 'all'] as const;
+export const APP_MODES = ['api', 'worker', 'all', 'migrate'] as const;
 export type AppMode = (typeof APP_MODES)[number];
 
 export const COMPRESSION_PROFILES = ['balanced', 'fastest', 'smallest'] as const;
@@ -38,6 +39,56 @@ const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 /** Path segments of URL-safe characters, none of them `.` or `..`; a trailing `/` is optional. */
 const KEY_PREFIX = /^(?:(?!\.{1,2}\/)[\w.-]+\/)*(?:(?!\.{1,2}$)[\w.-]+)?$/;
 
+/** Express's names for address ranges, accepted in TRUST_PROXY's list. */
+const PROXY_RANGE_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
+
+/**
+ * TRUST_PROXY as Express's `trust proxy` takes it: false, true, a number of proxy hops, or the
+ * addresses (IPs, CIDRs, range names) of the proxies to trust.
+ */
+export function trustProxyOf(value: string): boolean | number | string[] {
+  const setting = value.trim().toLowerCase();
+  if (setting === '' || setting === 'false') return false;
+  if (setting === 'true') return true;
+  if (/^\d+$/.test(setting)) return Number(setting);
+  return setting.split(',').map((item) => item.trim());
+}
+
+function isProxyAddress(item: string): boolean {
+  if (PROXY_RANGE_NAMES.includes(item) || isIpAddress(item)) return true;
+  try {
+    parseCIDR(item);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** What a process with MODE=api or MODE=worker keeps where only this machine can reach it. */
+function hostBoundData(env: Environment): string[] {
+  return [
+    ...(env.DATABASE_URL ? [] : [`the SQLite database (SQLITE_PATH)`]),
+    ...(env.STORAGE_DRIVER === 'local' ? [`local storage (STORAGE_DIR)`] : []),
+  ];
+}
+
+/**
+ * API and worker processes apart share the database and the stored images; with SQLite or local
+ * storage they can only do so on one machine, which no process can see for itself.
+ */
+function splitRolesCanShareData(env: Environment): boolean {
+  if (env.MODE !== 'api' && env.MODE !== 'worker') return true;
+  return env.SINGLE_HOST || hostBoundData(env).length === 0;
+}
+
+function splitRolesMessage(env: Environment): string {
+  return (
+    `MODE=${env.MODE} shares ${hostBoundData(env).join(' and ')} with the other processes, ` +
+    'which works only if they all run on this machine: set DATABASE_URL (PostgreSQL) and ' +
+    'STORAGE_DRIVER=s3 to run them on several machines, or SINGLE_HOST=true if they all run here'
+  );
+}
+
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
@@ -46,14 +97,49 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
  * by `loadConfig`; nothing else reads the environment.
  */
 export class Environment {
+  /** `migrate` runs the pending migrations and exits, before the other roles start. */
   @IsIn(APP_MODES)
+  @ValidateBy({
+    name: 'splitRolesShareData',
+    validator: {
+      validate: (_: unknown, args) => splitRolesCanShareData(args?.object as Environment),
+      defaultMessage: (args) => splitRolesMessage(args?.object as Environment),
+    },
+  })
   MODE: AppMode = 'all';
+
+  /**
+   * Says that every process of the service runs on this machine, so that API and worker
+   * processes (MODE=api, MODE=worker) may share a SQLite file or a STORAGE_DIR. Nothing can
+   * check it; without it those processes refuse to start.
+   */
+  @BooleanSetting()
+  SINGLE_HOST = false;
 
   @IntegerSetting({ min: 0, max: 65535 })
   PORT = 3000;
 
   @IsString()
   HOST = '0.0.0.0';
+
+  /**
+   * Express's `trust proxy`: whom to believe about the client's address in `X-Forwarded-For`.
+   * Off by default, so that a client cannot pick the address its upload limit is counted under.
+   */
+  @ValidateBy({
+    name: 'trustProxy',
+    validator: {
+      validate: (value: unknown) => {
+        if (typeof value !== 'string') return false;
+        const setting = trustProxyOf(value);
+        return !Array.isArray(setting) || setting.every(isProxyAddress);
+      },
+      defaultMessage: () =>
+        'TRUST_PROXY must be false, true, a number of proxy hops, or comma-separated proxy ' +
+        'addresses (IPs, CIDRs, loopback, linklocal, uniquelocal)',
+    },
+  })
+  TRUST_PROXY = 'false';
 
   /** Base of every absolute URL the service hands out; `http://localhost:${PORT}` when unset. */
   @Transform(emptyToUndefined)

@@ -82,14 +82,15 @@ export class DispatchLoop
   }
 
   private async pass(): Promise<void> {
-    const ttlMs = Math.max(10_000, this.config.intervalMs * 10);
-    await this.lock.runExclusively(ttlMs, async () => {
+    await this.lock.runExclusively(async (held) => {
       if (Date.now() - this.lastResync >= this.config.resyncIntervalMs) {
         this.lastResync = Date.now();
         await this.images.resync();
       }
+      if (!held()) return;
       await this.outbox.relay();
-      await this.images.fill();
+      if (!held()) return;
+      await this.images.fill(held);
     });
   }
 }

@@ -9,6 +9,7 @@ import {
   JobIds,
 } from '../queue/queue.constants';
 import { DispatchRepository, OpenRequest } from '../requests/dispatch.repository';
+import { LockHeld } from './dispatch-lock';
 import { addJobs, ensureJobs, JobSpec } from './queued-jobs';
 
 /** Unfinished requests looked at in one pass; older ones first. */
@@ -36,8 +37,11 @@ export class ImageDispatcher {
     private readonly images: ImagesConfig,
   ) {}
 
-  /** Queues the next images of the open requests into the free places of the window. */
-  async fill(): Promise<number> {
+  /**
+   * Queues the next images of the open requests into the free places of the window; stops
+   * between requests once `held` says the dispatcher lock is lost.
+   */
+  async fill(held: LockHeld = () => true): Promise<number> {
     const counts = await this.queue.getJobCounts();
     const queued = counts.waiting + counts.active + counts.delayed;
     const free = this.config.windowSize - queued;
@@ -47,6 +51,7 @@ export class ImageDispatcher {
     );
     let added = 0;
     for (const [request, places] of shareFairly(open, free)) {
+      if (!held()) break;
       added += await this.dispatchImagesOf(request, places);
     }
     return added;

@@ -28,6 +28,8 @@ export async function testEnvironment(overrides: Env = {}): Promise<Env> {
     : { DATABASE_URL: '' };
   return {
     MODE: 'all',
+    // Every process a test starts runs here, whatever its MODE.
+    SINGLE_HOST: 'true',
     HOST: '127.0.0.1',
     PORT: String(port),
     PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
@@ -121,6 +123,10 @@ export class ServiceProcess {
 
   get log(): string {
     return this.output;
+  }
+
+  get pid(): number | undefined {
+    return this.child.pid;
   }
 
   /** Where a worker serves its health and metrics routes, read from its start-up log. */
