@@ -34,7 +34,7 @@ export class RequestFinaliser {
     }
     await this.storage.save(
       StorageKeys.outputCsv(request.requestId),
-      this.results.outputCsv(requestPk),
+      this.results.outputCsv(request),
       OUTPUT_CSV_CONTENT_TYPE,
     );
     const status = finalStatusOf(request);

@@ -1,4 +1,5 @@
 import Papa from 'papaparse';
+import { CsvDelimiter } from './csv-delimiter';
 import {
   INPUT_IMAGE_URLS,
   OUTPUT_IMAGE_URLS,
@@ -17,14 +18,15 @@ export interface OutputCsvRow {
 /**
  * The output CSV: the input columns under their canonical names, then `Output Image Urls`, in
  * input order. A failed image leaves an empty slot so that output URL N always belongs to
- * input URL N. Written a batch of rows at a time, so that a CSV of any size streams.
+ * input URL N. Cells are separated as the input's were (`,` by default). Written a batch of
+ * rows at a time, so that a CSV of any size streams.
  */
 export const OutputCsv = {
-  header(): string {
-    return lines([[SERIAL_NUMBER, PRODUCT_NAME, INPUT_IMAGE_URLS, OUTPUT_IMAGE_URLS]]);
+  header(delimiter: CsvDelimiter = ','): string {
+    return lines([[SERIAL_NUMBER, PRODUCT_NAME, INPUT_IMAGE_URLS, OUTPUT_IMAGE_URLS]], delimiter);
   },
 
-  rows(rows: readonly OutputCsvRow[]): string {
+  rows(rows: readonly OutputCsvRow[], delimiter: CsvDelimiter = ','): string {
     if (rows.length === 0) return '';
     return lines(
       rows.map((row) => [
@@ -33,13 +35,17 @@ export const OutputCsv = {
         row.inputImageUrls,
         row.outputImageUrls.map((url) => url ?? '').join(', '),
       ]),
+      delimiter,
     );
   },
 };
 
 /** The whole output CSV at once, for small outputs and tests. */
-export function writeOutputCsv(rows: readonly OutputCsvRow[]): string {
-  return OutputCsv.header() + OutputCsv.rows(rows);
+export function writeOutputCsv(
+  rows: readonly OutputCsvRow[],
+  delimiter: CsvDelimiter = ',',
+): string {
+  return OutputCsv.header(delimiter) + OutputCsv.rows(rows, delimiter);
 }
 
 /**
@@ -48,6 +54,6 @@ export function writeOutputCsv(rows: readonly OutputCsvRow[]): string {
  */
 const FORMULA_START = /^[=+\-@\t\r]/;
 
-function lines(data: string[][]): string {
-  return Papa.unparse(data, { newline: '\r\n', escapeFormulae: FORMULA_START }) + '\r\n';
+function lines(data: string[][], delimiter: CsvDelimiter): string {
+  return Papa.unparse(data, { delimiter, newline: '\r\n', escapeFormulae: FORMULA_START }) + '\r\n';
 }

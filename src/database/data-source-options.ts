@@ -13,6 +13,7 @@ import { RequestOwner1764043200000 } from './migrations/1764043200000-request-ow
 import { DatabaseOwnedWork1764200000000 } from './migrations/1764200000000-database-owned-work';
 import { RequestsByOwner1764400000000 } from './migrations/1764400000000-requests-by-owner';
 import { IdempotencyKeys1764500000000 } from './migrations/1764500000000-idempotency-keys';
+import { UploadFileName1764620000000 } from './migrations/1764620000000-upload-file-name';
 
 export const entities = [
   ImageProcessingRequest,
@@ -28,6 +29,7 @@ export const migrations = [
   DatabaseOwnedWork1764200000000,
   RequestsByOwner1764400000000,
   IdempotencyKeys1764500000000,
+  UploadFileName1764620000000,
 ];
 
 /**

@@ -63,7 +63,7 @@ export class StatusService {
     const key = StorageKeys.outputCsv(requestId);
     const stored = await this.downloads.download(key, contentDisposition);
     if (stored) return stored;
-    return { kind: 'stream', stream: this.results.outputCsv(request.id), size: undefined };
+    return { kind: 'stream', stream: this.results.outputCsv(request), size: undefined };
   }
 
   private imageResult(image: ImageListing): ImageResultDto {
