@@ -40,7 +40,7 @@ export default tseslint.config(
       'jest/no-disabled-tests': 'error',
       'jest/expect-expect': [
         'error',
-        { assertFunctionNames: ['expect', 'expect*', 'request.**.expect', 'api.**.expect'] },
+        { assertFunctionNames: ['expect', 'expect*', 'request.**.expect', 'api.**.expect', 'upload.**.expect'] },
       ],
     },
   },

@@ -1,4 +1,5 @@
 import { INestApplication, Logger } from '@nestjs/common';
+import type { Server } from 'node:net';
 import { setFlagsFromString } from 'node:v8';
 import { NestFactory } from '@nestjs/core';
 import { Logger as PinoLogger } from 'nestjs-pino';
@@ -36,14 +37,14 @@ export async function startService(config: Config): Promise<INestApplication> {
   if (mode === 'worker') {
     // A worker serves only its health (and metrics) routes, so that it can be probed too.
     await app.listen(healthPort, host);
-    Logger.log(
-      `Worker started; consuming the queues; health on ${await app.getUrl()}`,
-      'Bootstrap',
-    );
+    Logger.log(`Worker started; consuming the queues; health on ${boundUrl(app)}`, 'Bootstrap');
     return app;
   }
   await app.listen(port, host);
-  Logger.log(`Listening on ${await app.getUrl()} (mode ${mode})`, 'Bootstrap');
+  Logger.log(
+    `Listening on ${boundUrl(app)} (mode ${mode}; links use ${config.app.publicBaseUrl})`,
+    'Bootstrap',
+  );
   return app;
 }
 
@@ -58,4 +59,16 @@ export async function migrateDatabase(config: Config): Promise<void> {
   });
   await dataSource.destroy();
   Logger.log('The database is migrated', 'Bootstrap');
+}
+
+/**
+ * The address the socket is bound to, as a URL: `http://0.0.0.0:3000` means every IPv4
+ * interface. Nest's `getUrl()` names 127.0.0.1 for such an address, which hides how far the
+ * service is reachable.
+ */
+export function boundUrl(app: INestApplication): string {
+  const address = (app.getHttpServer() as Server).address();
+  if (address === null || typeof address === 'string') return String(address);
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return `http://${host}:${address.port}`;
 }

@@ -76,7 +76,7 @@ describe('The image-batch command line', () => {
   /** A line telling that an attempt failed, without the time it happened at. */
   const withoutElapsed = (line: string) => line.replace(/^\[\d+:\d\d\] /, '');
 
-  it('submits a CSV, follows it to Completed and saves the output CSV, exiting 0', async () => {
+  it('submits a CSV, follows it to Completed, saves the output CSV and lists the failed image, exiting 6', async () => {
     const front = images.url('/front.jpg');
     const side = images.url('/side.png');
     const missing = images.url('/missing.jpg');
@@ -92,11 +92,14 @@ describe('The image-batch command line', () => {
       '0.2',
     ]);
 
-    expect(run).toMatchObject({ exitCode: 0 });
+    expect(run).toMatchObject({ exitCode: 6 });
     const requestId = requestIdIn(run);
     expect(run.stdout).toContain(`Status URL: ${service.baseUrl}/status/${requestId}`);
     expect(run.stdout).toMatch(/^Status +Completed$/m);
     expect(run.stdout).toMatch(/^Images +3\/3 processed \(100%\): 2 succeeded, 1 failed$/m);
+    expect(run.stdout).toContain(
+      `Failed images (1):\n  row 2, URL 1: ${missing}\n    Download failed with HTTP 404`,
+    );
     expect(run.stdout).toContain('Saved the output CSV to result.csv');
     const saved = readFileSync(join(workDir, 'result.csv'), 'utf8');
     const served = await request(service.baseUrl)
@@ -149,7 +152,33 @@ describe('The image-batch command line', () => {
     expect(run).toMatchObject({ exitCode: 1 });
     expect(run.stdout).toMatch(/^Status +Failed$/m);
     expect(run.stdout).toMatch(/^Images +2\/2 processed \(100%\): 0 succeeded, 2 failed$/m);
-    expect(run.stdout).toContain(`see why with: image-batch status ${requestIdIn(run)} --json`);
+    expect(run.stdout).toContain('Failed images (2):\n  row 1, URL 1: ');
+  });
+
+  it('lists the first 10 failed images of a status with their reasons, then a count of the rest', async () => {
+    const rows = Array.from(
+      { length: 13 },
+      (_, index) => `${index + 1},P${index + 1},${images.url(`/lost-${index + 1}.jpg`)}`,
+    );
+    const csv = `${HEADER}\n${rows.join('\n')}\n14,Shoes,${images.url('/front.jpg')}\n`;
+    const requestId = await uploadCsv(service.baseUrl, csv, { headers: keyHeader });
+    await waitUntilFinished(service.baseUrl, requestId, keyHeader);
+
+    const run = await imageBatch(['status', requestId]);
+    const allowed = await imageBatch(['status', requestId, '--allow-failures']);
+
+    expect(run.exitCode).toBe(6);
+    const listing = run.stdout.slice(run.stdout.indexOf('Failed images'));
+    expect(listing.split('\n')).toEqual([
+      'Failed images (the first 10 of 13):',
+      ...Array.from({ length: 10 }, (_, index) => [
+        `  row ${index + 1}, URL 1: ${images.url(`/lost-${index + 1}.jpg`)}`,
+        '    Download failed with HTTP 404',
+      ]).flat(),
+      '  ... and 3 more',
+      '',
+    ]);
+    expect(allowed).toMatchObject({ exitCode: 0, stdout: run.stdout });
   });
 
   it('exits 3 and lists every problem of an invalid CSV with its line and column', async () => {

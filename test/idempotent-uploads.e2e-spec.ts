@@ -189,7 +189,14 @@ describe('Uploads with an Idempotency-Key', () => {
   it('leaves the key of a failed upload free for the next one', async () => {
     const before = await stored();
     await upload('"order-4"', Buffer.from(`${HEADER}1,Mug,ftp://x.example/a.jpg\n`)).expect(400);
-    await upload('"order-4"', csvOf(...Array.from({ length: 200 }, (_, n) => `P${n}`))).expect(413);
+    const tooLarge = await upload(
+      '"order-4"',
+      csvOf(...Array.from({ length: 200 }, (_, n) => `P${n}`)),
+    ).expect(413);
+    expect(tooLarge.body).toMatchObject({
+      message: 'The file is larger than 4 KiB, the most one upload may be',
+      max_bytes: 4096,
+    });
     expect(await stored()).toEqual(before);
 
     const fixed = await upload('"order-4"', csvOf('Mug')).expect(202);

@@ -100,3 +100,21 @@ describe('Structured logs', () => {
     );
   });
 });
+
+describe('The start-up log', () => {
+  it('names the address the socket is bound to, not a loopback one', async () => {
+    const env = await testEnvironment({ MODE: 'api', HOST: '0.0.0.0' });
+    const service = new ServiceProcess(env);
+    try {
+      await service.waitForLog('Listening on');
+
+      expect(service.log).toContain(
+        `Listening on http://0.0.0.0:${env.PORT} (mode api; links use ${env.PUBLIC_BASE_URL})`,
+      );
+      await request(`http://127.0.0.1:${env.PORT}`).get('/health/live').expect(200);
+    } finally {
+      await service.stop();
+      await removeTestData(env);
+    }
+  });
+});

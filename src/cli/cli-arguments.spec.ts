@@ -48,6 +48,7 @@ describe('parseCliArguments', () => {
             'k1',
             '--idempotency-key',
             'order-42',
+            '--allow-failures',
           ],
           {},
         ),
@@ -60,6 +61,7 @@ describe('parseCliArguments', () => {
         reportFile: undefined,
         pollIntervalMs: 2500,
         idempotencyKey: 'order-42',
+        allowFailures: true,
         json: true,
         connection: { apiUrl: 'http://localhost:3000', apiKey: 'k1' },
       });
@@ -166,6 +168,7 @@ describe('parseCliArguments', () => {
       expect(parseCliArguments(['status', REQUEST_ID.toUpperCase(), '--json'], {})).toEqual({
         name: 'status',
         requestId: REQUEST_ID,
+        allowFailures: false,
         json: true,
         connection: { apiUrl: 'http://localhost:3000', apiKey: undefined },
       });

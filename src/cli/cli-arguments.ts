@@ -31,6 +31,8 @@ export interface SubmitCommand {
   pollIntervalMs: number;
   /** Sent with every attempt at the upload; a new random UUID when not given. */
   idempotencyKey?: string;
+  /** Exit 0 rather than 6 when the request Completed with some images failed. */
+  allowFailures: boolean;
   json: boolean;
   connection: Connection;
 }
@@ -38,6 +40,7 @@ export interface SubmitCommand {
 export interface StatusCommand {
   name: 'status';
   requestId: string;
+  allowFailures: boolean;
   json: boolean;
   connection: Connection;
 }
@@ -62,14 +65,24 @@ const OPTIONS = {
   report: { type: 'string' },
   interval: { type: 'string' },
   'idempotency-key': { type: 'string' },
+  'allow-failures': { type: 'boolean' },
 } as const;
 
 type OptionName = keyof typeof OPTIONS;
 
 const COMMON_OPTIONS: readonly OptionName[] = ['api', 'key', 'json', 'help'];
 const COMMAND_OPTIONS: Record<CommandName, readonly OptionName[]> = {
-  submit: [...COMMON_OPTIONS, 'webhook', 'wait', 'out', 'report', 'interval', 'idempotency-key'],
-  status: COMMON_OPTIONS,
+  submit: [
+    ...COMMON_OPTIONS,
+    'webhook',
+    'wait',
+    'out',
+    'report',
+    'interval',
+    'idempotency-key',
+    'allow-failures',
+  ],
+  status: [...COMMON_OPTIONS, 'allow-failures'],
 };
 
 const COMMON_HELP = `Options for every command:
@@ -80,8 +93,10 @@ const COMMON_HELP = `Options for every command:
   -h, --help    Show this help`;
 
 const EXIT_CODES_HELP = `Exit codes:
-  0    done: the request Completed, or was accepted or is still running when not waiting
+  0    done: the request Completed with every image, or was accepted or is still running
+       when not waiting
   1    the request Failed: every image failed
+  6    the request Completed but some images failed (0 with --allow-failures)
   2    wrong arguments, or a file that cannot be read or written
   3    the service refused the CSV: too large, or not valid (each problem listed by line)
   4    the service answered with an error (unknown request, missing API key, ...)
@@ -120,7 +135,9 @@ the service never creates the request twice.
   --idempotency-key KEY  Send the upload with KEY (1 to ${IDEMPOTENCY_KEY_MAX_LENGTH} printable ASCII characters) instead
                          of a new random UUID: running the command again with the same KEY and
                          file, after a crash say, answers with the request already created
+  --allow-failures       Exit 0, not 6, when the request Completed with some images failed
 
+A finished request's failed images are listed, the first 10 with their reasons.
 While waiting, progress goes to stderr: a live bar on a terminal; otherwise a line for each
 change of state or 10% step, and at most one every 30 s in between.
 
@@ -130,7 +147,10 @@ ${EXIT_CODES_HELP}
 `,
   status: `Usage: image-batch status <request-id> [options]
 
-Shows the status of an upload: its progress, output CSV and webhook.
+Shows the status of an upload: its progress, output CSV and webhook, and its failed images,
+the first 10 with their reasons.
+
+  --allow-failures       Exit 0, not 6, when the request Completed with some images failed
 
 ${COMMON_HELP}
 
@@ -207,6 +227,7 @@ export function parseCliArguments(args: readonly string[], env: Environment): Cl
       reportFile,
       pollIntervalMs: pollIntervalMs(text('interval')),
       idempotencyKey,
+      allowFailures: flag('allow-failures'),
       json: flag('json'),
       connection,
     };
@@ -219,7 +240,13 @@ export function parseCliArguments(args: readonly string[], env: Environment): Cl
       'status',
     );
   }
-  return { name: 'status', requestId: requestId.toLowerCase(), json: flag('json'), connection };
+  return {
+    name: 'status',
+    requestId: requestId.toLowerCase(),
+    allowFailures: flag('allow-failures'),
+    json: flag('json'),
+    connection,
+  };
 }
 
 interface OptionToken {

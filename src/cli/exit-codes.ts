@@ -1,6 +1,6 @@
 /** The exit status of `image-batch`; scripts depend on these numbers, so they never change. */
 export const ExitCode = {
-  /** Done: the request Completed, or was accepted or is still running when not waiting for it. */
+  /** Done: the request Completed with every image, or was accepted or is running when not waiting. */
   Ok: 0,
   /** The request finished Failed: every one of its images failed. */
   RequestFailed: 1,
@@ -12,6 +12,8 @@ export const ExitCode = {
   ServiceError: 4,
   /** The service could not be reached. */
   Unreachable: 5,
+  /** The request Completed, but some of its images failed (0 with --allow-failures). */
+  SomeFailed: 6,
   /** Something the command did not expect, such as a bug; the details are printed. */
   Unexpected: 70,
   /** Stopped with Ctrl-C (128 + SIGINT). */
@@ -19,3 +21,13 @@ export const ExitCode = {
 } as const;
 
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
+
+/** The exit status for a request as it stands: 1 when Failed, 6 when it Completed with failures. */
+export function exitCodeForRequest(
+  request: { status: string; progress: { failed: number } },
+  allowFailures: boolean,
+): ExitCode {
+  if (request.status === 'Failed') return ExitCode.RequestFailed;
+  const someFailed = request.status === 'Completed' && request.progress.failed > 0;
+  return someFailed && !allowFailures ? ExitCode.SomeFailed : ExitCode.Ok;
+}

@@ -86,7 +86,7 @@ export class ServiceApi {
   async status(
     requestId: string,
     signal: AbortSignal,
-    query: { limit?: number } = {},
+    query: { limit?: number; after?: number } = {},
   ): Promise<RequestStatusResponse> {
     const { data, error, response } = await this.call('read', () =>
       this.client.GET('/status/{requestId}', {

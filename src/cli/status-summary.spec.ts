@@ -6,6 +6,7 @@ const REQUEST_ID = '3f1c2a9e-5b7d-4c1e-9a42-0d6b8f1e2c3a';
 const status = (overrides: Partial<RequestStatusResponse> = {}): RequestStatusResponse => ({
   request_id: REQUEST_ID,
   status: 'Processing',
+  file_name: 'products.csv',
   progress: {
     total: 6,
     processed: 4,

@@ -2,7 +2,8 @@ import type { RequestStatusResponse, UploadAccepted } from '../client';
 import type { SubmitCommand } from './cli-arguments';
 import { CliError } from './cli-error';
 import { type CliIo, writeJson, writeLines } from './cli-io';
-import { ExitCode } from './exit-codes';
+import { ExitCode, exitCodeForRequest } from './exit-codes';
+import { findFailedImages, formatFailedImages } from './failed-images';
 import { followRequest } from './follow-request';
 import { newIdempotencyKey } from './idempotency-key';
 import { checkWritable, readableFileSize, saveToFile } from './local-files';
@@ -14,7 +15,8 @@ import { formatBytes, formatStatusSummary } from './status-summary';
 
 /**
  * `image-batch submit <file.csv>`: uploads the CSV and, with `--wait` or `--out`, follows the
- * request until it has finished and saves its output CSV. Exits 1 when the request Failed.
+ * request until it has finished and saves its output CSV. Exits 1 when the request Failed and
+ * 6 when it Completed with some images failed.
  */
 export async function submit(command: SubmitCommand, io: CliIo): Promise<ExitCode> {
   const { csvFile, outFile, reportFile, json } = command;
@@ -71,7 +73,7 @@ async function upload(
 async function waitForResult(
   api: ServiceApi,
   requestId: string,
-  { outFile, reportFile, json, pollIntervalMs }: SubmitCommand,
+  { outFile, reportFile, json, pollIntervalMs, allowFailures }: SubmitCommand,
   display: ProgressDisplay,
   io: CliIo,
 ): Promise<ExitCode> {
@@ -104,15 +106,15 @@ async function waitForResult(
       : error;
   }
   if (!json) {
-    const lines = formatStatusSummary(finished);
+    const failed = await findFailedImages(finished, (after, limit) =>
+      api.status(requestId, io.signal, { after, limit }),
+    );
+    const lines = [...formatStatusSummary(finished), ...formatFailedImages(failed)];
     if (outFile !== undefined) lines.push(`Saved the output CSV to ${outFile}`);
     if (reportFile !== undefined) lines.push(`Saved the report to ${reportFile}`);
-    if (finished.status === 'Failed') {
-      lines.push(`Every image failed; see why with: image-batch status ${requestId} --json`);
-    }
     writeLines(io.stdout, lines);
   }
-  return finished.status === 'Failed' ? ExitCode.RequestFailed : ExitCode.Ok;
+  return exitCodeForRequest(finished, allowFailures);
 }
 
 function acceptedLines({ request_id, status_url }: UploadAccepted): string[] {

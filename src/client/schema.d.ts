@@ -316,6 +316,11 @@ export interface components {
       /** @description Every problem, when there are several: one per field, or per CSV line. */
       errors?: components['schemas']['ErrorDetailDto'][];
       /**
+       * @description The limit that was exceeded, in bytes, when a file was too large (413).
+       * @example 268435456
+       */
+      max_bytes?: number;
+      /**
        * @description What went wrong, in words for a person.
        * @example No request with id 3f1c2a9e-5b7d-4c1e-9a42-0d6b8f1e2c3a
        */
@@ -494,6 +499,11 @@ export interface components {
        */
       created_at: string;
       /**
+       * @description The name of the uploaded file, as the client sent it (without control characters, cut to 255 characters); null when it sent none.
+       * @example products.csv
+       */
+      file_name: string | null;
+      /**
        * @description Where the output CSV can be downloaded, once the request has finished.
        * @example null
        */
@@ -554,6 +564,11 @@ export interface components {
        */
       created_at: string;
       /**
+       * @description The name of the uploaded file, as the client sent it (without control characters, cut to 255 characters); null when it sent none.
+       * @example products.csv
+       */
+      file_name: string | null;
+      /**
        * @description Where the output CSV can be downloaded, once the request has finished.
        * @example null
        */
@@ -607,6 +622,11 @@ export interface components {
        * @example 2025-11-25T10:00:00.000Z
        */
       created_at: string;
+      /**
+       * @description The name of the uploaded file, as the client sent it (without control characters, cut to 255 characters); null when it sent none.
+       * @example products.csv
+       */
+      file_name: string | null;
       /** @description One page of per-image results. */
       images: components['schemas']['ImagePageDto'];
       /**
@@ -1691,17 +1711,17 @@ export interface operations {
            * @example event: progress
            *     id: 1
            *     retry: 3000
-           *     data: {"request_id":"3f1c2a9e-5b7d-4c1e-9a42-0d6b8f1e2c3a","status":"Processing","progress":{"total":4,"processed":1,"succeeded":1,"failed":0,"cancelled":0,"pending":3,"percent":25},"retries":0,"cancelled_at":null,"scores":{"scored":1,"mean":0.9654,"min":0.9411},"output_csv_url":null,"report_csv_url":null,"webhook_url":"https://example.com/hooks/images","webhook":{"url":"https://example.com/hooks/images","status":null,"attempts":0,"last_error":null,"next_attempt_at":null},"created_at":"2025-11-25T10:00:00.000Z","updated_at":"2025-11-25T10:00:02.000Z","completed_at":null}
+           *     data: {"request_id":"3f1c2a9e-5b7d-4c1e-9a42-0d6b8f1e2c3a","status":"Processing","file_name":"products.csv","progress":{"total":4,"processed":1,"succeeded":1,"failed":0,"cancelled":0,"pending":3,"percent":25},"retries":0,"cancelled_at":null,"scores":{"scored":1,"mean":0.9654,"min":0.9411},"output_csv_url":null,"report_csv_url":null,"webhook_url":"https://example.com/hooks/images","webhook":{"url":"https://example.com/hooks/images","status":null,"attempts":0,"last_error":null,"next_attempt_at":null},"created_at":"2025-11-25T10:00:00.000Z","updated_at":"2025-11-25T10:00:02.000Z","completed_at":null}
            *
            *     : keep-alive
            *
            *     event: progress
            *     id: 3
-           *     data: {"request_id":"3f1c2a9e-5b7d-4c1e-9a42-0d6b8f1e2c3a","status":"Processing","progress":{"total":4,"processed":3,"succeeded":2,"failed":1,"cancelled":0,"pending":1,"percent":75},"retries":0,"cancelled_at":null,"scores":{"scored":2,"mean":0.9654,"min":0.9411},"output_csv_url":null,"report_csv_url":null,"webhook_url":"https://example.com/hooks/images","webhook":{"url":"https://example.com/hooks/images","status":null,"attempts":0,"last_error":null,"next_attempt_at":null},"created_at":"2025-11-25T10:00:00.000Z","updated_at":"2025-11-25T10:00:02.000Z","completed_at":null}
+           *     data: {"request_id":"3f1c2a9e-5b7d-4c1e-9a42-0d6b8f1e2c3a","status":"Processing","file_name":"products.csv","progress":{"total":4,"processed":3,"succeeded":2,"failed":1,"cancelled":0,"pending":1,"percent":75},"retries":0,"cancelled_at":null,"scores":{"scored":2,"mean":0.9654,"min":0.9411},"output_csv_url":null,"report_csv_url":null,"webhook_url":"https://example.com/hooks/images","webhook":{"url":"https://example.com/hooks/images","status":null,"attempts":0,"last_error":null,"next_attempt_at":null},"created_at":"2025-11-25T10:00:00.000Z","updated_at":"2025-11-25T10:00:02.000Z","completed_at":null}
            *
            *     event: finished
            *     id: 4
-           *     data: {"request_id":"3f1c2a9e-5b7d-4c1e-9a42-0d6b8f1e2c3a","status":"Completed","progress":{"total":4,"processed":4,"succeeded":3,"failed":1,"cancelled":0,"pending":0,"percent":100},"retries":0,"cancelled_at":null,"scores":{"scored":3,"mean":0.9654,"min":0.9411},"output_csv_url":"http://localhost:3000/status/3f1c2a9e-5b7d-4c1e-9a42-0d6b8f1e2c3a/output.csv","report_csv_url":"http://localhost:3000/status/3f1c2a9e-5b7d-4c1e-9a42-0d6b8f1e2c3a/report.csv","webhook_url":"https://example.com/hooks/images","webhook":{"url":"https://example.com/hooks/images","status":"pending","attempts":0,"last_error":null,"next_attempt_at":null},"created_at":"2025-11-25T10:00:00.000Z","updated_at":"2025-11-25T10:00:05.000Z","completed_at":"2025-11-25T10:00:05.000Z"}
+           *     data: {"request_id":"3f1c2a9e-5b7d-4c1e-9a42-0d6b8f1e2c3a","status":"Completed","file_name":"products.csv","progress":{"total":4,"processed":4,"succeeded":3,"failed":1,"cancelled":0,"pending":0,"percent":100},"retries":0,"cancelled_at":null,"scores":{"scored":3,"mean":0.9654,"min":0.9411},"output_csv_url":"http://localhost:3000/status/3f1c2a9e-5b7d-4c1e-9a42-0d6b8f1e2c3a/output.csv","report_csv_url":"http://localhost:3000/status/3f1c2a9e-5b7d-4c1e-9a42-0d6b8f1e2c3a/report.csv","webhook_url":"https://example.com/hooks/images","webhook":{"url":"https://example.com/hooks/images","status":"pending","attempts":0,"last_error":null,"next_attempt_at":null},"created_at":"2025-11-25T10:00:00.000Z","updated_at":"2025-11-25T10:00:05.000Z","completed_at":"2025-11-25T10:00:05.000Z"}
            */
           'text/event-stream': string;
         };
@@ -2079,7 +2099,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description The file is larger than `UPLOAD_MAX_BYTES`. */
+      /** @description The file is larger than `UPLOAD_MAX_BYTES`; `max_bytes` gives that limit exactly, the message in binary units. */
       413: {
         headers: {
           [name: string]: unknown;
@@ -2088,7 +2108,8 @@ export interface operations {
           /**
            * @example {
            *       "error": "Payload Too Large",
-           *       "message": "The file is larger than 268435456 bytes, the most one upload may be",
+           *       "max_bytes": 268435456,
+           *       "message": "The file is larger than 256 MiB, the most one upload may be",
            *       "statusCode": 413
            *     }
            */

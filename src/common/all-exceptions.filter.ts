@@ -50,8 +50,13 @@ function errorBody(exception: HttpException): ErrorResponseDto {
   const error = STATUS_CODES[statusCode] ?? 'Error';
   const response = exception.getResponse();
   if (typeof response === 'string') return { statusCode, error, message: response };
-  const { message, errors } = response as { message?: unknown; errors?: unknown };
+  const { message, errors, max_bytes } = response as {
+    message?: unknown;
+    errors?: unknown;
+    max_bytes?: unknown;
+  };
   const details = Array.isArray(errors) ? (errors as ErrorDetailDto[]) : undefined;
+  const limit = typeof max_bytes === 'number' ? { max_bytes } : {};
   if (Array.isArray(message)) {
     const texts = message.map(String);
     return {
@@ -59,6 +64,7 @@ function errorBody(exception: HttpException): ErrorResponseDto {
       error,
       message: texts.length === 1 ? texts[0] : texts.join('; '),
       errors: details ?? texts.map((text) => ({ message: text })),
+      ...limit,
     };
   }
   return {
@@ -66,5 +72,6 @@ function errorBody(exception: HttpException): ErrorResponseDto {
     error,
     message: typeof message === 'string' ? message : exception.message,
     ...(details ? { errors: details } : {}),
+    ...limit,
   };
 }

@@ -42,6 +42,12 @@ export class ErrorResponseDto {
     description: 'Every problem, when there are several: one per field, or per CSV line.',
   })
   errors?: ErrorDetailDto[];
+
+  @ApiPropertyOptional({
+    example: 268435456,
+    description: 'The limit that was exceeded, in bytes, when a file was too large (413).',
+  })
+  max_bytes?: number;
 }
 
 /** The 401 of every endpoint that needs an API key when the service has `API_KEYS`. */

@@ -30,7 +30,7 @@ export class RequestFinaliser {
       return;
     }
     const csvKey = StorageKeys.outputCsv(request.requestId);
-    await this.storage.save(csvKey, this.results.outputCsv(requestPk), OUTPUT_CSV_CONTENT_TYPE);
+    await this.storage.save(csvKey, this.results.outputCsv(request), OUTPUT_CSV_CONTENT_TYPE);
     if (!(await this.requests.isLive(requestPk))) {
       // Deleted while the CSV was written: its deletion may have missed the CSV.
       await this.storage.remove(csvKey);

@@ -1,4 +1,5 @@
 import Papa from 'papaparse';
+import { CsvDelimiter } from './csv-delimiter';
 import {
   INPUT_IMAGE_URLS,
   OUTPUT_IMAGE_URLS,
@@ -17,14 +18,18 @@ export interface OutputCsvRow {
 /**
  * The output CSV: the input columns under their canonical names, then `Output Image Urls`, in
  * input order. A failed image leaves an empty slot so that output URL N always belongs to
- * input URL N. Written a batch of rows at a time, so that a CSV of any size streams.
+ * input URL N. Cells are separated as the input's were (`,` by default). Written a batch of
+ * rows at a time, so that a CSV of any size streams.
  */
 export const OutputCsv = {
-  header(): string {
-    return csvLines([[SERIAL_NUMBER, PRODUCT_NAME, INPUT_IMAGE_URLS, OUTPUT_IMAGE_URLS]]);
+  header(delimiter: CsvDelimiter = ','): string {
+    return csvLines(
+      [[SERIAL_NUMBER, PRODUCT_NAME, INPUT_IMAGE_URLS, OUTPUT_IMAGE_URLS]],
+      delimiter,
+    );
   },
 
-  rows(rows: readonly OutputCsvRow[]): string {
+  rows(rows: readonly OutputCsvRow[], delimiter: CsvDelimiter = ','): string {
     if (rows.length === 0) return '';
     return csvLines(
       rows.map((row) => [
@@ -33,13 +38,17 @@ export const OutputCsv = {
         row.inputImageUrls,
         row.outputImageUrls.map((url) => url ?? '').join(', '),
       ]),
+      delimiter,
     );
   },
 };
 
 /** The whole output CSV at once, for small outputs and tests. */
-export function writeOutputCsv(rows: readonly OutputCsvRow[]): string {
-  return OutputCsv.header() + OutputCsv.rows(rows);
+export function writeOutputCsv(
+  rows: readonly OutputCsvRow[],
+  delimiter: CsvDelimiter = ',',
+): string {
+  return OutputCsv.header(delimiter) + OutputCsv.rows(rows, delimiter);
 }
 
 /**
@@ -49,6 +58,6 @@ export function writeOutputCsv(rows: readonly OutputCsvRow[]): string {
 const FORMULA_START = /^[=+\-@\t\r]/;
 
 /** CSV lines ending in CRLF, formulas escaped: the shape of every CSV the service writes. */
-export function csvLines(data: string[][]): string {
-  return Papa.unparse(data, { newline: '\r\n', escapeFormulae: FORMULA_START }) + '\r\n';
+export function csvLines(data: string[][], delimiter: CsvDelimiter = ','): string {
+  return Papa.unparse(data, { delimiter, newline: '\r\n', escapeFormulae: FORMULA_START }) + '\r\n';
 }

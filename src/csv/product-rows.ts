@@ -1,3 +1,4 @@
+import { distance } from 'fastest-levenshtein';
 import { INPUT_IMAGE_URLS, PRODUCT_NAME, SERIAL_NUMBER } from './products-csv.format';
 
 /** One product row of an uploaded CSV, validated. */
@@ -70,7 +71,34 @@ const quoted = (value: string): string =>
     ? `"${value.slice(0, QUOTED_VALUE_LENGTH - 3)}..."`
     : `"${value}"`;
 
-const expectedHeader = (): string => `"${SERIAL_NUMBER},${PRODUCT_NAME},${INPUT_IMAGE_URLS}"`;
+/** Header cells a message names at most; a padded or garbled header can have thousands. */
+const LISTED_CELLS = 10;
+
+const listed = (names: readonly string[]): string =>
+  names.length > LISTED_CELLS
+    ? `${names.slice(0, LISTED_CELLS).map(quoted).join(', ')} and ${names.length - LISTED_CELLS} more`
+    : names.map(quoted).join(', ');
+
+/**
+ * The expected column an unknown header cell most likely means, among those still missing: the
+ * one whose spelling (or alias) is fewest edits away, when that is at most half its length; or
+ * the only one missing, when this is the only unknown cell.
+ */
+function nearestColumn(
+  cell: string,
+  missing: readonly ColumnKey[],
+  onlyUnknown: boolean,
+): ColumnKey | undefined {
+  const spelling = normaliseHeader(cell);
+  let nearest: { key: ColumnKey; edits: number } | undefined;
+  for (const [alias, key] of Object.entries(HEADER_ALIASES)) {
+    if (!missing.includes(key)) continue;
+    const edits = distance(spelling, alias);
+    if (edits <= alias.length / 2 && (!nearest || edits < nearest.edits)) nearest = { key, edits };
+  }
+  if (nearest) return nearest.key;
+  return onlyUnknown && missing.length === 1 ? missing[0] : undefined;
+}
 
 /**
  * Validates the rows of a products CSV one at a time, in file order: the first non-blank row is
@@ -134,47 +162,57 @@ export class ProductRowValidator {
     return this.problems;
   }
 
+  /**
+   * Accepts the header, or records one problem that says what was found, what was expected and
+   * what each unknown column looks like, so that one message is enough to fix the file.
+   */
   private readHeader(cells: string[], line: number): null | 'stop' {
     const columns = new Map<ColumnKey, number>();
-    const problems: CsvProblem[] = [];
+    const unknown: string[] = [];
+    const repeated: ColumnKey[] = [];
     // Trailing empty header cells come from spreadsheets that pad rows; they mean nothing.
     let length = cells.length;
     while (length > 0 && cells[length - 1].trim() === '') length--;
     for (let index = 0; index < length; index++) {
       const key = HEADER_ALIASES[normaliseHeader(cells[index])];
-      const column = cells[index].slice(0, QUOTED_VALUE_LENGTH);
-      if (!key) {
-        problems.push({
-          line,
-          column,
-          message: `Unexpected column ${quoted(cells[index])}; expected the columns ${expectedHeader()}`,
-        });
-      } else if (columns.has(key)) {
-        problems.push({
-          line,
-          column,
-          message: `Column "${COLUMN_NAMES[key]}" appears twice`,
-        });
-      } else {
-        columns.set(key, index);
+      if (!key) unknown.push(cells[index].trim());
+      else if (columns.has(key)) repeated.push(key);
+      else columns.set(key, index);
+    }
+    const missing = (Object.keys(COLUMN_NAMES) as ColumnKey[]).filter((key) => !columns.has(key));
+    if (unknown.length === 0 && repeated.length === 0 && missing.length === 0) {
+      this.columns = columns;
+      this.headerLength = length;
+      return null;
+    }
+    this.problems.push({ line, column: null, message: headerMessage() });
+    return 'stop';
+
+    function headerMessage(): string {
+      const found = cells.slice(0, length).map((cell) => cell.trim());
+      const parts = [
+        `The header row does not match: found ${found.length} column(s), ${listed(found)}; ` +
+          `expected ${listed(Object.values(COLUMN_NAMES))}.`,
+      ];
+      const hints = unknown.slice(0, LISTED_CELLS).flatMap((cell) => {
+        const key = nearestColumn(cell, missing, unknown.length === 1);
+        return key ? [`${quoted(cell)} looks like ${quoted(COLUMN_NAMES[key])}`] : [];
+      });
+      if (hints.length > 0) parts.push(`${hints.join('; ')}.`);
+      const unmatched = missing.filter(
+        (key) =>
+          !unknown.some((cell) => nearestColumn(cell, missing, unknown.length === 1) === key),
+      );
+      if (unmatched.length > 0) {
+        parts.push(`Missing: ${listed(unmatched.map((key) => COLUMN_NAMES[key]))}.`);
       }
-    }
-    for (const key of Object.keys(COLUMN_NAMES) as ColumnKey[]) {
-      if (!columns.has(key)) {
-        problems.push({
-          line,
-          column: COLUMN_NAMES[key],
-          message: `Missing column "${COLUMN_NAMES[key]}"; expected the columns ${expectedHeader()}`,
-        });
+      if (repeated.length > 0) {
+        parts.push(
+          `Given twice: ${listed([...new Set(repeated)].map((key) => COLUMN_NAMES[key]))}.`,
+        );
       }
+      return parts.join(' ');
     }
-    if (problems.length > 0) {
-      this.problems.push(...problems);
-      return 'stop';
-    }
-    this.columns = columns;
-    this.headerLength = length;
-    return null;
   }
 
   private readProduct(

@@ -15,6 +15,7 @@ import { RequestsByOwner1764400000000 } from './migrations/1764400000000-request
 import { IdempotencyKeys1764500000000 } from './migrations/1764500000000-idempotency-keys';
 import { RequestLifecycle1764600000000 } from './migrations/1764600000000-request-lifecycle';
 import { QualityScores1764600000001 } from './migrations/1764600000001-quality-scores';
+import { UploadFileName1764620000000 } from './migrations/1764620000000-upload-file-name';
 
 export const entities = [
   ImageProcessingRequest,
@@ -32,6 +33,7 @@ export const migrations = [
   IdempotencyKeys1764500000000,
   RequestLifecycle1764600000000,
   QualityScores1764600000001,
+  UploadFileName1764620000000,
 ];
 
 /**

@@ -1,4 +1,5 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import type { CsvDelimiter } from '../csv/csv-delimiter';
 import { RequestStatus, WebhookStatus } from './request-status';
 
 /**
@@ -25,6 +26,14 @@ export class ImageProcessingRequest {
   /** Owner id of the API key that uploaded the request; null when API keys are off. */
   @Column({ type: 'varchar', length: 64, nullable: true })
   owner!: string | null;
+
+  /** The uploaded file's name as the client sent it, cut to 255 characters; null when none was. */
+  @Column({ name: 'file_name', type: 'varchar', length: 255, nullable: true })
+  fileName!: string | null;
+
+  /** The uploaded CSV's cell separator, which its output CSV keeps. */
+  @Column({ name: 'csv_delimiter', type: 'varchar', length: 1, default: ',' })
+  csvDelimiter!: CsvDelimiter;
 
   @Column({ name: 'total_images', type: 'integer', default: 0 })
   totalImages!: number;

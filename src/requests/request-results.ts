@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Readable } from 'node:stream';
+import type { CsvDelimiter } from '../csv/csv-delimiter';
 import { OutputCsv } from '../csv/output-csv.writer';
 import { ImageReportResult, ReportCsv, ReportCsvRow } from '../csv/report-csv.writer';
 import { PublicLinks } from '../links/public-links';
@@ -127,15 +128,20 @@ export class RequestResults {
     };
   }
 
-  /** The output CSV of a request, written as it is read, in constant memory. */
-  outputCsv(requestPk: number): Readable {
-    const results = this.products(requestPk);
+  /**
+   * The output CSV of a request, written as it is read, in constant memory, with the cells
+   * separated as the uploaded file's were.
+   */
+  outputCsv(request: { id: number; csvDelimiter: CsvDelimiter }): Readable {
+    const results = this.products(request.id);
+    const delimiter = request.csvDelimiter;
     return Readable.from(
       (async function* () {
-        yield OutputCsv.header();
+        yield OutputCsv.header(delimiter);
         for await (const page of results) {
           yield OutputCsv.rows(
             page.map((product) => ({ ...product, outputImageUrls: product.outputUrls })),
+            delimiter,
           );
         }
       })(),

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, IsNull } from 'typeorm';
+import type { CsvDelimiter } from '../csv/csv-delimiter';
 import { ParsedProduct } from '../csv/product-rows';
 import { insertRows } from './bulk-insert';
 import { IdempotencyKeysRepository, KeyCompletion } from './idempotency-keys.repository';
@@ -15,6 +16,8 @@ export interface NewRequest {
   webhookUrl: string | null;
   owner: string | null;
   totalImages: number;
+  fileName: string | null;
+  csvDelimiter: CsvDelimiter;
 }
 
 /** The upload's idempotency key passed to another upload while it was being stored. */

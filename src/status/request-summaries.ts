@@ -16,6 +16,7 @@ export class RequestSummaries {
     return {
       request_id: request.requestId,
       status: request.status,
+      file_name: request.fileName,
       progress: {
         total: totalImages,
         processed: processedImages,

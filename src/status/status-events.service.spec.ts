@@ -15,6 +15,7 @@ function summary(status: RequestStatus, processed: number): RequestSummaryDto {
   return {
     request_id: REQUEST_ID,
     status,
+    file_name: 'products.csv',
     progress: {
       total: 2,
       processed,

@@ -70,6 +70,7 @@ const summaryExample = (
 ): RequestSummaryDto => ({
   request_id: EXAMPLE_ID,
   status,
+  file_name: 'products.csv',
   progress: {
     total: 4,
     processed,

@@ -64,7 +64,7 @@ export class StatusService {
     const key = StorageKeys.outputCsv(requestId);
     const stored = await this.downloads.download(key, contentDisposition);
     if (stored) return stored;
-    return { kind: 'stream', stream: this.results.outputCsv(request.id), size: undefined };
+    return { kind: 'stream', stream: this.results.outputCsv(request), size: undefined };
   }
 
   /** The report CSV, built from the database as it is streamed, once the request has finished. */

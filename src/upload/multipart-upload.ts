@@ -1,6 +1,7 @@
 import busboy from 'busboy';
 import type { IncomingMessage } from 'node:http';
 import { Readable } from 'node:stream';
+import { readableBytes } from '../common/byte-size';
 
 /** The multipart form field the CSV file comes in. */
 export const FILE_FIELD = 'file';
@@ -8,12 +9,26 @@ export const FILE_FIELD = 'file';
 /** Form fields other than the file are short: the longest is a URL. */
 const MAX_FIELD_BYTES = 8 * 1024;
 const MAX_FIELDS = 20;
+/** The longest file name kept, in characters: as long as most file systems allow. */
+export const FILE_NAME_MAX_LENGTH = 255;
+
+/** Control characters (C0, DEL, C1) and the bidirectional controls that could disguise a name. */
+function isShowable(character: string): boolean {
+  const code = character.codePointAt(0) ?? 0;
+  return !(
+    code < 0x20 ||
+    (code >= 0x7f && code <= 0x9f) ||
+    (code >= 0x202a && code <= 0x202e) ||
+    (code >= 0x2066 && code <= 0x2069)
+  );
+}
 
 /** Why a multipart upload cannot be used, in words for the person who sent it. */
 export class MultipartUploadError extends Error {
   constructor(
     message: string,
-    readonly tooLarge = false,
+    /** The most bytes the file may have, when it had more; undefined for other problems. */
+    readonly maxBytes?: number,
   ) {
     super(message);
   }
@@ -24,13 +39,21 @@ export interface MultipartUpload<T> {
   fields: Record<string, string>;
   /** What `readFile` made of the file. */
   file: T;
+  /** The file's name as the client gave it, made safe to show; null when it gave none. */
+  fileName: string | null;
+}
+
+/** A client's file name without directories or characters a page or terminal would act on. */
+export function fileNameToShow(name: string | undefined): string | null {
+  const shown = [...(name ?? '')].filter(isShowable).join('').trim().slice(0, FILE_NAME_MAX_LENGTH);
+  return shown === '' ? null : shown;
 }
 
 /**
  * Reads a `multipart/form-data` upload as it arrives: the file in the field `file` is handed to
  * `readFile` as a stream, never held whole, and the text fields are collected. Throws a
  * `MultipartUploadError` when the form is not what an upload must be: no file, a file in
- * another field, two files, or a file over `maxFileBytes` (`tooLarge`).
+ * another field, two files, or a file over `maxFileBytes` (with `maxBytes`).
  */
 export function readMultipartUpload<T>(
   request: IncomingMessage,
@@ -42,6 +65,8 @@ export function readMultipartUpload<T>(
     try {
       parser = busboy({
         headers: request.headers,
+        // Browsers and curl send a file name's UTF-8 bytes as they are, not in latin1.
+        defParamCharset: 'utf8',
         limits: {
           fileSize: maxFileBytes,
           files: 2,
@@ -59,6 +84,7 @@ export function readMultipartUpload<T>(
     }
     const fields: Record<string, string> = {};
     let reading: Promise<T> | undefined;
+    let fileName: string | null = null;
     let problem: MultipartUploadError | undefined;
     const fail = (error: MultipartUploadError) => (problem ??= error);
 
@@ -67,7 +93,7 @@ export function readMultipartUpload<T>(
         fail(new MultipartUploadError(`The form field "${name}" is too long`));
       fields[name] = value;
     });
-    parser.on('file', (name, stream) => {
+    parser.on('file', (name, stream, info) => {
       if (name !== FILE_FIELD) {
         fail(
           new MultipartUploadError(`Send the CSV in the form field "${FILE_FIELD}", not "${name}"`),
@@ -83,11 +109,12 @@ export function readMultipartUpload<T>(
       stream.on('limit', () =>
         fail(
           new MultipartUploadError(
-            `The file is larger than ${maxFileBytes} bytes, the most one upload may be`,
-            true,
+            `The file is larger than ${readableBytes(maxFileBytes)}, the most one upload may be`,
+            maxFileBytes,
           ),
         ),
       );
+      fileName = fileNameToShow(info.filename);
       reading = readFile(stream);
       // Settled below; a rejection here must not go unhandled meanwhile.
       reading.catch(() => undefined);
@@ -114,7 +141,7 @@ export function readMultipartUpload<T>(
             `Send the CSV as the multipart form field "${FILE_FIELD}"`,
           );
         }
-        return { fields, file };
+        return { fields, file, fileName };
       };
       finish().then(resolve, reject);
     });

@@ -172,11 +172,14 @@ export class UploadController {
   })
   @ApiPayloadTooLargeResponse({
     type: ErrorResponseDto,
-    description: 'The file is larger than `UPLOAD_MAX_BYTES`.',
+    description:
+      'The file is larger than `UPLOAD_MAX_BYTES`; `max_bytes` gives that limit exactly, the ' +
+      'message in binary units.',
     example: {
       statusCode: 413,
       error: 'Payload Too Large',
-      message: 'The file is larger than 268435456 bytes, the most one upload may be',
+      message: 'The file is larger than 256 MiB, the most one upload may be',
+      max_bytes: 268435456,
     },
   })
   @ApiTooManyRequestsResponse({

@@ -126,7 +126,14 @@ export class UploadService {
         `Storing request ${requestId}: ${upload.file.products} products, ${upload.file.images} images`,
       );
       await this.requests.createRequest(
-        { requestId, webhookUrl, owner: options.owner, totalImages: upload.file.images },
+        {
+          requestId,
+          webhookUrl,
+          owner: options.owner,
+          totalImages: upload.file.images,
+          fileName: upload.fileName,
+          csvDelimiter: upload.file.delimiter,
+        },
         spool.batches(),
         key?.completion(fingerprint.of(webhookUrl)) ?? null,
       );
@@ -167,9 +174,9 @@ export class UploadService {
       return await readMultipartUpload(request, this.csv.maxUploadBytes, readFile);
     } catch (error) {
       if (!(error instanceof MultipartUploadError)) throw error;
-      throw error.tooLarge
-        ? new PayloadTooLargeException(error.message)
-        : new BadRequestException(error.message);
+      throw error.maxBytes === undefined
+        ? new BadRequestException(error.message)
+        : new PayloadTooLargeException({ message: error.message, max_bytes: error.maxBytes });
     }
   }
 }

@@ -209,6 +209,17 @@ export class RequestSummaryDto {
   @ApiProperty({ enum: RequestStatus, example: RequestStatus.Processing })
   status!: RequestStatus;
 
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    maxLength: 255,
+    example: 'products.csv',
+    description:
+      'The name of the uploaded file, as the client sent it (without control characters, cut ' +
+      'to 255 characters); null when it sent none.',
+  })
+  file_name!: string | null;
+
   @ApiProperty({ type: ProgressDto })
   progress!: ProgressDto;
 
