@@ -40,7 +40,16 @@ export default tseslint.config(
       'jest/no-disabled-tests': 'error',
       'jest/expect-expect': [
         'error',
-        { assertFunctionNames: ['expect', 'expect*', 'request.**.expect', 'api.**.expect', 'upload.**.expect'] },
+        {
+          assertFunctionNames: [
+            'expect',
+            'expect*',
+            'request.**.expect',
+            'api.**.expect',
+            'upload.**.expect',
+            'upload.expect',
+          ],
+        },
       ],
     },
   },
