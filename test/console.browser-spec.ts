@@ -39,7 +39,7 @@ async function openConsole(browser: Browser, baseUrl: string): Promise<[Page, Pa
 }
 
 async function startConsoleApp(assets: string, overrides: Env = {}): Promise<TestApp> {
-  return startTestApp(await testEnvironment({ DOWNLOAD_TIMEOUT_MS: '30000', ...overrides }), {
+  return startTestApp(await testEnvironment({ DOWNLOAD_TIMEOUT_MS: '30000', QUALITY_SCORE: 'true', ...overrides }), {
     override: (builder) =>
       builder.overrideProvider(WebConsoleAssets).useValue(new WebConsoleAssets(assets)),
   });

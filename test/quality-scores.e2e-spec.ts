@@ -65,7 +65,7 @@ describe('Quality scores and the report', () => {
       'image/jpeg',
     );
     const missing = images.url('/missing.jpg');
-    service = await startTestApp(await testEnvironment());
+    service = await startTestApp(await testEnvironment({ QUALITY_SCORE: 'true' }));
     const csv =
       'S. No.,Product Name,Input Image Urls\n' +
       `1,Mug,"${jpeg}, ${png}"\n` +

@@ -256,9 +256,12 @@ export class Environment {
   @IsIn(COMPRESSION_PROFILES)
   COMPRESSION_PROFILE: CompressionProfile = 'balanced';
 
-  /** Scores each compressed image against its source (SSIM); costs a few % of the CPU. */
+  /**
+   * Scores each compressed image against its source (SSIM). Off by default: the two extra
+   * decodes and the comparison cost about as much CPU as the compression itself.
+   */
   @BooleanSetting()
-  QUALITY_SCORE = true;
+  QUALITY_SCORE = false;
 
   @IntegerSetting({ min: 1, max: 50 })
   IMAGE_JOB_ATTEMPTS = 3;

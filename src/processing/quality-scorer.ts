@@ -37,7 +37,7 @@ export interface ScoredImage extends ImageSize {
 
 /**
  * Scores with at most COMPRESSION_CONCURRENCY comparisons at once, on slots of its own, so a
- * comparison never holds back a compression; QUALITY_SCORE=false turns it off.
+ * comparison never holds back a compression; QUALITY_SCORE=true turns it on.
  */
 @Injectable()
 export class QualityScorer {
@@ -47,7 +47,7 @@ export class QualityScorer {
 
   constructor(@Optional() compression?: CompressionConfig, @Optional() quality?: QualityConfig) {
     this.slots = new CpuSlots(compression?.concurrency ?? availableParallelism());
-    this.enabled = quality?.scoreImages ?? true;
+    this.enabled = quality?.scoreImages ?? false;
   }
 
   /**
