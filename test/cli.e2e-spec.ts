@@ -37,7 +37,9 @@ describe('The image-batch command line', () => {
         );
       });
     }
-    service = await startTestApp(await testEnvironment({ API_KEYS: API_KEY, QUALITY_SCORE: 'true' }));
+    service = await startTestApp(
+      await testEnvironment({ API_KEYS: API_KEY, QUALITY_SCORE: 'true' }),
+    );
     workDir = mkdtempSync(join(tmpdir(), 'image-batch-cli-'));
   });
 

@@ -39,10 +39,13 @@ async function openConsole(browser: Browser, baseUrl: string): Promise<[Page, Pa
 }
 
 async function startConsoleApp(assets: string, overrides: Env = {}): Promise<TestApp> {
-  return startTestApp(await testEnvironment({ DOWNLOAD_TIMEOUT_MS: '30000', QUALITY_SCORE: 'true', ...overrides }), {
-    override: (builder) =>
-      builder.overrideProvider(WebConsoleAssets).useValue(new WebConsoleAssets(assets)),
-  });
+  return startTestApp(
+    await testEnvironment({ DOWNLOAD_TIMEOUT_MS: '30000', QUALITY_SCORE: 'true', ...overrides }),
+    {
+      override: (builder) =>
+        builder.overrideProvider(WebConsoleAssets).useValue(new WebConsoleAssets(assets)),
+    },
+  );
 }
 
 const progressOf = async (page: Page) => {
