@@ -5,7 +5,7 @@ import {
   OnApplicationShutdown,
   OnModuleDestroy,
 } from '@nestjs/common';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { KickableLoop } from '../common/kickable-loop';
 import { DispatchConfig } from '../config/config';
 import { DispatchLock } from './dispatch-lock';
 import { ImageDispatcher } from './image-dispatcher';
@@ -22,11 +22,7 @@ const SHUTDOWN_WAIT_MS = 5000;
 export class DispatchLoop
   implements OnApplicationBootstrap, OnModuleDestroy, OnApplicationShutdown
 {
-  private readonly logger = new Logger(DispatchLoop.name);
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
-  private again = false;
-  private stopped = false;
+  private readonly loop: KickableLoop;
   private lastResync = 0;
 
   constructor(
@@ -34,51 +30,32 @@ export class DispatchLoop
     private readonly lock: DispatchLock,
     private readonly images: ImageDispatcher,
     private readonly outbox: OutboxRelay,
-  ) {}
+  ) {
+    this.loop = new KickableLoop(
+      () => this.pass(),
+      config.intervalMs,
+      new Logger(DispatchLoop.name),
+    );
+  }
 
   onApplicationBootstrap(): void {
     if (!this.config.enabled) return;
-    this.schedule(0);
+    this.loop.start();
   }
 
   /** No pass starts once the app is stopping, before the queues close. */
   onModuleDestroy(): void {
-    this.stopped = true;
-    clearTimeout(this.timer);
+    this.loop.stop();
   }
 
   /** Waits a while for a pass under way; one stuck on an unreachable Redis is left behind. */
   async onApplicationShutdown(): Promise<void> {
-    await Promise.race([this.running, sleep(SHUTDOWN_WAIT_MS, undefined, { ref: false })]);
+    await this.loop.settle(SHUTDOWN_WAIT_MS);
   }
 
   /** New work was committed: run a pass as soon as the current one (if any) ends. */
   kick(): void {
-    if (!this.config.enabled || this.stopped) return;
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    this.schedule(0);
-  }
-
-  private schedule(delayMs: number): void {
-    clearTimeout(this.timer);
-    this.timer = setTimeout(() => this.runPass(), delayMs);
-    this.timer.unref();
-  }
-
-  private runPass(): void {
-    if (this.stopped || this.running) return;
-    this.running = this.pass()
-      .catch((error: unknown) => this.logger.warn(`Dispatch pass failed: ${String(error)}`))
-      .finally(() => {
-        this.running = undefined;
-        if (this.stopped) return;
-        const again = this.again;
-        this.again = false;
-        this.schedule(again ? 0 : this.config.intervalMs);
-      });
+    if (this.config.enabled) this.loop.kick();
   }
 
   private async pass(): Promise<void> {

@@ -9,7 +9,7 @@ import {
   JobIds,
 } from '../queue/queue.constants';
 import { DispatchRepository, OpenRequest } from '../requests/dispatch.repository';
-import { LockHeld } from './dispatch-lock';
+import { LockHeld } from '../queue/redis-lock';
 import { addJobs, ensureJobs, JobSpec } from './queued-jobs';
 
 /** Unfinished requests looked at in one pass; older ones first. */

@@ -6,13 +6,15 @@ import {
   OnModuleDestroy,
 } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { KickableLoop } from '../common/kickable-loop';
+import { LockHeld } from '../queue/redis-lock';
 import { LifecycleConfig } from '../config/config';
 import {
   RequestLifecycleRepository,
   UnfinishedChange,
 } from '../requests/request-lifecycle.repository';
 import { PAUSE_BETWEEN_BATCHES_MS, RequestDeleter } from './request-deleter';
-import { StillHeld, SweepLock } from './sweep-lock';
+import { SweepLock } from './sweep-lock';
 
 /** Requests of each kind taken up by one sweep; the next sweep takes the rest. */
 const REQUESTS_PER_SWEEP = 100;
@@ -35,65 +37,38 @@ export class LifecycleSweeper
   implements OnApplicationBootstrap, OnModuleDestroy, OnApplicationShutdown
 {
   private readonly logger = new Logger(LifecycleSweeper.name);
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
-  private again = false;
-  private stopped = false;
+  private readonly loop: KickableLoop;
 
   constructor(
     private readonly config: LifecycleConfig,
     private readonly lock: SweepLock,
     private readonly lifecycle: RequestLifecycleRepository,
     private readonly deleter: RequestDeleter,
-  ) {}
+  ) {
+    this.loop = new KickableLoop(() => this.sweep(), config.sweepIntervalMs, this.logger);
+  }
 
   onApplicationBootstrap(): void {
-    this.schedule(0);
+    this.loop.start();
   }
 
   onModuleDestroy(): void {
-    this.stopped = true;
-    clearTimeout(this.timer);
+    this.loop.stop();
   }
 
   /** Waits a while for the sweep under way, which stops at its next batch. */
   async onApplicationShutdown(): Promise<void> {
-    await Promise.race([this.running, sleep(SHUTDOWN_WAIT_MS, undefined, { ref: false })]);
+    await this.loop.settle(SHUTDOWN_WAIT_MS);
   }
 
   /** A change was marked: sweep as soon as the current sweep (if any) ends. */
   kick(): void {
-    if (this.stopped) return;
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    this.schedule(0);
-  }
-
-  private schedule(delayMs: number): void {
-    clearTimeout(this.timer);
-    this.timer = setTimeout(() => this.runSweep(), delayMs);
-    this.timer.unref();
-  }
-
-  private runSweep(): void {
-    if (this.stopped || this.running) return;
-    this.running = this.sweep()
-      .catch((error: unknown) => this.logger.warn(`Lifecycle sweep failed: ${String(error)}`))
-      .finally(() => {
-        this.running = undefined;
-        if (this.stopped) return;
-        const again = this.again;
-        this.again = false;
-        this.schedule(again ? 0 : this.config.sweepIntervalMs);
-      });
+    this.loop.kick();
   }
 
   private async sweep(): Promise<void> {
-    const ttlMs = Math.max(15_000, this.config.sweepIntervalMs * 3);
-    await this.lock.runExclusively(ttlMs, async (lockHeld) => {
-      const stillHeld: StillHeld = async () => !this.stopped && (await lockHeld());
+    await this.lock.runExclusively(async (lockHeld) => {
+      const stillHeld: LockHeld = () => !this.loop.isStopped && lockHeld();
       await this.eachOf(await this.lifecycle.cancellingRequests(REQUESTS_PER_SWEEP), (request) =>
         this.cancelImages(request, stillHeld),
       );
@@ -125,20 +100,20 @@ export class LifecycleSweeper
     }
   }
 
-  private async cancelImages(request: UnfinishedChange, stillHeld: StillHeld): Promise<boolean> {
+  private async cancelImages(request: UnfinishedChange, stillHeld: LockHeld): Promise<boolean> {
     while (await this.lifecycle.cancelNextImages(request.requestPk, IMAGES_PER_BATCH)) {
       await sleep(PAUSE_BETWEEN_BATCHES_MS);
-      if (!(await stillHeld())) return false;
+      if (!stillHeld()) return false;
     }
     return true;
   }
 
-  private async resetImages(request: UnfinishedChange, stillHeld: StillHeld): Promise<boolean> {
+  private async resetImages(request: UnfinishedChange, stillHeld: LockHeld): Promise<boolean> {
     const total = await this.lifecycle.totalImages(request.requestPk);
     for (let from = 0; from < total; from += IMAGES_PER_BATCH) {
       await this.lifecycle.resetImages(request.requestPk, from, from + IMAGES_PER_BATCH);
       await sleep(PAUSE_BETWEEN_BATCHES_MS);
-      if (!(await stillHeld())) return false;
+      if (!stillHeld()) return false;
     }
     await this.lifecycle.openRetried(request.requestPk);
     return true;

@@ -7,7 +7,7 @@ import {
 } from '../requests/request-lifecycle.repository';
 import { ImageStorage } from '../storage/image-storage';
 import { StorageKeys } from '../storage/storage-keys';
-import { StillHeld } from './sweep-lock';
+import { LockHeld } from '../queue/redis-lock';
 
 /** Rows deleted per statement: few enough that other requests' reads and writes pass between. */
 export const ROWS_PER_BATCH = 500;
@@ -29,7 +29,7 @@ export class RequestDeleter {
   ) {}
 
   /** Returns false when it stopped before the end because `stillHeld` said so. */
-  async remove(request: UnfinishedChange, stillHeld: StillHeld): Promise<boolean> {
+  async remove(request: UnfinishedChange, stillHeld: LockHeld): Promise<boolean> {
     const { requestPk, requestId } = request;
     const batches = [
       () => this.lifecycle.deleteImages(requestPk, ROWS_PER_BATCH),
@@ -38,7 +38,7 @@ export class RequestDeleter {
     for (const deleteBatch of batches) {
       while ((await deleteBatch()) > 0) {
         await sleep(PAUSE_BETWEEN_BATCHES_MS);
-        if (!(await stillHeld())) return false;
+        if (!stillHeld()) return false;
       }
     }
     const removed = await this.storage.removeFolder(StorageKeys.requestFolder(requestId));
