@@ -40,7 +40,15 @@ export default tseslint.config(
       'jest/no-disabled-tests': 'error',
       'jest/expect-expect': [
         'error',
-        { assertFunctionNames: ['expect', 'expect*', 'request.**.expect', 'api.**.expect'] },
+        {
+          assertFunctionNames: [
+            'expect',
+            'expect*',
+            'request.**.expect',
+            'api.**.expect',
+            'upload.expect',
+          ],
+        },
       ],
     },
   },
