@@ -20,10 +20,10 @@ export async function measureFloor(
   const previousThreads = sharp.concurrency();
   sharp.concurrency(1);
   try {
-    await sharpWorkOf(images[0].data, profile).toBuffer(); // first-use costs are not throughput
+    await (await sharpWorkOf(images[0].data, profile)).toBuffer(); // first-use costs are not throughput
     const time = await timed(() =>
       runPool(images, cores, async (image, index) => {
-        outputBytes[index] = (await sharpWorkOf(image.data, profile).toBuffer()).length;
+        outputBytes[index] = (await (await sharpWorkOf(image.data, profile)).toBuffer()).length;
       }),
     );
     const bytesOut = outputBytes.reduce((total, bytes) => total + bytes, 0);

@@ -50,9 +50,9 @@ async function exactHalves(jpegs: BenchImage[], profile: CompressionProfile): Pr
   sharp.concurrency(1);
   const exact = await Promise.all(
     jpegs.map(async (image) => {
-      const output = await sharpWorkOf(image.data, profile).toBuffer();
-      const target = Math.max(1, Math.round(estimateJpegQuality(image.data) / 2));
-      return estimateJpegQuality(output) === target ? 1 : 0;
+      const output = await (await sharpWorkOf(image.data, profile)).toBuffer();
+      const target = Math.max(1, Math.round((await estimateJpegQuality(image.data)) / 2));
+      return (await estimateJpegQuality(output)) === target ? 1 : 0;
     }),
   );
   return sum(exact);

@@ -260,9 +260,9 @@ describe('Hostile input', () => {
         () => `S. No.,Product Name,Input Image Urls,${'h'.repeat(50_000)}\n1,Mug,${url}\n`,
         {
           line: 1,
-          column: 'h'.repeat(80),
+          column: null,
           message: expect.stringMatching(
-            new RegExp(`^Unexpected column "h{77}\\.\\.\\."; expected the columns`),
+            /^The header row does not match: found 4 column\(s\).*"h{77}\.\.\."/,
           ) as string,
         },
       ],

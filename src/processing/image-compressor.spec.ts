@@ -96,7 +96,7 @@ describe('ImageCompressor', () => {
           height: HEIGHT,
           skipReason: null,
         });
-        expect(estimateJpegQuality(result.data)).toBe(expected);
+        expect(await estimateJpegQuality(result.data)).toBe(expected);
         expect(result.data.length).toBeLessThan(source.length);
       },
     );
@@ -107,7 +107,7 @@ describe('ImageCompressor', () => {
       const result = await compressor.compress(source);
 
       expect(result).toMatchObject({ sourceQuality: 1, targetQuality: 1 });
-      expect(estimateJpegQuality(result.data)).toBe(1);
+      expect(await estimateJpegQuality(result.data)).toBe(1);
     });
 
     it('turns a CMYK JPEG into an sRGB JPEG at half its quality', async () => {

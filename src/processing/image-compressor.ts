@@ -151,13 +151,13 @@ export class ImageCompressor {
       );
     }
     const formatName = IMAGE_FORMATS[format].name;
-    const gifDefect = format === 'gif' ? walkGif(source).defect : null;
+    const gifDefect = format === 'gif' ? (await walkGif(source)).defect : null;
     if (gifDefect) {
       throw new UnsupportedImageError(`The GIF image is truncated or corrupt: ${gifDefect}`);
     }
     let result: CompressedImage;
     try {
-      const plan = planEncoding(source, format, this.settings);
+      const plan = await planEncoding(source, format, this.settings);
       const { data, info } = await this.slots.run(() =>
         plan.encode(encodingPipeline(source, format)).toBuffer({ resolveWithObject: true }),
       );
@@ -194,7 +194,7 @@ export class ImageCompressor {
     encoded: Buffer,
   ): Promise<StoredBytes> {
     const notFewer = `Re-encoding gave ${encoded.length} bytes, not fewer than the ${source.length}-byte source`;
-    const metadata = findMetadata(source, format);
+    const metadata = await findMetadata(source, format);
     if (metadata === null) {
       return { data: source, skipReason: `${notFewer}, so the source is kept` };
     }
@@ -221,7 +221,7 @@ export class ImageCompressor {
       case 'png':
         return this.slots.run(() => encodingPipeline(source, format).png().toBuffer());
       case 'webp':
-        return isLosslessWebp(source)
+        return (await isLosslessWebp(source))
           ? this.slots.run(() =>
               encodingPipeline(source, format).webp({ lossless: true }).toBuffer(),
             )
@@ -239,7 +239,7 @@ export class ImageCompressor {
    */
   private async verify(image: CompressedImage, keptSource: boolean): Promise<void> {
     const formatName = IMAGE_FORMATS[image.format].name;
-    const metadata = findMetadata(image.data, image.format);
+    const metadata = await findMetadata(image.data, image.format);
     if (metadata !== null) {
       throw new UnsupportedImageError(
         `The ${formatName} image is not stored, because it would still carry metadata: ${metadata}`,
@@ -278,12 +278,11 @@ function encodingPipeline(source: Buffer, format: ImageFormat): Sharp {
  * What sharp alone does for an image under a profile, without the compressor's checks and
  * bookkeeping: the floor that `npm run bench` measures the service against.
  */
-export function sharpWorkOf(source: Buffer, profile: CompressionProfile): Sharp {
+export async function sharpWorkOf(source: Buffer, profile: CompressionProfile): Promise<Sharp> {
   const format = sniffFormat(source);
   if (!format) throw new UnsupportedImageError('Not an image the service compresses');
-  return planEncoding(source, format, ENCODER_SETTINGS[profile]).encode(
-    encodingPipeline(source, format),
-  );
+  const plan = await planEncoding(source, format, ENCODER_SETTINGS[profile]);
+  return plan.encode(encodingPipeline(source, format));
 }
 
 function isPixelLimitError(error: unknown): boolean {
@@ -306,14 +305,14 @@ async function oversizedImageError(
   );
 }
 
-function planEncoding(
+async function planEncoding(
   source: Buffer,
   format: ImageFormat,
   settings: EncoderSettings,
-): EncodingPlan {
+): Promise<EncodingPlan> {
   switch (format) {
     case 'jpeg': {
-      const sourceQuality = estimateJpegQuality(source);
+      const sourceQuality = await estimateJpegQuality(source);
       const targetQuality = halfOf(sourceQuality);
       return {
         sourceQuality,
@@ -331,7 +330,7 @@ function planEncoding(
       };
     }
     case 'webp': {
-      const sourceQuality = isLosslessWebp(source) ? LOSSLESS_SOURCE_QUALITY : null;
+      const sourceQuality = (await isLosslessWebp(source)) ? LOSSLESS_SOURCE_QUALITY : null;
       const targetQuality = halfOf(sourceQuality ?? ASSUMED_LOSSY_SOURCE_QUALITY);
       return {
         sourceQuality,

@@ -50,13 +50,13 @@ interface QuantizationTable {
  * Reads the quantization tables defined before the first scan, each in natural row-major order,
  * ordered by table id. A later definition of the same id replaces the earlier one, as in a decoder.
  */
-export function readJpegQuantizationTables(jpeg: Buffer): number[][] {
-  return parseQuantizationTables(jpeg).map((table) => table.entries);
+export async function readJpegQuantizationTables(jpeg: Buffer): Promise<number[][]> {
+  return (await parseQuantizationTables(jpeg)).map((table) => table.entries);
 }
 
 /** Returns the IJG quality (integer 1..100) whose standard tables best match the JPEG's. */
-export function estimateJpegQuality(jpeg: Buffer): number {
-  const tables = parseQuantizationTables(jpeg);
+export async function estimateJpegQuality(jpeg: Buffer): Promise<number> {
+  const tables = await parseQuantizationTables(jpeg);
   let bestQuality = 1;
   let bestDistance = Number.POSITIVE_INFINITY;
   for (let quality = 1; quality <= 100; quality++) {
@@ -94,11 +94,11 @@ function ijgScalePercent(quality: number): number {
   return quality < 50 ? Math.floor(5000 / quality) : 200 - quality * 2;
 }
 
-function parseQuantizationTables(jpeg: Buffer): QuantizationTable[] {
+async function parseQuantizationTables(jpeg: Buffer): Promise<QuantizationTable[]> {
   // One slot per table id: a later definition replaces an earlier one, as in a decoder, and a
   // file of a million DQT segments costs no more memory than a file of one.
   const tablesById: (QuantizationTable | undefined)[] = [];
-  walkJpegSegments(jpeg, (marker, start, end) => {
+  await walkJpegSegments(jpeg, (marker, start, end) => {
     if (marker === JPEG_MARKER.startOfScan) return true;
     if (marker === JPEG_MARKER.defineQuantizationTable) {
       readDqtPayload(jpeg, jpegPayloadStart(start), end, start, tablesById);

@@ -6,8 +6,10 @@
  * Only a still image built as libavif and libheif build it is called clean: `ftyp`, `meta`,
  * `mdat` and padding at the top level; in `meta`, no XML box and no item of type `Exif`, `mime`
  * (XMP) or `uri `. Anything else (sequences, `uuid` and `udta` boxes, unknown boxes) counts as
- * metadata, which costs at most the bytes of keeping a re-encoded image.
+ * metadata, which costs at most the bytes of keeping a re-encoded image. The walk pauses for the
+ * event loop whenever its slice of time is spent.
  */
+import { EventLoopSlice } from './event-loop-slice';
 import { fourCc, fourCcName } from './four-cc';
 import { MalformedContainerError } from './malformed-container.error';
 
@@ -28,35 +30,53 @@ const CLEAN_META_BOXES: ReadonlySet<number> = new Set(
 const METADATA_ITEM_TYPES: ReadonlySet<number> = new Set(['Exif', 'mime', 'uri '].map(fourCc));
 const MIN_ITEM_TYPE_VERSION = 2;
 
-type BoxVisitor = (type: number, payloadStart: number, end: number) => string | null;
+/** A finding, null, or (for the two boxes that are entered) the walk of their children. */
+type BoxVisitor = (
+  type: number,
+  payloadStart: number,
+  end: number,
+) => string | null | Promise<string | null>;
 
 /**
  * The first box or item of the AVIF that may carry metadata, or null when it has none.
  *
  * @throws MalformedContainerError when a box runs past its parent.
  */
-export function findAvifMetadata(avif: Buffer): string | null {
+export async function findAvifMetadata(avif: Buffer): Promise<string | null> {
   if (avif.length < BOX_HEADER_BYTES || avif.readUInt32BE(4) !== FILE_TYPE) {
     throw new MalformedContainerError('The AVIF does not start with an ftyp box');
   }
-  return walkBoxes(avif, 0, avif.length, (type, payloadStart, end) => {
+  const slice = new EventLoopSlice();
+  return walkBoxes(avif, 0, avif.length, slice, (type, payloadStart, end) => {
     if (!CLEAN_TOP_LEVEL_BOXES.has(type)) return `a top-level ${fourCcName(type)} box`;
-    return type === META ? findMetaMetadata(avif, payloadStart + FULL_BOX_FIELDS_BYTES, end) : null;
+    return type === META
+      ? findMetaMetadata(avif, payloadStart + FULL_BOX_FIELDS_BYTES, end, slice)
+      : null;
   });
 }
 
-function findMetaMetadata(avif: Buffer, start: number, end: number): string | null {
-  return walkBoxes(avif, start, end, (type, payloadStart, boxEnd) => {
+function findMetaMetadata(
+  avif: Buffer,
+  start: number,
+  end: number,
+  slice: EventLoopSlice,
+): Promise<string | null> {
+  return walkBoxes(avif, start, end, slice, (type, payloadStart, boxEnd) => {
     if (!CLEAN_META_BOXES.has(type)) return `a ${fourCcName(type)} box in meta`;
-    return type === ITEM_INFO ? findMetadataItem(avif, payloadStart, boxEnd) : null;
+    return type === ITEM_INFO ? findMetadataItem(avif, payloadStart, boxEnd, slice) : null;
   });
 }
 
 /** Reads each `infe` entry's item type; the entry count before them is not needed. */
-function findMetadataItem(avif: Buffer, payloadStart: number, end: number): string | null {
+function findMetadataItem(
+  avif: Buffer,
+  payloadStart: number,
+  end: number,
+  slice: EventLoopSlice,
+): Promise<string | null> {
   const version = payloadStart < end ? avif[payloadStart] : 0;
   const entriesStart = payloadStart + FULL_BOX_FIELDS_BYTES + (version === 0 ? 2 : 4);
-  return walkBoxes(avif, Math.min(entriesStart, end), end, (type, entryStart, entryEnd) => {
+  return walkBoxes(avif, Math.min(entriesStart, end), end, slice, (type, entryStart, entryEnd) => {
     if (type !== ITEM_INFO_ENTRY) return `a ${fourCcName(type)} box in iinf`;
     const entryVersion = avif[entryStart];
     // Before version 2 an entry has no item type, and no reader takes it for metadata.
@@ -72,9 +92,16 @@ function findMetadataItem(avif: Buffer, payloadStart: number, end: number): stri
 }
 
 /** Visits each box between `start` and `end`; stops at the first finding the visitor returns. */
-function walkBoxes(buffer: Buffer, start: number, end: number, visit: BoxVisitor): string | null {
+async function walkBoxes(
+  buffer: Buffer,
+  start: number,
+  end: number,
+  slice: EventLoopSlice,
+  visit: BoxVisitor,
+): Promise<string | null> {
   let offset = start;
   while (offset < end) {
+    if (slice.due()) await slice.pause();
     if (offset + BOX_HEADER_BYTES > end) {
       throw new MalformedContainerError(`The AVIF ends inside the box header at byte ${offset}`);
     }
@@ -100,7 +127,9 @@ function walkBoxes(buffer: Buffer, start: number, end: number, visit: BoxVisitor
         `The AVIF box ${fourCcName(type)} at byte ${offset} does not fit in its parent`,
       );
     }
-    const finding = visit(type, payloadStart, boxEnd);
+    const visited = visit(type, payloadStart, boxEnd);
+    // Only an entered box gives a promise; `instanceof Promise` would cost seven times the walk.
+    const finding = typeof visited === 'object' && visited !== null ? await visited : visited;
     if (finding !== null) return finding;
     offset = boxEnd;
   }

@@ -7,8 +7,10 @@
  * extensions (sub-blocks) up to the trailer. The LZW data itself is not decoded.
  *
  * It runs on the main thread on up to the download cap, so it keeps no record per block: a file
- * of ten million empty comments costs one pass and no memory.
+ * of ten million empty comments costs one pass and no memory; and it pauses for the event loop
+ * whenever its slice of time is spent.
  */
+import { EventLoopSlice } from './event-loop-slice';
 
 const HEADER_BYTES = 6;
 const LOGICAL_SCREEN_DESCRIPTOR_BYTES = 7;
@@ -39,7 +41,7 @@ export interface GifWalk {
   metadata: string | null;
 }
 
-export function walkGif(gif: Buffer): GifWalk {
+export async function walkGif(gif: Buffer): Promise<GifWalk> {
   const signature = gif.toString('latin1', 0, HEADER_BYTES);
   if (signature !== 'GIF87a' && signature !== 'GIF89a') {
     return defect('it does not start with a GIF87a or GIF89a header');
@@ -53,10 +55,20 @@ export function walkGif(gif: Buffer): GifWalk {
     return defect(`it ends at byte ${gif.length}, inside the global colour table`);
   }
 
+  const slice = new EventLoopSlice();
   let metadata: string | null = null;
   let images = 0;
+  /** While sub-blocks are skipped: where the block they belong to starts; else -1. */
+  let subBlocksOwner = -1;
   let offset = screenEnd;
   while (offset < gif.length) {
+    if (slice.due()) await slice.pause();
+    if (subBlocksOwner >= 0) {
+      const size = gif[offset];
+      offset += 1 + size;
+      if (size === 0) subBlocksOwner = -1;
+      continue;
+    }
     const introducer = gif[offset];
     if (introducer === TRAILER) {
       if (images === 0) return defect('it holds no image');
@@ -70,20 +82,23 @@ export function walkGif(gif: Buffer): GifWalk {
       const tableEnd = tableStart + colourTableBytes(gif[offset + IMAGE_PACKED_FIELDS_OFFSET]);
       // The LZW minimum code size byte follows the colour table.
       if (tableEnd + 1 > gif.length) return truncated(gif, `the colour table of image ${images}`);
-      const end = skipSubBlocks(gif, tableEnd + 1);
-      if (end < 0) return truncated(gif, `the LZW data of image ${images}`);
-      offset = end;
+      subBlocksOwner = offset;
+      offset = tableEnd + 1;
     } else if (introducer === EXTENSION_INTRODUCER) {
       if (offset + 2 > gif.length) return truncated(gif, `the extension at byte ${offset}`);
-      const end = skipSubBlocks(gif, offset + 2);
-      if (end < 0) return truncated(gif, `the extension at byte ${offset}`);
       if (metadata === null && !isNeededForDisplay(gif, offset)) {
         metadata = `an extension with label 0x${gif[offset + 1].toString(16)} at byte ${offset}`;
       }
-      offset = end;
+      subBlocksOwner = offset;
+      offset += 2;
     } else {
       return defect(`it has an unknown block type 0x${introducer.toString(16)} at byte ${offset}`);
     }
+  }
+  if (subBlocksOwner >= 0) {
+    return gif[subBlocksOwner] === IMAGE_SEPARATOR
+      ? truncated(gif, `the LZW data of image ${images}`)
+      : truncated(gif, `the extension at byte ${subBlocksOwner}`);
   }
   return defect(
     `it ends at byte ${gif.length} after ${images} ${images === 1 ? 'image' : 'images'}, ` +
@@ -113,17 +128,6 @@ function isNeededForDisplay(gif: Buffer, offset: number): boolean {
 function colourTableBytes(packedFields: number): number {
   if ((packedFields & COLOUR_TABLE_FLAG) === 0) return 0;
   return BYTES_PER_COLOUR * 2 ** ((packedFields & COLOUR_TABLE_SIZE_BITS) + 1);
-}
-
-/** Offset just past the zero-length block that ends a run of sub-blocks, or -1 at the end. */
-function skipSubBlocks(gif: Buffer, start: number): number {
-  let offset = start;
-  while (offset < gif.length) {
-    const size = gif[offset];
-    offset += 1 + size;
-    if (size === 0) return offset;
-  }
-  return -1;
 }
 
 function truncated(gif: Buffer, where: string): GifWalk {

@@ -5,7 +5,9 @@
  * It runs on bytes that strangers send, on the main thread, so it allocates nothing per segment
  * and reads every byte at most once: entropy-coded data is skipped by a plain byte loop, because
  * one native `indexOf` call per 0xFF byte costs ten times more on data made of `FF 00` pairs.
+ * It pauses for the event loop whenever its slice of time is spent (`EventLoopSlice`).
  */
+import { EventLoopSlice } from './event-loop-slice';
 import { MalformedContainerError } from './malformed-container.error';
 
 export const JPEG_MARKER = {
@@ -38,12 +40,14 @@ export type JpegSegmentVisitor = (marker: number, start: number, end: number) =>
  *
  * @throws MalformedContainerError when the bytes are not a whole JPEG.
  */
-export function walkJpegSegments(jpeg: Buffer, visit: JpegSegmentVisitor): number {
+export async function walkJpegSegments(jpeg: Buffer, visit: JpegSegmentVisitor): Promise<number> {
+  const slice = new EventLoopSlice();
   if (jpeg[0] !== JPEG_MARKER.prefix || jpeg[1] !== JPEG_MARKER.startOfImage) {
     throw new MalformedContainerError('The JPEG does not start with a start-of-image marker');
   }
   let offset = MARKER_BYTES;
   for (;;) {
+    if (slice.due()) await slice.pause();
     if (jpeg[offset] !== JPEG_MARKER.prefix) {
       throw new MalformedContainerError(
         offset >= jpeg.length
@@ -52,7 +56,10 @@ export function walkJpegSegments(jpeg: Buffer, visit: JpegSegmentVisitor): numbe
       );
     }
     // Any number of 0xFF fill bytes may precede a marker code.
-    while (jpeg[offset + 1] === JPEG_MARKER.prefix) offset++;
+    while (jpeg[offset + 1] === JPEG_MARKER.prefix) {
+      offset++;
+      if (slice.due()) await slice.pause();
+    }
     if (offset + 1 >= jpeg.length) {
       throw new MalformedContainerError(
         `The JPEG ends at byte ${jpeg.length} without an end-of-image marker`,
@@ -71,7 +78,8 @@ export function walkJpegSegments(jpeg: Buffer, visit: JpegSegmentVisitor): numbe
     }
     const end = segmentEnd(jpeg, offset);
     if (visit(marker, offset, end) === true) return end;
-    offset = marker === JPEG_MARKER.startOfScan ? endOfEntropyCodedData(jpeg, end) : end;
+    offset =
+      marker === JPEG_MARKER.startOfScan ? await endOfEntropyCodedData(jpeg, end, slice) : end;
   }
 }
 
@@ -113,9 +121,14 @@ function segmentEnd(jpeg: Buffer, start: number): number {
  * In entropy-coded data a 0xFF byte is followed by a stuffed 0x00, a restart marker or more fill
  * bytes; anything else is the marker that ends the scan. Returns that marker's offset.
  */
-function endOfEntropyCodedData(jpeg: Buffer, start: number): number {
+async function endOfEntropyCodedData(
+  jpeg: Buffer,
+  start: number,
+  slice: EventLoopSlice,
+): Promise<number> {
   const last = jpeg.length - 1;
   for (let offset = start; offset < last; offset++) {
+    if (slice.due()) await slice.pause();
     if (jpeg[offset] !== JPEG_MARKER.prefix) continue;
     const next = jpeg[offset + 1];
     if (next === JPEG_MARKER.prefix) continue;

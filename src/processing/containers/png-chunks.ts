@@ -1,7 +1,9 @@
 /**
  * Finds what in a PNG (or APNG) may carry metadata, by walking its chunks once. Chunk types are
- * compared as numbers, so the walk allocates nothing per chunk.
+ * compared as numbers, so the walk allocates nothing per chunk, and it pauses for the event
+ * loop whenever its slice of time is spent.
  */
+import { EventLoopSlice } from './event-loop-slice';
 import { fourCc, fourCcName } from './four-cc';
 import { MalformedContainerError } from './malformed-container.error';
 
@@ -37,9 +39,11 @@ const ANCILLARY_CHUNKS_NEEDED_FOR_DISPLAY: ReadonlySet<number> = new Set(
  *
  * @throws MalformedContainerError when a chunk runs past the end or IEND is missing.
  */
-export function findPngMetadata(png: Buffer): string | null {
+export async function findPngMetadata(png: Buffer): Promise<string | null> {
+  const slice = new EventLoopSlice();
   let offset = PNG_SIGNATURE_BYTES;
   for (;;) {
+    if (slice.due()) await slice.pause();
     if (offset + CHUNK_OVERHEAD_BYTES > png.length) {
       throw new MalformedContainerError(`The PNG ends at byte ${png.length} without an IEND chunk`);
     }

@@ -2,8 +2,10 @@
  * The one walker of WebP's RIFF chunks, shared by the lossless test and the metadata scan.
  *
  * Chunk types are compared as 32-bit numbers, so a walk allocates nothing per chunk; animation
- * frames (`ANMF`) are entered one level deep, as the format allows, and never deeper.
+ * frames (`ANMF`) are entered one level deep, as the format allows, and never deeper. It pauses
+ * for the event loop whenever its slice of time is spent.
  */
+import { EventLoopSlice } from './event-loop-slice';
 import { fourCc, fourCcName } from './four-cc';
 import { MalformedContainerError } from './malformed-container.error';
 
@@ -30,7 +32,7 @@ export type WebpChunkVisitor = (type: number, payloadStart: number, inFrame: boo
  *
  * @throws MalformedContainerError when a chunk runs past the end of the RIFF payload.
  */
-export function walkWebpChunks(webp: Buffer, visit: WebpChunkVisitor): number {
+export async function walkWebpChunks(webp: Buffer, visit: WebpChunkVisitor): Promise<number> {
   if (
     webp.length < RIFF_HEADER_BYTES ||
     webp.toString('latin1', 0, 4) !== 'RIFF' ||
@@ -44,19 +46,32 @@ export function walkWebpChunks(webp: Buffer, visit: WebpChunkVisitor): number {
       `The WebP ends at byte ${webp.length}, before the ${riffEnd} bytes its RIFF header claims`,
     );
   }
-  walkChunks(webp, RIFF_HEADER_BYTES, riffEnd, false, visit);
+  await walkChunks(webp, RIFF_HEADER_BYTES, riffEnd, visit);
   return riffEnd;
 }
 
-function walkChunks(
+/**
+ * One loop for the top level and the frames: entering a frame narrows the end to the frame's,
+ * and leaving it restores the RIFF end, so a million frames cost no call and no promise each.
+ */
+async function walkChunks(
   webp: Buffer,
   start: number,
-  end: number,
-  inFrame: boolean,
+  riffEnd: number,
   visit: WebpChunkVisitor,
-): void {
+): Promise<void> {
+  const slice = new EventLoopSlice();
   let offset = start;
-  while (offset < end) {
+  let end = riffEnd;
+  let inFrame = false;
+  for (;;) {
+    if (offset >= end) {
+      if (!inFrame) return;
+      inFrame = false;
+      end = riffEnd;
+      continue;
+    }
+    if (slice.due()) await slice.pause();
     if (offset + CHUNK_HEADER_BYTES > end) {
       throw new MalformedContainerError(`The WebP ends inside the chunk header at byte ${offset}`);
     }
@@ -72,20 +87,22 @@ function walkChunks(
     }
     visit(type, payloadStart, inFrame);
     if (type === WEBP_CHUNK.animationFrame && !inFrame) {
-      const framePayloadStart = payloadStart + ANIMATION_FRAME_HEADER_BYTES;
-      walkChunks(webp, Math.min(framePayloadStart, chunkEnd), chunkEnd, true, visit);
+      inFrame = true;
+      end = chunkEnd;
+      offset = Math.min(payloadStart + ANIMATION_FRAME_HEADER_BYTES, chunkEnd);
+    } else {
+      offset = chunkEnd;
     }
-    offset = chunkEnd;
   }
 }
 
 const CHUNKS_NEEDED_FOR_DISPLAY: ReadonlySet<number> = new Set(Object.values(WEBP_CHUNK));
 
 /** Whether every frame of the WebP is lossless (`VP8L`) and none is lossy (`VP8 `). */
-export function isLosslessWebp(webp: Buffer): boolean {
+export async function isLosslessWebp(webp: Buffer): Promise<boolean> {
   let lossless = false;
   let lossy = false;
-  walkWebpChunks(webp, (type) => {
+  await walkWebpChunks(webp, (type) => {
     lossless ||= type === WEBP_CHUNK.lossless;
     lossy ||= type === WEBP_CHUNK.lossy;
   });
@@ -98,9 +115,9 @@ export function isLosslessWebp(webp: Buffer): boolean {
  *
  * @throws MalformedContainerError when a chunk runs past the end of the RIFF payload.
  */
-export function findWebpMetadata(webp: Buffer): string | null {
+export async function findWebpMetadata(webp: Buffer): Promise<string | null> {
   let finding: string | null = null;
-  const riffEnd = walkWebpChunks(webp, (type, payloadStart) => {
+  const riffEnd = await walkWebpChunks(webp, (type, payloadStart) => {
     if (finding === null && !CHUNKS_NEEDED_FOR_DISPLAY.has(type)) {
       finding = `a ${fourCcName(type)} chunk at byte ${payloadStart - CHUNK_HEADER_BYTES}`;
     }

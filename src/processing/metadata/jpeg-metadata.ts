@@ -31,9 +31,9 @@ const NATIVE_COPY_MIN_BYTES = 64;
  *
  * @throws MalformedContainerError when the bytes are not a whole JPEG.
  */
-export function findJpegMetadata(jpeg: Buffer): string | null {
+export async function findJpegMetadata(jpeg: Buffer): Promise<string | null> {
   let finding: string | null = null;
-  const end = walkJpegSegments(jpeg, (marker, start, segmentEnd) => {
+  const end = await walkJpegSegments(jpeg, (marker, start, segmentEnd) => {
     if (isNeededForDisplay(jpeg, marker, start, segmentEnd)) return false;
     finding = `an FF ${marker.toString(16).toUpperCase()} segment at byte ${start}`;
     return true;
@@ -47,7 +47,7 @@ export function findJpegMetadata(jpeg: Buffer): string | null {
  *
  * @throws MalformedContainerError when the bytes are not a whole JPEG.
  */
-export function stripJpegMetadata(jpeg: Buffer): Buffer {
+export async function stripJpegMetadata(jpeg: Buffer): Promise<Buffer> {
   const output = Buffer.allocUnsafe(jpeg.length);
   let written = 0;
   let copiedUpTo = 0;
@@ -58,7 +58,7 @@ export function stripJpegMetadata(jpeg: Buffer): Buffer {
       for (let offset = from; offset < to; offset++) output[written++] = jpeg[offset];
     }
   };
-  const end = walkJpegSegments(jpeg, (marker, start, segmentEnd) => {
+  const end = await walkJpegSegments(jpeg, (marker, start, segmentEnd) => {
     if (isNeededForDisplay(jpeg, marker, start, segmentEnd)) return false;
     copy(copiedUpTo, start);
     copiedUpTo = segmentEnd;
