@@ -11,7 +11,7 @@ import { productsCsv, uploadCsv } from './service-batch';
 import { MemorySampler, redisUsedMemory, ServiceProcess } from './service-process';
 import { loadRandomPages, StatusLoadFigures } from './status-load';
 
-const URLS_PER_ROW = 3;
+export const URLS_PER_ROW = 3;
 const PROCESSING_SECONDS = 15;
 const UPLOAD_TIMEOUT_MS = 600_000;
 
@@ -44,7 +44,7 @@ export interface CatalogServices {
 }
 
 /** Image URLs under the bench's image server that answer 404 at once: failures are quick. */
-function catalogCsv(baseUrl: string, rows: number): string {
+export function catalogCsv(baseUrl: string, rows: number): string {
   const urls: string[] = [];
   for (let row = 1; row <= rows; row++) {
     for (let position = 1; position <= URLS_PER_ROW; position++) {

@@ -6,6 +6,8 @@ export interface BenchOptions {
   rounds: number;
   /** Sizes of the catalog scenario, in rows of three URLs; empty skips it. */
   catalogRows: number[];
+  /** Images of the request whose deletion is timed; 0 skips it. */
+  deleteImages: number;
   statusSeconds: number;
   timeoutSeconds: number;
   redisUrl: string;
@@ -54,6 +56,7 @@ export function readOptions(): BenchOptions {
     images: integer('BENCH_IMAGES', 60, 8),
     rounds: integer('BENCH_ROUNDS', 3, 1),
     catalogRows: integerList('BENCH_CATALOG_ROWS', [100_000, 1_000_000]),
+    deleteImages: integer('BENCH_DELETE_IMAGES', 100_000, 0),
     statusSeconds: integer('BENCH_STATUS_SECONDS', 10, 1),
     timeoutSeconds: integer('BENCH_TIMEOUT_SECONDS', 1500, 30),
     redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',

@@ -1,5 +1,6 @@
 /** The results of one run, the targets they are judged by, and the tables printed from them. */
 import { CatalogFigures } from './catalog';
+import { DeletionFigures } from './deletion';
 import { RunFigures } from './figures';
 import { ProfileFigures } from './profiles';
 import { QualityFigures } from './quality';
@@ -31,6 +32,7 @@ export interface BenchResults {
   profiles?: ProfileFigures[];
   quality?: QualityFigures[];
   catalogs: CatalogFigures[];
+  deletion?: DeletionFigures;
   targets: Target[];
   /** Phases that failed, with their error; the other phases still ran. */
   errors: Record<string, string>;
@@ -218,6 +220,17 @@ function catalogSection(catalogs: CatalogFigures[]): string[] {
   ];
 }
 
+function deletionSection(deletion: DeletionFigures): string[] {
+  const images = deletion.images.toLocaleString('en-US');
+  const outcome =
+    deletion.error ?? `removed ${seconds(deletion.msToRemoved)} s after the DELETE's 202`;
+  return [
+    `Deletion of a stored request of ${images} images (MODE=api): ${outcome}; API peak RSS ` +
+      `${megabytes(deletion.apiPeakRssBytes)} MB meanwhile (${megabytes(deletion.apiBaselineRssBytes)} MB before)`,
+    '',
+  ];
+}
+
 /** Scores the targets of the issues this bench was written for. */
 export function evaluateTargets(results: BenchResults): Target[] {
   const targets: Target[] = [];
@@ -310,6 +323,7 @@ export function formatReport(results: BenchResults): string {
     ...(results.profiles ? profilesSection(results.profiles) : []),
     ...(results.quality ? qualitySection(results.quality) : []),
     ...(results.catalogs.length > 0 ? catalogSection(results.catalogs) : []),
+    ...(results.deletion ? deletionSection(results.deletion) : []),
     ...targetsSection(results.targets),
     ...(errors.length > 0 ? ['Errors', ...errors] : []),
   ].join('\n');

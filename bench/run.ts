@@ -7,6 +7,7 @@
  *   BENCH_IMAGES          photo-like images in the corpus (default 60: about 80% JPEG)
  *   BENCH_ROUNDS          alternating sharp / service rounds per group; the best counts (default 3)
  *   BENCH_CATALOG_ROWS    catalog sizes, comma-separated (default 100000,1000000; empty skips)
+ *   BENCH_DELETE_IMAGES   images of the request whose deletion is timed (default 100000; 0 skips)
  *   BENCH_STATUS_SECONDS  length of each GET /status load (default 10)
  *   BENCH_TIMEOUT_SECONDS the whole run is stopped and cleaned up after this (default 1500)
  *   BENCH_SERVICE_ENV     service settings to try, e.g. "IMAGE_CONCURRENCY=16 COMPRESSION_PROFILE=fastest"
@@ -18,6 +19,7 @@ import { availableParallelism, cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { measureCatalog } from './catalog';
+import { measureDeletion } from './deletion';
 import { Cleanup } from './cleanup';
 import { ImageServer } from './image-server';
 import { BenchOptions, Env, readOptions } from './options';
@@ -158,6 +160,7 @@ async function main(): Promise<void> {
       images: options.images,
       rounds: options.rounds,
       catalogRows: options.catalogRows.join(','),
+      deleteImages: options.deleteImages,
       statusSeconds: options.statusSeconds,
     },
     serviceOverrides: options.serviceOverrides,
@@ -227,6 +230,16 @@ async function main(): Promise<void> {
             options.redisUrl,
             log,
           ),
+        );
+      });
+    }
+    if (options.deleteImages > 0) {
+      await phase(`deletion ${options.deleteImages}`, async () => {
+        results.deletion = await measureDeletion(
+          services,
+          server.url(''),
+          options.deleteImages,
+          log,
         );
       });
     }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { request as httpRequest } from 'node:http';
+import { request as httpRequest, type ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
@@ -221,7 +221,11 @@ describe('The image-batch command line', () => {
       'Images      1/1 processed (100%): 1 succeeded, 0 failed',
       expect.stringMatching(/^Created {5}\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$/),
       expect.stringMatching(/^Finished {4}\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$/),
+      expect.stringMatching(
+        /^Scores {6}mean 0\.\d{4}, lowest 0\.\d{4} \(SSIM against the source, 1 image\)$/,
+      ),
       `Output CSV  ${service.baseUrl}/status/${requestId}/output.csv`,
+      `Report      ${service.baseUrl}/status/${requestId}/report.csv`,
       '',
     ]);
 
@@ -465,6 +469,122 @@ describe('The image-batch command line', () => {
       expect(run.stderr).toContain(
         'The service answered 409: An upload with this Idempotency-Key is still being received or stored; retry once it has been answered; trying again in 1 s',
       );
+    });
+  });
+
+  describe('cancel, retry and delete', () => {
+    const heldDownloads: (() => void)[] = [];
+    let laterImageUp = false;
+
+    beforeAll(async () => {
+      const photo = await jpegPhoto(64, 48, 90, 4);
+      const send = (response: ServerResponse) =>
+        response.writeHead(200, { 'Content-Type': 'image/jpeg' }).end(photo);
+      for (let index = 0; index < 20; index++) {
+        images.route(`/held-${index}.jpg`, (_, response) => {
+          heldDownloads.push(() => send(response));
+        });
+      }
+      images.route('/later.jpg', (_, response) => {
+        if (laterImageUp) send(response);
+        else response.writeHead(404).end('not yet');
+      });
+    });
+
+    afterAll(() => {
+      for (const release of heldDownloads.splice(0)) release();
+    });
+
+    it('cancels a running request, which cannot be retried while it runs, and exits 7 for a finished one', async () => {
+      const csv = Array.from(
+        { length: 20 },
+        (_, index) => `${index + 1},Item,${images.url(`/held-${index}.jpg`)}`,
+      );
+      const requestId = await uploadCsv(service.baseUrl, [HEADER, ...csv, ''].join('\n'), {
+        headers: keyHeader,
+      });
+      await waitFor(() => heldDownloads.length > 0, { what: 'the first download to start' });
+
+      const early = await imageBatch(['retry', requestId]);
+      const cancel = await imageBatch(['cancel', requestId]);
+      for (const release of heldDownloads.splice(0)) release();
+      const finished = await waitUntilFinished(service.baseUrl, requestId, keyHeader);
+      const again = await imageBatch(['cancel', requestId, '--json']);
+
+      expect(early).toMatchObject({ exitCode: 7, stdout: '' });
+      expect(early.stderr).toMatch(
+        new RegExp(`^The service answered 409: Request ${requestId} is (Pending|Processing); `),
+      );
+      expect(cancel).toMatchObject({ exitCode: 0, stderr: '' });
+      expect(cancel.stdout).toMatch(
+        new RegExp(`^Cancelling request ${requestId} \\(\\d+ of 20 images done\\)\n`),
+      );
+      expect(finished.status).toBe('Cancelled');
+      expect(again.exitCode).toBe(0);
+      expect(JSON.parse(again.stdout)).toMatchObject({
+        request_id: requestId,
+        status: 'Cancelled',
+      });
+
+      const doneId = await uploadCsv(
+        service.baseUrl,
+        `${HEADER}\n1,Shoes,${images.url('/front.jpg')}\n`,
+        {
+          headers: keyHeader,
+        },
+      );
+      await waitUntilFinished(service.baseUrl, doneId, keyHeader);
+      const late = await imageBatch(['cancel', doneId]);
+      expect(late).toMatchObject({ exitCode: 7, stdout: '' });
+      expect(late.stderr).toMatch(
+        /^The service answered 409: .*only a running request can be cancelled\n$/,
+      );
+    });
+
+    it('retries the failed images of a finished request and, with --wait, follows it to Completed', async () => {
+      const csv = writeCsv('later.csv', [`1,Lamp,${images.url('/later.jpg')}`]);
+      const first = await imageBatch(['submit', csv, '--wait', '--interval', '0.2']);
+      const requestId = requestIdIn(first);
+      expect(first.exitCode).toBe(1);
+
+      laterImageUp = true;
+      const retry = await imageBatch(['retry', requestId, '--wait', '--interval', '0.2']);
+
+      expect(retry).toMatchObject({ exitCode: 0 });
+      expect(retry.stdout).toMatch(
+        new RegExp(`^Retrying request ${requestId}: 1 of 1 images to process again\n`),
+      );
+      expect(retry.stdout).toMatch(/^Status +Completed$/m);
+      expect(retry.stdout).toMatch(/^Images +1\/1 processed \(100%\): 1 succeeded, 0 failed$/m);
+      expect(retry.stderr.trimEnd().split('\n').at(-1)).toMatch(
+        /^\[\d+:\d\d\] Completed: 1\/1 images \(100%\), 0 failed$/,
+      );
+      expect(await getStatus(service.baseUrl, requestId, keyHeader)).toMatchObject({ retries: 1 });
+    });
+
+    it('deletes a request, after which it is unknown: exit 4', async () => {
+      const csv = `${HEADER}\n1,Shoes,${images.url('/front.jpg')}\n`;
+      const [textId, jsonId] = await Promise.all([
+        uploadCsv(service.baseUrl, csv, { headers: keyHeader }),
+        uploadCsv(service.baseUrl, csv, { headers: keyHeader }),
+      ]);
+
+      const deleted = await imageBatch(['delete', textId]);
+      const deletedJson = await imageBatch(['delete', jsonId, '--json']);
+      const status = await imageBatch(['status', textId]);
+      const again = await imageBatch(['delete', textId]);
+
+      expect(deleted).toMatchObject({ exitCode: 0, stderr: '' });
+      expect(deleted.stdout).toBe(`Deleted request ${textId} (products.csv)\n`);
+      expect(deletedJson.exitCode).toBe(0);
+      expect(JSON.parse(deletedJson.stdout)).toMatchObject({ request_id: jsonId });
+      expect(status.exitCode).toBe(4);
+      expect(again).toMatchObject({
+        exitCode: 4,
+        stdout: '',
+        stderr: `The service answered 404: No request with id ${textId}\n`,
+      });
+      expect(await requestIds()).not.toContain(textId);
     });
   });
 

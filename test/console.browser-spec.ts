@@ -228,6 +228,67 @@ describeInChromium('The web console at /, in Chromium', () => {
       await page.context().close();
     });
 
+    it('cancels, retries and deletes a request through its buttons, each asked first', async () => {
+      let release = () => {};
+      const released = new Promise<void>((resolve) => (release = resolve));
+      const bag = await jpegPhoto(80, 60, 90, 6);
+      const rows = Array.from({ length: 30 }, (_, index) => {
+        const url = images.route(`/bag-${index}.jpg`, (_, response) => {
+          void released.then(() =>
+            response.writeHead(200, { 'Content-Type': 'image/jpeg' }).end(bag),
+          );
+        });
+        return `${index + 1},Bag ${index + 1},${url}`;
+      });
+      const requestId = await uploadCsv(
+        service.baseUrl,
+        ['S. No.,Product Name,Input Image Urls', ...rows, ''].join('\n'),
+      );
+      const [page, problems] = await openConsole(browser, service.baseUrl);
+      const questions: string[] = [];
+      page.on('dialog', (dialog) => {
+        questions.push(dialog.message());
+        void dialog.accept();
+      });
+      await page.goto(`${service.baseUrl}/#/requests/${requestId}`);
+      const button = (name: string) => page.getByRole('button', { name, exact: true });
+      await button('Cancel').waitFor({ timeout: STALL_MS });
+      expect(await button('Retry failed').isHidden()).toBe(true);
+      expect(await button('Delete').isVisible()).toBe(true);
+
+      await button('Cancel').click();
+      await button('Cancel').waitFor({ state: 'hidden', timeout: STALL_MS });
+      release();
+      await page
+        .locator('#request-status', { hasText: 'Cancelled' })
+        .waitFor({ timeout: STALL_MS });
+      expect(questions).toEqual([expect.stringMatching(/^Cancel this request\?/)]);
+
+      await button('Retry failed').click();
+      await page
+        .locator('#request-status', { hasText: 'Completed' })
+        .waitFor({ timeout: STALL_MS });
+      expect(await progressOf(page)).toEqual([30, 30]);
+      expect(await button('Retry failed').isHidden()).toBe(true);
+      const listed = page.locator('#recent-body tr', { hasText: requestId });
+      await listed.waitFor({ timeout: STALL_MS });
+
+      await button('Delete').click();
+      await page.waitForURL(/#\/$/);
+      await listed.waitFor({ state: 'detached', timeout: STALL_MS });
+      expect(await page.locator('#request-view').isHidden()).toBe(true);
+      expect(questions.slice(1)).toEqual([
+        expect.stringMatching(
+          /^Process the \d+ failed or cancelled images of this request again\?$/,
+        ),
+        expect.stringMatching(/^Delete this request/),
+      ]);
+      const status = await fetch(`${service.baseUrl}/status/${requestId}`);
+      expect(status.status).toBe(404);
+      expect(problems.errors).toEqual([]);
+      await page.context().close();
+    });
+
     it('lists every problem of a refused CSV by line and column', async () => {
       const [page, problems] = await openConsole(browser, service.baseUrl);
       await page.getByLabel('CSV file').setInputFiles(join(csvDir, 'broken.csv'));

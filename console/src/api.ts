@@ -47,6 +47,24 @@ export class Api {
     });
   }
 
+  cancel(requestId: string): Promise<RequestSummary> {
+    return this.json<RequestSummary>(`requests/${encodeURIComponent(requestId)}/cancel`, {
+      method: 'POST',
+    });
+  }
+
+  retry(requestId: string): Promise<RequestSummary> {
+    return this.json<RequestSummary>(`requests/${encodeURIComponent(requestId)}/retry`, {
+      method: 'POST',
+    });
+  }
+
+  delete(requestId: string): Promise<RequestSummary> {
+    return this.json<RequestSummary>(`requests/${encodeURIComponent(requestId)}`, {
+      method: 'DELETE',
+    });
+  }
+
   recent(limit: number, before: string | null, signal?: AbortSignal): Promise<RequestList> {
     const query = new URLSearchParams({ limit: String(limit) });
     if (before) query.set('before', before);

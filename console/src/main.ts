@@ -22,7 +22,15 @@ const REQUEST_ROUTE = /^#\/requests\/([0-9a-f-]{36})$/i;
 const keys = new ApiKeyStore();
 const api = new Api(keys);
 const recent = new RecentRequests(api);
-const view = new RequestView(api, new Thumbnails(api, keys), (summary) => recent.update(summary));
+const view = new RequestView(
+  api,
+  new Thumbnails(api, keys),
+  (summary) => recent.update(summary),
+  () => {
+    window.location.hash = '#/';
+    void recent.load();
+  },
+);
 new UploadForm(api, (requestId) => {
   window.location.hash = `#/requests/${requestId}`;
   void recent.load();

@@ -3,6 +3,7 @@ import { byId, fill, h } from './dom';
 import { clearError, showError } from './errors';
 import { readEventStream } from './event-stream';
 import { bytes, count, dateTime, percent, savedPercent } from './format';
+import { RequestActions } from './request-actions';
 import { Thumbnails } from './thumbnails';
 
 const PAGE_SIZE = 25;
@@ -15,7 +16,7 @@ const ROWS_REFRESH_MS = 1500;
 const SAVINGS_PAGES = 20;
 const WEBHOOK_POLLS = 100;
 
-const FINISHED = new Set<RequestSummary['status']>(['Completed', 'Failed']);
+const FINISHED = new Set<RequestSummary['status']>(['Completed', 'Failed', 'Cancelled']);
 
 /**
  * The live view of one request. Progress comes from the event stream (`fetch()` and a stream
@@ -51,12 +52,20 @@ export class RequestView {
   private rows = new Map<number, { key: string; row: HTMLTableRowElement }>();
   private rowsTimer: number | undefined;
   private lastAnnounced = '';
+  private readonly actions: RequestActions;
 
   constructor(
     private readonly api: Api,
     private readonly thumbnails: Thumbnails,
     private readonly onSummary: (summary: RequestSummary) => void = () => undefined,
+    onDeleted: (requestId: string) => void = () => undefined,
   ) {
+    // A cancelled or retried request is read again from the start: its progress may go back.
+    this.actions = new RequestActions(
+      api,
+      (requestId) => this.show(requestId, { focus: false }),
+      onDeleted,
+    );
     this.download.addEventListener('click', () => void this.downloadCsv());
     this.downloadReport.addEventListener('click', () => void this.downloadReportCsv());
     this.next.addEventListener('click', () => {
@@ -116,6 +125,7 @@ export class RequestView {
     this.download.disabled = true;
     this.downloadReport.disabled = true;
     fill(this.scores);
+    this.actions.render(null);
     this.previous.disabled = true;
     this.next.disabled = true;
     clearError(this.error);
@@ -228,6 +238,7 @@ export class RequestView {
         : 'None yet.',
     );
     this.renderWebhook(summary.webhook);
+    this.actions.render(summary);
   }
 
   /** Says the status, and each quarter of the way, rather than every change. */

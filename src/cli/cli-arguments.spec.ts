@@ -1,4 +1,4 @@
-import { parseCliArguments } from './cli-arguments';
+import { helpText, parseCliArguments } from './cli-arguments';
 import { CliError } from './cli-error';
 import { ExitCode } from './exit-codes';
 
@@ -189,6 +189,61 @@ describe('parseCliArguments', () => {
     });
   });
 
+  describe('cancel, retry and delete', () => {
+    it('reads the request id of each, in lower case, with --json', () => {
+      expect(parseCliArguments(['cancel', REQUEST_ID.toUpperCase(), '--json'], {})).toEqual({
+        name: 'cancel',
+        requestId: REQUEST_ID,
+        json: true,
+        connection: { apiUrl: 'http://localhost:3000', apiKey: undefined },
+      });
+      expect(parseCliArguments(['delete', REQUEST_ID], {})).toMatchObject({
+        name: 'delete',
+        requestId: REQUEST_ID,
+        json: false,
+      });
+    });
+
+    it('follows a retry with --wait, polling as asked', () => {
+      expect(
+        parseCliArguments(['retry', REQUEST_ID, '-w', '--interval', '0.5', '--allow-failures'], {}),
+      ).toMatchObject({
+        name: 'retry',
+        requestId: REQUEST_ID,
+        wait: true,
+        pollIntervalMs: 500,
+        allowFailures: true,
+      });
+      expect(parseCliArguments(['retry', REQUEST_ID], {})).toMatchObject({
+        wait: false,
+        pollIntervalMs: 1000,
+      });
+    });
+
+    it.each([
+      [['cancel'], 'cancel needs a request id: image-batch cancel <id>'],
+      [['delete', 'latest'], '"latest" is not a request id; it looks like ' + REQUEST_ID],
+      [['retry', REQUEST_ID, REQUEST_ID], `Unexpected argument "${REQUEST_ID}"`],
+      [['cancel', REQUEST_ID, '--wait'], 'cancel does not take --wait'],
+      [['delete', REQUEST_ID, '--allow-failures'], 'delete does not take --allow-failures'],
+      [['retry', REQUEST_ID, '--out', 'x.csv'], 'retry does not take --out'],
+      [
+        ['retry', REQUEST_ID, '--interval', '0'],
+        '--interval must be a number of seconds from 0.1 to 3600, not "0"',
+      ],
+    ])('refuses %j: %s', (args, message) => {
+      expect(usageMessage(args)).toBe(message);
+    });
+
+    it('has help for each', () => {
+      for (const topic of ['cancel', 'retry', 'delete'] as const) {
+        expect(parseCliArguments([topic, '--help'], {})).toEqual({ name: 'help', topic });
+        expect(helpText(topic)).toMatch(new RegExp(`^Usage: image-batch ${topic} <request-id>`));
+      }
+      expect(helpText()).toMatch(/^ {2}cancel <request-id> {3}Stop a running request$/m);
+    });
+  });
+
   describe('help', () => {
     it('answers --help, -h and help, for a command or in general', () => {
       expect(parseCliArguments(['--help'], {})).toEqual({ name: 'help' });
@@ -202,8 +257,14 @@ describe('parseCliArguments', () => {
     });
 
     it.each([
-      [['compress', 'a.csv'], 'Unknown command "compress"; the commands are submit and status'],
-      [['help', 'compress'], 'There is no help on "compress"; the commands are submit and status'],
+      [
+        ['compress', 'a.csv'],
+        'Unknown command "compress"; the commands are submit, status, cancel, retry and delete',
+      ],
+      [
+        ['help', 'compress'],
+        'There is no help on "compress"; the commands are submit, status, cancel, retry and delete',
+      ],
     ])('refuses %j: %s', (args, message) => {
       expect(usageMessage(args)).toBe(message);
     });

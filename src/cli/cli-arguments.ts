@@ -45,14 +45,36 @@ export interface StatusCommand {
   connection: Connection;
 }
 
-export type CommandName = 'submit' | 'status';
+/** `cancel`, `retry` and `delete`: one call that changes a request. */
+export interface LifecycleCommand {
+  name: 'cancel' | 'delete';
+  requestId: string;
+  json: boolean;
+  connection: Connection;
+}
+
+export interface RetryCommand {
+  name: 'retry';
+  requestId: string;
+  /** Follow the request again until it finishes, as `submit --wait` does. */
+  wait: boolean;
+  pollIntervalMs: number;
+  allowFailures: boolean;
+  json: boolean;
+  connection: Connection;
+}
+
+export type CommandName = 'submit' | 'status' | 'cancel' | 'retry' | 'delete';
+const COMMAND_NAMES: readonly CommandName[] = ['submit', 'status', 'cancel', 'retry', 'delete'];
+const COMMAND_LIST = 'submit, status, cancel, retry and delete';
 
 export interface HelpCommand {
   name: 'help';
   topic?: CommandName;
 }
 
-export type CliCommand = SubmitCommand | StatusCommand | HelpCommand;
+export type CliCommand =
+  SubmitCommand | StatusCommand | LifecycleCommand | RetryCommand | HelpCommand;
 
 const OPTIONS = {
   api: { type: 'string' },
@@ -83,6 +105,9 @@ const COMMAND_OPTIONS: Record<CommandName, readonly OptionName[]> = {
     'allow-failures',
   ],
   status: [...COMMON_OPTIONS, 'allow-failures'],
+  cancel: COMMON_OPTIONS,
+  retry: [...COMMON_OPTIONS, 'wait', 'interval', 'allow-failures'],
+  delete: COMMON_OPTIONS,
 };
 
 const COMMON_HELP = `Options for every command:
@@ -100,6 +125,8 @@ const EXIT_CODES_HELP = `Exit codes:
   2    wrong arguments, or a file that cannot be read or written
   3    the service refused the CSV: too large, or not valid (each problem listed by line)
   4    the service answered with an error (unknown request, missing API key, ...)
+  7    the request is not in a state the command applies to (cancel a finished request,
+       retry a running one)
   5    the service could not be reached
   70   an unexpected error; its details are printed
   130  stopped with Ctrl-C; an accepted request carries on in the service`;
@@ -112,6 +139,9 @@ Compress the images of a CSV of products with the image-batch service.
 Commands:
   submit <file.csv>     Upload a CSV of products and image URLs
   status <request-id>   Show the progress and results of an upload
+  cancel <request-id>   Stop a running request
+  retry <request-id>    Try the failed and cancelled images of a finished request again
+  delete <request-id>   Delete a request with its output CSV and images
 
 Run "image-batch help <command>" for a command's options.
 
@@ -156,6 +186,40 @@ ${COMMON_HELP}
 
 ${EXIT_CODES_HELP}
 `,
+  cancel: `Usage: image-batch cancel <request-id> [options]
+
+Stops a running request: no pending image is downloaded from then on; images already being
+processed may finish and are kept. The request ends Cancelled, with its output CSV (empty cells
+for the cancelled images) and its webhook. A finished request cannot be cancelled (exit 7).
+
+${COMMON_HELP}
+
+${EXIT_CODES_HELP}
+`,
+  retry: `Usage: image-batch retry <request-id> [--wait] [options]
+
+Tries the failed and cancelled images of a finished request again; the images that succeeded
+are kept. When the request finishes again, a new output CSV replaces the old one and the webhook
+is sent again. A request still running cannot be retried (exit 7).
+
+  -w, --wait             Follow the request until it has finished again, showing its progress
+  --interval SECONDS     How often to ask for progress while waiting (default ${DEFAULT_POLL_SECONDS})
+  --allow-failures       Exit 0, not 6, when the request Completed with some images failed
+
+${COMMON_HELP}
+
+${EXIT_CODES_HELP}
+`,
+  delete: `Usage: image-batch delete <request-id> [options]
+
+Deletes a request with everything stored for it: from then on, its status, output CSV and
+images answer 404. A running request is cancelled first. The service removes its rows and
+images in the background.
+
+${COMMON_HELP}
+
+${EXIT_CODES_HELP}
+`,
 };
 
 export function helpText(topic?: CommandName): string {
@@ -178,13 +242,13 @@ export function parseCliArguments(args: readonly string[], env: Environment): Cl
     const [topic, ...extra] = operands;
     if (extra.length > 0 || (topic !== undefined && !isCommandName(topic))) {
       throw usageError(
-        `There is no help on "${operands.join(' ')}"; the commands are submit and status`,
+        `There is no help on "${operands.join(' ')}"; the commands are ${COMMAND_LIST}`,
       );
     }
     return { name: 'help', topic };
   }
   if (!isCommandName(commandName)) {
-    throw usageError(`Unknown command "${commandName}"; the commands are submit and status`);
+    throw usageError(`Unknown command "${commandName}"; the commands are ${COMMAND_LIST}`);
   }
   if (options.has('help')) return { name: 'help', topic: commandName };
 
@@ -225,7 +289,7 @@ export function parseCliArguments(args: readonly string[], env: Environment): Cl
       wait: flag('wait') || outFile !== undefined || reportFile !== undefined,
       outFile,
       reportFile,
-      pollIntervalMs: pollIntervalMs(text('interval')),
+      pollIntervalMs: pollIntervalMs(text('interval'), 'submit'),
       idempotencyKey,
       allowFailures: flag('allow-failures'),
       json: flag('json'),
@@ -233,20 +297,39 @@ export function parseCliArguments(args: readonly string[], env: Environment): Cl
     };
   }
 
-  const requestId = singleOperand(operands, 'status needs a request id: image-batch status <id>');
+  const requestId = requestIdOperand(operands, commandName);
+  const json = flag('json');
+  switch (commandName) {
+    case 'status':
+      return { name: 'status', requestId, allowFailures: flag('allow-failures'), json, connection };
+    case 'retry':
+      return {
+        name: 'retry',
+        requestId,
+        wait: flag('wait'),
+        pollIntervalMs: pollIntervalMs(text('interval'), 'retry'),
+        allowFailures: flag('allow-failures'),
+        json,
+        connection,
+      };
+    case 'cancel':
+    case 'delete':
+      return { name: commandName, requestId, json, connection };
+  }
+}
+
+function requestIdOperand(operands: string[], commandName: CommandName): string {
+  const requestId = singleOperand(
+    operands,
+    `${commandName} needs a request id: image-batch ${commandName} <id>`,
+  );
   if (!REQUEST_ID.test(requestId)) {
     throw usageError(
       `"${requestId}" is not a request id; it looks like 3f1c2a9e-5b7d-4c1e-9a42-0d6b8f1e2c3a`,
-      'status',
+      commandName,
     );
   }
-  return {
-    name: 'status',
-    requestId: requestId.toLowerCase(),
-    allowFailures: flag('allow-failures'),
-    json: flag('json'),
-    connection,
-  };
+  return requestId.toLowerCase();
 }
 
 interface OptionToken {
@@ -301,13 +384,13 @@ function connectionFrom(
   return { apiUrl: apiUrl.replace(/\/+$/, ''), apiKey };
 }
 
-function pollIntervalMs(option: string | undefined): number {
+function pollIntervalMs(option: string | undefined, commandName: CommandName): number {
   if (option === undefined) return DEFAULT_POLL_SECONDS * 1000;
   const seconds = Number(option);
   if (!Number.isFinite(seconds) || seconds < MIN_POLL_SECONDS || seconds > MAX_POLL_SECONDS) {
     throw usageError(
       `--interval must be a number of seconds from ${MIN_POLL_SECONDS} to ${MAX_POLL_SECONDS}, not "${option}"`,
-      'submit',
+      commandName,
     );
   }
   return Math.round(seconds * 1000);
@@ -328,7 +411,8 @@ function isHttpUrl(text: string): boolean {
   }
 }
 
-const isCommandName = (text: string): text is CommandName => text === 'submit' || text === 'status';
+const isCommandName = (text: string): text is CommandName =>
+  (COMMAND_NAMES as readonly string[]).includes(text);
 const isOptionName = (text: string): text is OptionName => Object.hasOwn(OPTIONS, text);
 
 function usageError(message: string, topic?: CommandName): CliError {

@@ -2,6 +2,7 @@ import { type CliCommand, helpText, parseCliArguments } from './cli-arguments';
 import { CliError } from './cli-error';
 import { type CliIo, writeJson, writeLines } from './cli-io';
 import { ExitCode } from './exit-codes';
+import { changeRequest, retryRequest } from './request-lifecycle.command';
 import { showStatus } from './status.command';
 import { submit } from './submit.command';
 
@@ -18,6 +19,11 @@ export async function runCli(args: readonly string[], io: CliIo): Promise<ExitCo
         return await submit(command, io);
       case 'status':
         return await showStatus(command, io);
+      case 'cancel':
+      case 'delete':
+        return await changeRequest(command, io);
+      case 'retry':
+        return await retryRequest(command, io);
     }
   } catch (error) {
     return reportFailure(

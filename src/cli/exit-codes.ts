@@ -14,6 +14,8 @@ export const ExitCode = {
   Unreachable: 5,
   /** The request Completed, but some of its images failed (0 with --allow-failures). */
   SomeFailed: 6,
+  /** The request is not in a state the command applies to: cancel a finished one, retry a running one. */
+  Conflict: 7,
   /** Something the command did not expect, such as a bug; the details are printed. */
   Unexpected: 70,
   /** Stopped with Ctrl-C (128 + SIGINT). */

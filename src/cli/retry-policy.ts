@@ -9,9 +9,10 @@ import type { CliError } from './cli-error';
  * command's first call: an unknown host or a timeout says more about the address than about a
  * passing hiccup, and a 500 is a fault the same file would meet again. It is tried again only
  * while the service looks briefly away (restarting, overloaded, behind a proxy that lost it) or
- * is still storing the same upload (409, same idempotency key).
+ * is still storing the same upload (409, same idempotency key). A change (cancel, retry,
+ * delete) is sent once: its answer says what became of the request, so a person decides.
  */
-export type CallKind = 'read' | 'upload';
+export type CallKind = 'read' | 'upload' | 'change';
 
 const TRANSIENT_UPLOAD_ANSWERS: ReadonlySet<number> = new Set([409, 429, 502, 503, 504]);
 /** Refused, reset or closed: a service restarting, or a connection a proxy dropped. */
@@ -29,6 +30,8 @@ export function isTransientAnswer(kind: CallKind, status: number): boolean {
       return status === 408 || status === 429 || status >= 500;
     case 'upload':
       return TRANSIENT_UPLOAD_ANSWERS.has(status);
+    case 'change':
+      return false;
   }
 }
 
@@ -39,6 +42,8 @@ export function isTransientConnectionFailure(kind: CallKind, code: string): bool
       return true;
     case 'upload':
       return TRANSIENT_UPLOAD_CONNECTION_FAILURES.has(code);
+    case 'change':
+      return false;
   }
 }
 

@@ -26,6 +26,7 @@ import {
 import { formatProblem } from './status-summary';
 
 type ErrorBody = components['schemas']['ErrorResponseDto'];
+export type RequestSummary = components['schemas']['RequestSummaryDto'];
 
 /** What a failed fetch's cause says, in words; the codes are Node's and undici's. */
 const CONNECTION_PROBLEMS: Record<string, string> = {
@@ -125,6 +126,36 @@ export class ServiceApi {
     return data ?? new ReadableStream<Uint8Array>({ start: (controller) => controller.close() });
   }
 
+  /** Stops a running request; answers with the request as it stands. */
+  async cancel(requestId: string, signal: AbortSignal): Promise<RequestSummary> {
+    const { data, error, response } = await this.call('change', () =>
+      this.client.POST('/requests/{requestId}/cancel', { params: { path: { requestId } }, signal }),
+    );
+    return this.summaryFrom(data, error, response);
+  }
+
+  /** Sends a finished request's failed and cancelled images back to be processed. */
+  async retry(requestId: string, signal: AbortSignal): Promise<RequestSummary> {
+    const { data, error, response } = await this.call('change', () =>
+      this.client.POST('/requests/{requestId}/retry', { params: { path: { requestId } }, signal }),
+    );
+    return this.summaryFrom(data, error, response);
+  }
+
+  /** Deletes a request with everything stored for it; answers with the request as it was. */
+  async delete(requestId: string, signal: AbortSignal): Promise<RequestSummary> {
+    const { data, error, response } = await this.call('change', () =>
+      this.client.DELETE('/requests/{requestId}', { params: { path: { requestId } }, signal }),
+    );
+    return this.summaryFrom(data, error, response);
+  }
+
+  private summaryFrom(data: unknown, error: unknown, response: Response): RequestSummary {
+    if (error !== undefined || !response.ok) throw this.serviceError('change', response, error);
+    if (!isRequestSummary(data)) throw this.notTheService(response);
+    return data;
+  }
+
   private async call<T>(kind: CallKind, send: () => Promise<T>): Promise<T> {
     try {
       return await send();
@@ -199,7 +230,10 @@ export class ServiceApi {
         ? retryAfterMs(response.headers.get('Retry-After'), Date.now())
         : undefined;
     if (waitMs !== undefined) details.push(`Try again in ${Math.ceil(waitMs / 1000)} s.`);
-    return new CliError(`The service answered ${status}: ${message}`, ExitCode.ServiceError, {
+    // Only a change of a request meets a 409 that the request's state explains.
+    const exitCode =
+      kind === 'change' && status === 409 ? ExitCode.Conflict : ExitCode.ServiceError;
+    return new CliError(`The service answered ${status}: ${message}`, exitCode, {
       details,
       serviceAnswer: isErrorBody(body) ? body : undefined,
       transient: isTransientAnswer(kind, status),
@@ -227,6 +261,12 @@ function isErrorBody(value: unknown): value is ErrorBody {
 function isUploadAccepted(value: unknown): value is UploadAccepted {
   return (
     typeof value === 'object' && value !== null && 'request_id' in value && 'status_url' in value
+  );
+}
+
+function isRequestSummary(value: unknown): value is RequestSummary {
+  return (
+    typeof value === 'object' && value !== null && 'request_id' in value && 'progress' in value
   );
 }
 

@@ -1,17 +1,16 @@
-import type { RequestStatusResponse, UploadAccepted } from '../client';
+import type { UploadAccepted } from '../client';
 import type { SubmitCommand } from './cli-arguments';
 import { CliError } from './cli-error';
 import { type CliIo, writeJson, writeLines } from './cli-io';
-import { ExitCode, exitCodeForRequest } from './exit-codes';
-import { findFailedImages, formatFailedImages } from './failed-images';
-import { followRequest } from './follow-request';
+import { ExitCode } from './exit-codes';
 import { newIdempotencyKey } from './idempotency-key';
-import { checkWritable, readableFileSize, saveToFile } from './local-files';
+import { checkWritable, readableFileSize } from './local-files';
 import { createProgressDisplay, type ProgressDisplay } from './progress-display';
 import { retryWhileTransient } from './retry';
 import { uploadRetryDelayMs } from './retry-policy';
 import { ServiceApi } from './service-api';
-import { formatBytes, formatStatusSummary } from './status-summary';
+import { formatBytes } from './status-summary';
+import { isInterruption, waitForResult } from './wait-for-result';
 
 /**
  * `image-batch submit <file.csv>`: uploads the CSV and, with `--wait` or `--out`, follows the
@@ -70,76 +69,6 @@ async function upload(
   }
 }
 
-async function waitForResult(
-  api: ServiceApi,
-  requestId: string,
-  { outFile, reportFile, json, pollIntervalMs, allowFailures }: SubmitCommand,
-  display: ProgressDisplay,
-  io: CliIo,
-): Promise<ExitCode> {
-  let finished: RequestStatusResponse;
-  try {
-    // One image per poll: the progress counts are what matters here, not the image list.
-    finished = await followRequest(() => api.status(requestId, io.signal, { limit: 1 }), {
-      intervalMs: pollIntervalMs,
-      signal: io.signal,
-      onStatus: (status) => display.show(status),
-      onRetry: (problem, delayMs) => display.retrying(problem.message, delayMs),
-    });
-  } catch (error) {
-    throw stillRunning(error, requestId);
-  } finally {
-    display.stop();
-  }
-
-  try {
-    if (outFile !== undefined) await saveToFile(await api.outputCsv(requestId, io.signal), outFile);
-    if (reportFile !== undefined) {
-      await saveToFile(await api.reportCsv(requestId, io.signal), reportFile);
-    }
-    if (json) writeJson(io.stdout, await api.status(requestId, io.signal));
-  } catch (error) {
-    throw error instanceof CliError && finished.output_csv_url
-      ? error.withDetails(
-          `The request has finished; its output CSV is at ${finished.output_csv_url}`,
-        )
-      : error;
-  }
-  if (!json) {
-    const failed = await findFailedImages(finished, (after, limit) =>
-      api.status(requestId, io.signal, { after, limit }),
-    );
-    const lines = [...formatStatusSummary(finished), ...formatFailedImages(failed)];
-    if (outFile !== undefined) lines.push(`Saved the output CSV to ${outFile}`);
-    if (reportFile !== undefined) lines.push(`Saved the report to ${reportFile}`);
-    writeLines(io.stdout, lines);
-  }
-  return exitCodeForRequest(finished, allowFailures);
-}
-
 function acceptedLines({ request_id, status_url }: UploadAccepted): string[] {
   return [`Accepted as request ${request_id}`, `Status URL: ${status_url}`];
-}
-
-/** Once accepted, the request goes on whatever happens here; say so, and how to find it. */
-function stillRunning(error: unknown, requestId: string): unknown {
-  const checkOnIt = `Check on it with: image-batch status ${requestId}`;
-  if (isInterruption(error)) {
-    return new CliError(
-      `Stopped following request ${requestId}; it carries on in the service`,
-      ExitCode.Interrupted,
-      { details: [checkOnIt] },
-    );
-  }
-  if (error instanceof CliError) {
-    return error.withDetails(`Request ${requestId} carries on in the service. ${checkOnIt}`);
-  }
-  return error;
-}
-
-function isInterruption(error: unknown): boolean {
-  return (
-    (error instanceof CliError && error.exitCode === ExitCode.Interrupted) ||
-    (error instanceof Error && error.name === 'AbortError')
-  );
 }
