@@ -1,4 +1,9 @@
-import type { components } from '../../src/client/schema';
+import {
+  createImageBatchClient,
+  multipartBody,
+  type components,
+  type ImageBatchClient,
+} from '../../src/client';
 import type { ApiKeyStore } from './api-key';
 
 type Schemas = components['schemas'];
@@ -22,64 +27,99 @@ export class ApiError extends Error {
 
 const UNREACHABLE = 'The service could not be reached. Check the connection and try again.';
 
+/** What openapi-fetch gives back: the parsed body, or the parsed error answer. */
+interface Answer<T> {
+  data?: T;
+  error?: unknown;
+  response: Response;
+}
+
 /**
- * Calls the API of the service that served the page. Paths are relative, so the console also
- * works under a path prefix of a reverse proxy.
+ * Calls the API of the service that served the page, through the generated client. Paths are
+ * resolved against the page's own address, so the console also works under a path prefix of a
+ * reverse proxy.
  */
 export class Api {
-  constructor(private readonly keys: ApiKeyStore) {}
+  private readonly client: ImageBatchClient;
 
-  upload(file: File, webhookUrl: string | null): Promise<UploadAccepted> {
-    const form = new FormData();
-    form.append('file', file, file.name);
-    if (webhookUrl) form.append('webhook_url', webhookUrl);
-    return this.json<UploadAccepted>('upload', { method: 'POST', body: form });
+  constructor(private readonly keys: ApiKeyStore) {
+    this.client = createImageBatchClient(new URL('.', document.baseURI).href, {
+      headers: { Accept: 'application/json' },
+    });
+    this.client.use({
+      onRequest: ({ request }) => {
+        const key = this.keys.get();
+        if (key) request.headers.set('X-API-Key', key);
+        return request;
+      },
+      onError: ({ error }) => (isAbort(error) ? undefined : new ApiError(0, UNREACHABLE)),
+    });
   }
 
-  status(
+  async upload(file: File, webhookUrl: string | null): Promise<UploadAccepted> {
+    return bodyOf(
+      await this.client.POST('/upload', {
+        body: { file, webhook_url: webhookUrl ?? undefined },
+        bodySerializer: multipartBody,
+      }),
+    );
+  }
+
+  async status(
     requestId: string,
     page: { after: number; limit: number },
     signal?: AbortSignal,
   ): Promise<StatusResponse> {
-    const query = new URLSearchParams({ after: String(page.after), limit: String(page.limit) });
-    return this.json<StatusResponse>(`status/${encodeURIComponent(requestId)}?${query}`, {
-      signal,
-    });
+    return bodyOf(
+      await this.client.GET('/status/{requestId}', {
+        params: { path: { requestId }, query: page },
+        signal,
+      }),
+    );
   }
 
-  cancel(requestId: string): Promise<RequestSummary> {
-    return this.json<RequestSummary>(`requests/${encodeURIComponent(requestId)}/cancel`, {
-      method: 'POST',
-    });
+  async cancel(requestId: string): Promise<RequestSummary> {
+    return bodyOf(
+      await this.client.POST('/requests/{requestId}/cancel', { params: { path: { requestId } } }),
+    );
   }
 
-  retry(requestId: string): Promise<RequestSummary> {
-    return this.json<RequestSummary>(`requests/${encodeURIComponent(requestId)}/retry`, {
-      method: 'POST',
-    });
+  async retry(requestId: string): Promise<RequestSummary> {
+    return bodyOf(
+      await this.client.POST('/requests/{requestId}/retry', { params: { path: { requestId } } }),
+    );
   }
 
-  delete(requestId: string): Promise<RequestSummary> {
-    return this.json<RequestSummary>(`requests/${encodeURIComponent(requestId)}`, {
-      method: 'DELETE',
-    });
+  async delete(requestId: string): Promise<RequestSummary> {
+    return bodyOf(
+      await this.client.DELETE('/requests/{requestId}', { params: { path: { requestId } } }),
+    );
   }
 
-  recent(limit: number, before: string | null, signal?: AbortSignal): Promise<RequestList> {
-    const query = new URLSearchParams({ limit: String(limit) });
-    if (before) query.set('before', before);
-    return this.json<RequestList>(`requests?${query}`, { signal });
+  async recent(limit: number, before: string | null, signal?: AbortSignal): Promise<RequestList> {
+    return bodyOf(
+      await this.client.GET('/requests', {
+        params: { query: { limit, before: before ?? undefined } },
+        signal,
+      }),
+    );
   }
 
-  /** The progress events of a request, as an open response whose body is the stream. */
-  async events(requestId: string, signal: AbortSignal): Promise<Response> {
-    const response = await this.fetch(`status/${encodeURIComponent(requestId)}/events`, {
-      headers: { Accept: 'text/event-stream' },
-      cache: 'no-store',
-      signal,
-    });
-    if (!response.ok) throw await errorOf(response);
-    return response;
+  /** The progress events of a request, as the stream of the open response's body. */
+  async events(
+    requestId: string,
+    signal: AbortSignal,
+  ): Promise<ReadableStream<Uint8Array<ArrayBuffer>>> {
+    const body = bodyOf(
+      await this.client.GET('/status/{requestId}/events', {
+        params: { path: { requestId } },
+        headers: { Accept: 'text/event-stream' },
+        cache: 'no-store',
+        parseAs: 'stream',
+        signal,
+      }),
+    );
+    return body ?? new ReadableStream({ start: (controller) => controller.close() });
   }
 
   /**
@@ -91,45 +131,47 @@ export class Api {
     return new URL(url, document.baseURI).origin === window.location.origin;
   }
 
-  /** A file the API serves (an image, the output CSV), with the key when one is set. */
+  /**
+   * A file the API serves (an image, the output CSV), with the key when one is set. Its address
+   * comes from an answer of the API rather than from a path of the API description.
+   */
   async blob(url: string, signal?: AbortSignal): Promise<Blob> {
-    const response = await this.fetch(url, { signal });
-    if (!response.ok) throw await errorOf(response);
-    return response.blob();
-  }
-
-  private async json<T>(url: string, init: RequestInit): Promise<T> {
-    const response = await this.fetch(url, {
-      ...init,
-      headers: { Accept: 'application/json', ...init.headers },
-    });
-    if (!response.ok) throw await errorOf(response);
-    return (await response.json()) as T;
-  }
-
-  private async fetch(url: string, init: RequestInit): Promise<Response> {
-    const headers = new Headers(init.headers);
+    const headers = new Headers();
     const key = this.keys.get();
     if (key) headers.set('X-API-Key', key);
+    let response: Response;
     try {
-      return await fetch(url, { ...init, headers });
+      response = await fetch(url, { headers, signal });
     } catch (error) {
-      if (error instanceof DOMException && error.name === 'AbortError') throw error;
+      if (isAbort(error)) throw error;
       throw new ApiError(0, UNREACHABLE);
     }
+    if (response.ok) return response.blob();
+    let body: unknown;
+    try {
+      body = await response.json();
+    } catch {
+      body = undefined;
+    }
+    throw errorOf(response, body);
   }
 }
 
-async function errorOf(response: Response): Promise<ApiError> {
+/** The body of a successful answer; an `ApiError` in words for any other. */
+function bodyOf<T>({ data, error, response }: Answer<T>): T {
+  if (error !== undefined || !response.ok) throw errorOf(response, error);
+  return data as T;
+}
+
+function errorOf(response: Response, body: unknown): ApiError {
   const fallback = `The service answered ${response.status} ${response.statusText}`.trim();
-  try {
-    const body = (await response.json()) as { message?: unknown; errors?: unknown };
-    const details = Array.isArray(body.errors) ? (body.errors as ErrorDetail[]) : [];
-    const message = typeof body.message === 'string' ? body.message : fallback;
-    return new ApiError(response.status, message, details);
-  } catch {
-    return new ApiError(response.status, fallback);
-  }
+  if (typeof body !== 'object' || body === null) return new ApiError(response.status, fallback);
+  const { message, errors } = body as { message?: unknown; errors?: unknown };
+  return new ApiError(
+    response.status,
+    typeof message === 'string' ? message : fallback,
+    Array.isArray(errors) ? (errors as ErrorDetail[]) : [],
+  );
 }
 
 /** One problem in words: a CSV line and column, or a field (whose message names it). */

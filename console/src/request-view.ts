@@ -144,10 +144,10 @@ export class RequestView {
       let finished = false;
       try {
         this.setConnection('Connecting…');
-        const response = await this.api.events(requestId, signal);
+        const stream = await this.api.events(requestId, signal);
         this.setConnection('Live');
         await readEventStream(
-          response,
+          stream,
           (event) => {
             if (event.type !== 'progress' && event.type !== 'finished') return;
             received = true;
