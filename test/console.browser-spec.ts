@@ -6,7 +6,7 @@ import { buildConsole } from '../scripts/build-console';
 import { WebConsoleAssets } from '../src/web-console/web-console-assets';
 import { uploadCsv } from './helpers/batch-client';
 import { CONSOLE_POLICY, directivesOf } from './helpers/console-policy';
-import { jpegPhoto, pngPhoto } from './helpers/fixture-images';
+import { jpegPhoto, pngPhoto, webpPhoto } from './helpers/fixture-images';
 import { CHROMIUM, describeInChromium } from './helpers/chromium';
 import { FixtureServer } from './helpers/fixture-server';
 import { Env, removeTestData, startTestApp, TestApp, testEnvironment } from './helpers/test-app';
@@ -20,9 +20,13 @@ interface PageProblems {
   errors: string[];
 }
 
-async function openConsole(browser: Browser, baseUrl: string): Promise<[Page, PageProblems]> {
+async function openConsole(
+  browser: Browser,
+  baseUrl: string,
+  viewport = { width: 1280, height: 1000 },
+): Promise<[Page, PageProblems]> {
   const context = await browser.newContext({
-    viewport: { width: 1280, height: 1000 },
+    viewport,
     acceptDownloads: true,
   });
   const page = await context.newPage();
@@ -97,6 +101,7 @@ describeInChromium('The web console at /, in Chromium', () => {
   let cap: { url: string; release: () => void };
   let belt: { url: string; release: () => void };
   let missing: string;
+  let sock: string;
 
   beforeAll(async () => {
     assets = mkdtempSync(join(tmpdir(), 'console-assets-'));
@@ -107,6 +112,7 @@ describeInChromium('The web console at /, in Chromium', () => {
     cap = heldImage(images, '/cap.jpg', await jpegPhoto(200, 150, 90, 4), 'image/jpeg');
     belt = heldImage(images, '/belt.jpg', await jpegPhoto(160, 120, 90, 5), 'image/jpeg');
     missing = images.url('/missing.jpg');
+    sock = images.file('/sock.webp', await webpPhoto(320, 240, 80), 'image/webp');
     receiver = await new WebhookReceiver().start();
     browser = await chromium.launch({
       executablePath: CHROMIUM,
@@ -203,6 +209,85 @@ describeInChromium('The web console at /, in Chromium', () => {
       expect(report.suggestedFilename()).toBe(`${requestId}-report.csv`);
       const reportCsv = readFileSync((await report.path()) ?? '', 'utf8');
       expect(reportCsv).toMatch(/^S\. No\.,Product Name,Position,Input Image Url,/);
+      expect(problems.errors).toEqual([]);
+      await page.context().close();
+    });
+
+    it('fits a 390 px wide phone, and keeps the upload, the request and its images in view', async () => {
+      const phone = { width: 390, height: 844 };
+      const [page, problems] = await openConsole(browser, service.baseUrl, phone);
+      writeFileSync(
+        join(csvDir, 'socks and hats.csv'),
+        `S. No.,Product Name,Input Image Urls\n1,Sock,"${sock}, ${hat}"\n2,Odd sock,${missing}\n`,
+      );
+      await page.getByLabel('CSV file').setInputFiles(join(csvDir, 'socks and hats.csv'));
+      await page.getByRole('button', { name: 'Upload' }).click();
+
+      await page.waitForURL(/#\/requests\/[0-9a-f-]{36}$/);
+      const requestId = new URL(page.url()).hash.split('/').pop() ?? '';
+      // The request panel is brought to the top of the window, not left below the upload form.
+      await page.waitForFunction(
+        "Math.abs(document.getElementById('request-view').getBoundingClientRect().top) < 2",
+        undefined,
+        { timeout: STALL_MS },
+      );
+      expect(await page.evaluate<number>('window.scrollY')).toBeGreaterThan(0);
+      await page
+        .locator('#request-status', { hasText: 'Completed' })
+        .waitFor({ timeout: STALL_MS });
+      await expect(page.locator('#upload-state').textContent()).resolves.toBe(
+        `Uploaded. Request ${requestId} is Completed.`,
+      );
+
+      const sockRow = page.locator('#images-body tr', { hasText: 'row 1, image 1' });
+      await expect(sockRow.locator('td.quality').textContent()).resolves.toMatch(
+        /^unknown \(WebP does not record it\) → \d+ WEBP/,
+      );
+      const hatRow = page.locator('#images-body tr', { hasText: 'row 1, image 2' });
+      await expect(hatRow.locator('td.quality').textContent()).resolves.toMatch(/^\d+ → \d+ JPEG/);
+
+      const listed = page.locator(`#recent-body tr:has(a[data-request-id="${requestId}"])`);
+      await listed.waitFor({ timeout: STALL_MS });
+      await expect(listed.locator('a').textContent()).resolves.toBe('socks and hats.csv');
+      await expect(listed.textContent()).resolves.toContain(`3 images · ${requestId}`);
+      const processed = listed.locator('td[data-label="Processed"]');
+      await processed.scrollIntoViewIfNeeded();
+      expect(await processed.textContent()).toBe('100% (3 of 3, 1 failed)');
+      const box = await processed.boundingBox();
+      expect(box).not.toBeNull();
+      expect((box?.x ?? -1) >= 0 && (box?.x ?? 0) + (box?.width ?? 0) <= phone.width).toBe(true);
+      await page.screenshot({ path: join(ARTIFACTS, 'console-390px.png'), fullPage: true });
+      expect(
+        await page.evaluate<number[]>(
+          '[document.documentElement.scrollWidth, document.body.scrollWidth]',
+        ),
+      ).toEqual([phone.width, phone.width]);
+
+      // A thumbnail opens the pair at full size; Escape closes it.
+      await thumbnailsShown(page);
+      await hatRow.getByRole('button', { name: 'Compressed Sock, image 2' }).click();
+      const viewer = page.getByRole('dialog', { name: 'Sock, image 2' });
+      await viewer.waitFor();
+      const sizes = () =>
+        viewer
+          .locator('img')
+          .evaluateAll((shown: { alt: string; naturalWidth: number }[]) =>
+            shown.map((image) => [image.alt, image.naturalWidth]),
+          );
+      await waitFor(async () => (await sizes()).every(([, width]) => width === 400), {
+        what: 'the full-size pair',
+      });
+      expect(await sizes()).toEqual([
+        ['Original of Sock, image 2', 400],
+        ['Compressed Sock, image 2', 400],
+      ]);
+      await expect(viewer.textContent()).resolves.toMatch(
+        /Before.*quality \d+.*After.*quality \d+ JPEG/s,
+      );
+      await page.screenshot({ path: join(ARTIFACTS, 'console-image-pair.png') });
+      await page.keyboard.press('Escape');
+      await viewer.waitFor({ state: 'hidden' });
+      expect(await page.locator('#image-viewer img').count()).toBe(0);
       expect(problems.errors).toEqual([]);
       await page.context().close();
     });
@@ -453,7 +538,7 @@ describeInChromium('The web console at /, in Chromium', () => {
           images.map((image) => image.src),
         ),
       ).toEqual([expect.stringMatching(/^blob:/), expect.stringMatching(/^blob:/)]);
-      await page.locator('#recent-body a', { hasText: requestId }).waitFor();
+      await page.locator(`#recent-body a[data-request-id="${requestId}"]`).waitFor();
       expect(await page.locator('#recent-body').textContent()).not.toContain(bobsRequest);
       expect(eventRequests.length).toBeGreaterThan(0);
       expect(eventRequests.every((key) => key === 'key-alice')).toBe(true);

@@ -22,3 +22,28 @@ export const percent = (value: number | null): string =>
 
 export const dateTime = (iso: string | null): string =>
   iso === null ? '–' : dates.format(new Date(iso));
+
+/** Why a format's source quality cannot be told: lossy WebP and AVIF keep no quality setting. */
+const UNKNOWN_QUALITY: Record<string, string> = {
+  webp: 'WebP does not record it',
+  avif: 'AVIF does not record it',
+};
+/** Why a format has no target quality: GIF is re-encoded to a palette, without a setting. */
+const NO_QUALITY_SETTING: Record<string, string> = {
+  gif: 'GIF has no quality setting',
+};
+
+/**
+ * A source or target quality in words. Null with a known format has a reason, which is said;
+ * null without one means the image was not read (yet).
+ */
+export function quality(
+  value: number | null,
+  format: string | null,
+  side: 'source' | 'target',
+): string {
+  if (value !== null) return integers.format(value);
+  const reason = format ? (side === 'source' ? UNKNOWN_QUALITY : NO_QUALITY_SETTING)[format] : null;
+  if (!reason) return '–';
+  return side === 'source' ? `unknown (${reason})` : `none (${reason})`;
+}

@@ -12,6 +12,7 @@ import './console.css';
 import { Api } from './api';
 import { ApiKeyStore } from './api-key';
 import { byId } from './dom';
+import { ImageViewer } from './image-viewer';
 import { RecentRequests } from './recent-requests';
 import { RequestView } from './request-view';
 import { Thumbnails } from './thumbnails';
@@ -22,19 +23,24 @@ const REQUEST_ROUTE = /^#\/requests\/([0-9a-f-]{36})$/i;
 const keys = new ApiKeyStore();
 const api = new Api(keys);
 const recent = new RecentRequests(api);
+const upload = new UploadForm(api, (requestId) => {
+  window.location.hash = `#/requests/${requestId}`;
+  void recent.load();
+});
+const thumbnails = new Thumbnails(api, keys);
 const view = new RequestView(
   api,
-  new Thumbnails(api, keys),
-  (summary) => recent.update(summary),
+  thumbnails,
+  new ImageViewer(thumbnails),
+  (summary) => {
+    recent.update(summary);
+    upload.follow(summary);
+  },
   () => {
     window.location.hash = '#/';
     void recent.load();
   },
 );
-new UploadForm(api, (requestId) => {
-  window.location.hash = `#/requests/${requestId}`;
-  void recent.load();
-});
 
 const keyForm = byId('key-form', HTMLFormElement);
 const keyInput = byId('api-key', HTMLInputElement);

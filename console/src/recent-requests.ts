@@ -1,7 +1,7 @@
 import { Api, ApiError, isAbort, RequestSummary } from './api';
 import { byId, fill, h } from './dom';
 import { clearError, showError } from './errors';
-import { dateTime, percent } from './format';
+import { count, dateTime, percent } from './format';
 
 const PAGE_SIZE = 10;
 
@@ -80,6 +80,10 @@ export class RecentRequests {
     }
   }
 
+  /**
+   * A request by the name of its file, with its image count and id below. Under 40rem the
+   * table's rows become cards (console.css), each cell labelled by its column's name.
+   */
   private row(item: RequestSummary): HTMLTableRowElement {
     const { processed, total, failed } = item.progress;
     return h(
@@ -87,18 +91,28 @@ export class RecentRequests {
       {},
       h(
         'td',
-        {},
+        { 'data-label': 'Request' },
         h(
           'a',
           { href: `#/requests/${item.request_id}`, 'data-request-id': item.request_id },
+          item.file_name ?? 'Upload without a file name',
+        ),
+        h(
+          'span',
+          { class: 'hint request-facts' },
+          `${count(total)} image${total === 1 ? '' : 's'} · `,
           h('code', {}, item.request_id),
         ),
       ),
-      h('td', {}, dateTime(item.created_at)),
-      h('td', {}, h('span', { class: `badge badge-${item.status.toLowerCase()}` }, item.status)),
+      h('td', { 'data-label': 'Uploaded' }, dateTime(item.created_at)),
       h(
         'td',
-        { class: 'numeric' },
+        { 'data-label': 'Status' },
+        h('span', { class: `badge badge-${item.status.toLowerCase()}` }, item.status),
+      ),
+      h(
+        'td',
+        { class: 'numeric', 'data-label': 'Processed' },
         `${percent(item.progress.percent)} (${processed} of ${total}${failed ? `, ${failed} failed` : ''})`,
       ),
     );

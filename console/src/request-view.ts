@@ -2,7 +2,8 @@ import { Api, ApiError, ImageResult, isAbort, RequestSummary, StatusResponse } f
 import { byId, fill, h } from './dom';
 import { clearError, showError } from './errors';
 import { readEventStream } from './event-stream';
-import { bytes, count, dateTime, percent, savedPercent } from './format';
+import { bytes, count, dateTime, percent, quality, savedPercent } from './format';
+import { ImageViewer } from './image-viewer';
 import { RequestActions } from './request-actions';
 import { Thumbnails } from './thumbnails';
 
@@ -57,6 +58,7 @@ export class RequestView {
   constructor(
     private readonly api: Api,
     private readonly thumbnails: Thumbnails,
+    private readonly viewer: ImageViewer,
     private readonly onSummary: (summary: RequestSummary) => void = () => undefined,
     onDeleted: (requestId: string) => void = () => undefined,
   ) {
@@ -83,13 +85,19 @@ export class RequestView {
     return this.requestId;
   }
 
-  /** Shows a request; `focus` moves the keyboard focus to its heading, as after navigating. */
+  /**
+   * Shows a request; `focus` moves the keyboard focus to its heading and scrolls the panel to
+   * the top of the window, as after navigating.
+   */
   show(requestId: string, { focus = true } = {}): void {
     this.close();
     this.requestId = requestId;
     this.section.hidden = false;
     fill(this.title, 'Request ', h('code', {}, requestId));
-    if (focus) this.title.focus();
+    if (focus) {
+      this.title.focus({ preventScroll: true });
+      this.section.scrollIntoView({ block: 'start' });
+    }
     const signal = this.lifetime.signal;
     void this.loadRows(signal).then((found) => (found ? this.follow(signal) : undefined));
   }
@@ -387,20 +395,29 @@ export class RequestView {
           `S. No. ${image.serial_number}, row ${image.row}, image ${image.position}`,
         ),
       ),
-      h('td', {}, this.thumbnails.original(image.input_url, `Original of ${name}`)),
+      h(
+        'td',
+        {},
+        this.opener(image, name, this.thumbnails.original(image.input_url, `Original of ${name}`)),
+      ),
       h(
         'td',
         {},
         image.output_url
-          ? this.thumbnails.compressed(image.output_url, `Compressed ${name}`)
+          ? this.opener(
+              image,
+              name,
+              this.thumbnails.compressed(image.output_url, `Compressed ${name}`),
+            )
           : h('span', { class: 'hint' }, 'None'),
       ),
       h('td', { class: 'numeric' }, `${bytes(image.bytes_in)} → ${bytes(image.bytes_out)}`),
       h('td', { class: 'numeric' }, percent(saved)),
       h(
         'td',
-        { class: 'numeric' },
-        `${image.source_quality ?? '–'} → ${image.target_quality ?? '–'}`,
+        { class: 'quality' },
+        `${quality(image.source_quality, image.format, 'source')} → ` +
+          quality(image.target_quality, image.format, 'target'),
         image.format ? h('span', { class: 'hint' }, ` ${image.format.toUpperCase()}`) : null,
         image.score === null
           ? null
@@ -415,6 +432,35 @@ export class RequestView {
       ),
       h('td', {}, ...this.outcome(image)),
     );
+  }
+
+  /**
+   * A thumbnail of a compressed image's pair, as a button that opens the pair at full size;
+   * other thumbnails stay as they are.
+   */
+  private opener(image: ImageResult, name: string, thumbnail: HTMLElement): HTMLElement {
+    const compressedUrl = image.output_url;
+    if (!compressedUrl) return thumbnail;
+    const button = h(
+      'button',
+      {
+        type: 'button',
+        class: 'thumb-button',
+        title: 'Open the original and the compressed image',
+      },
+      thumbnail,
+    );
+    const format = image.format ? ` ${image.format.toUpperCase()}` : '';
+    button.addEventListener('click', () =>
+      this.viewer.open({
+        name,
+        originalUrl: image.input_url,
+        compressedUrl,
+        originalFacts: `${bytes(image.bytes_in)}, quality ${quality(image.source_quality, image.format, 'source')}`,
+        compressedFacts: `${bytes(image.bytes_out)}, quality ${quality(image.target_quality, image.format, 'target')}${format}`,
+      }),
+    );
+    return button;
   }
 
   private outcome(image: ImageResult): (Node | string)[] {

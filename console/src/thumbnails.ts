@@ -76,17 +76,26 @@ export class Thumbnails {
     return image;
   }
 
-  private async load(image: HTMLImageElement): Promise<void> {
-    const url = this.waiting.get(image);
-    if (!url) return;
-    const generation = this.generation;
+  /**
+   * What an `<img>` may load a compressed image from: its URL, or a blob URL of it fetched with
+   * the key, kept until the thumbnails are released.
+   */
+  sourceOf(url: string): Promise<string> {
+    if (!this.keys.get() || !this.api.isServiceUrl(url)) return Promise.resolve(url);
     let blob = this.blobs.get(url);
     if (!blob) {
       blob = this.api.blob(url).then((data) => URL.createObjectURL(data));
       this.blobs.set(url, blob);
     }
+    return blob;
+  }
+
+  private async load(image: HTMLImageElement): Promise<void> {
+    const url = this.waiting.get(image);
+    if (!url) return;
+    const generation = this.generation;
     try {
-      const source = await blob;
+      const source = await this.sourceOf(url);
       if (generation !== this.generation) {
         URL.revokeObjectURL(source);
         return;

@@ -1,4 +1,4 @@
-import { Api } from './api';
+import { Api, RequestSummary } from './api';
 import { byId } from './dom';
 import { clearError, showError, showProblem } from './errors';
 import { bytes } from './format';
@@ -17,6 +17,8 @@ export class UploadForm {
   private readonly submit = byId('upload-submit', HTMLButtonElement);
   private readonly state = byId('upload-state', HTMLParagraphElement);
   private readonly error = byId('upload-error', HTMLDivElement);
+  /** The request of the last upload, whose status the form's state line follows. */
+  private accepted: string | null = null;
 
   constructor(
     private readonly api: Api,
@@ -46,6 +48,12 @@ export class UploadForm {
     });
   }
 
+  /** Keeps the state line true as the request of the last upload moves on. */
+  follow(summary: RequestSummary): void {
+    if (summary.request_id !== this.accepted) return;
+    this.state.textContent = `Uploaded. Request ${summary.request_id} is ${summary.status}.`;
+  }
+
   private showChosen(): void {
     const file = this.input.files?.[0];
     this.chosen.textContent = file ? `Chosen: ${file.name} (${bytes(file.size)})` : '';
@@ -67,11 +75,13 @@ export class UploadForm {
     }
     this.submit.disabled = true;
     this.form.setAttribute('aria-busy', 'true');
+    this.accepted = null;
     this.state.textContent = `Uploading ${file.name}…`;
     try {
       const accepted = await this.api.upload(file, this.webhook.value.trim() || null);
       this.form.reset();
       this.chosen.textContent = '';
+      this.accepted = accepted.request_id;
       this.state.textContent = `Uploaded. Request ${accepted.request_id} is ${accepted.status}.`;
       this.onAccepted(accepted.request_id);
     } catch (error) {
