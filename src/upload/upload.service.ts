@@ -15,9 +15,9 @@ import { DispatchLoop } from '../dispatch/dispatch-loop';
 import { PublicLinks } from '../links/public-links';
 import { KeyInUse } from '../requests/idempotency-keys.repository';
 import { RequestStatus } from '../requests/request-status';
-import { IdempotencyKeyLostError, RequestsRepository } from '../requests/requests.repository';
+import { RequestsRepository } from '../requests/requests.repository';
 import { UploadAcceptedDto } from './dto/upload-csv.dto';
-import { HeldKey, IdempotencyKeys } from './idempotency-keys';
+import { HeldKey, IdempotencyKeyLostError, IdempotencyKeys } from './idempotency-keys';
 import {
   IDEMPOTENCY_KEY_HEADER,
   idempotencyKeyOf,
@@ -135,7 +135,9 @@ export class UploadService {
           csvDelimiter: upload.file.delimiter,
         },
         spool.batches(),
-        key?.completion(fingerprint.of(webhookUrl)) ?? null,
+        key
+          ? (manager, requestPk) => key.complete(manager, requestPk, fingerprint.of(webhookUrl))
+          : undefined,
       );
       this.dispatch.kick();
       return this.answer(requestId, RequestStatus.Pending);
