@@ -9,6 +9,7 @@
  * The photographs are crops of the benchmark's photo-like corpus and of the service's output
  * for them, compared as the service compares them; the others are edge cases of the formula.
  */
+import { availableParallelism } from 'node:os';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -27,7 +28,10 @@ interface Pair {
 }
 
 async function corpusPairs(): Promise<Pair[]> {
-  const compressor = new ImageCompressor();
+  const compressor = new ImageCompressor({
+    profile: 'balanced',
+    concurrency: availableParallelism(),
+  });
   const images = await generateImages(10);
   const chosen = images.filter((image) =>
     ['001-0.5mp.png', '003-1mp.jpg', '006-5mp.jpg', '010-0.5mp.webp'].includes(image.name),

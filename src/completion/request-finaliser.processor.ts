@@ -1,6 +1,7 @@
 import { InjectQueue } from '@nestjs/bull';
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { Job, Queue } from 'bull';
+import { startJobWorker } from '../queue/job-worker';
 import { FINALISE_REQUEST_JOB, FinaliseRequestJob, REQUESTS_QUEUE } from '../queue/queue.constants';
 import { RequestFinaliser } from './request-finaliser';
 
@@ -18,10 +19,12 @@ export class RequestFinaliserProcessor implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.queue
-      .process(FINALISE_REQUEST_JOB, FINALISE_CONCURRENCY, (job: Job<FinaliseRequestJob>) =>
-        this.finaliser.finalise(job.data.requestPk),
-      )
-      .catch((error: unknown) => this.logger.error(`Request worker stopped: ${String(error)}`));
+    startJobWorker(
+      this.queue,
+      FINALISE_REQUEST_JOB,
+      FINALISE_CONCURRENCY,
+      (job: Job<FinaliseRequestJob>) => this.finaliser.finalise(job.data.requestPk),
+      this.logger,
+    );
   }
 }

@@ -10,11 +10,6 @@ export type CsvDelimiter = (typeof CSV_DELIMITERS)[number];
 export const DEFAULT_DELIMITER: CsvDelimiter = ',';
 const NOT_BLANK = /\S/;
 
-/** The separator's name, as a message or a document says it. */
-export function delimiterName(delimiter: CsvDelimiter): string {
-  return delimiter === '\t' ? 'tab' : `"${delimiter}"`;
-}
-
 export function isCsvDelimiter(value: string): value is CsvDelimiter {
   return (CSV_DELIMITERS as readonly string[]).includes(value);
 }

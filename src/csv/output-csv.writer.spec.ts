@@ -1,7 +1,13 @@
-import { writeOutputCsv } from './output-csv.writer';
+import { CsvDelimiter } from './csv-delimiter';
+import { OutputCsv, OutputCsvRow } from './output-csv.writer';
 import { parseProductsCsv } from './products-csv.reader';
 
-describe('writeOutputCsv', () => {
+/** The whole output CSV, as the request finaliser writes it a batch at a time. */
+function writeOutputCsv(rows: readonly OutputCsvRow[], delimiter: CsvDelimiter = ','): string {
+  return OutputCsv.header(delimiter) + OutputCsv.rows(rows, delimiter);
+}
+
+describe('OutputCsv', () => {
   it('writes the input columns unchanged plus the output URLs, quoting where needed', () => {
     const csv = writeOutputCsv([
       {

@@ -43,14 +43,6 @@ export const OutputCsv = {
   },
 };
 
-/** The whole output CSV at once, for small outputs and tests. */
-export function writeOutputCsv(
-  rows: readonly OutputCsvRow[],
-  delimiter: CsvDelimiter = ',',
-): string {
-  return OutputCsv.header(delimiter) + OutputCsv.rows(rows, delimiter);
-}
-
 /**
  * Cells a spreadsheet would run as a formula (CSV injection) get a leading `'`. papaparse's own
  * pattern (`escapeFormulae: FORMULA_START`) ends in `.*$`, which misses a cell holding a line break.

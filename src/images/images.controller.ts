@@ -1,16 +1,6 @@
+import { Controller, Get, NotFoundException, Param, Res, StreamableFile } from '@nestjs/common';
 import {
-  Controller,
-  Get,
-  HttpStatus,
-  NotFoundException,
-  Param,
-  Res,
-  StreamableFile,
-} from '@nestjs/common';
-import {
-  ApiBadRequestResponse,
   ApiFoundResponse,
-  ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
   ApiParam,
@@ -19,15 +9,16 @@ import {
 } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { ROUTES } from '../links/routes';
-import { MALFORMED_REQUEST_ID_EXAMPLE, requestIdPipe } from '../common/request-id.pipe';
-import { API_KEY_REQUIRED_RESPONSE, ErrorResponseDto } from '../common/error-response.dto';
+import { ApiRequestId, EXAMPLE_REQUEST_ID } from '../common/request-id.api';
+import { requestIdPipe } from '../common/request-id.pipe';
+import { API_KEY_REQUIRED_RESPONSE } from '../common/error-response.dto';
 import { IMAGE_FORMATS } from '../storage/image-formats';
 import { RequestsRepository } from '../requests/requests.repository';
-import { ObjectDownloads } from '../storage/object-downloads';
+import { answerDownload, ObjectDownloads } from '../storage/object-downloads';
 import { StorageKeys } from '../storage/storage-keys';
 
 const PRESIGNED_URL_EXAMPLE =
-  'https://images.s3.eu-west-1.amazonaws.com/3f1c2a9e-5b7d-4c1e-9a42-0d6b8f1e2c3a/1-1.jpg' +
+  `https://images.s3.eu-west-1.amazonaws.com/${EXAMPLE_REQUEST_ID}/1-1.jpg` +
   '?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Expires=300&X-Amz-SignedHeaders=host' +
   '&X-Amz-Signature=e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
 
@@ -42,11 +33,15 @@ export class ImagesController {
 
   @Get(ROUTES.images.image)
   @ApiOperation({ operationId: 'downloadImage', summary: 'A compressed image' })
-  @ApiParam({
-    name: 'requestId',
-    format: 'uuid',
-    description: 'The `request_id` returned by `POST /upload`.',
-    example: '3f1c2a9e-5b7d-4c1e-9a42-0d6b8f1e2c3a',
+  @ApiRequestId({
+    description:
+      'No such image (yet): it failed, is still being processed, never existed, or its request ' +
+      'was deleted.',
+    example: {
+      statusCode: 404,
+      error: 'Not Found',
+      message: `No image ${EXAMPLE_REQUEST_ID}/1-1.jpg`,
+    },
   })
   @ApiParam({
     name: 'fileName',
@@ -79,22 +74,6 @@ export class ImagesController {
       },
     },
   })
-  @ApiBadRequestResponse({
-    type: ErrorResponseDto,
-    description: 'Malformed request id.',
-    example: MALFORMED_REQUEST_ID_EXAMPLE,
-  })
-  @ApiNotFoundResponse({
-    type: ErrorResponseDto,
-    description:
-      'No such image (yet): it failed, is still being processed, never existed, or its request ' +
-      'was deleted.',
-    example: {
-      statusCode: 404,
-      error: 'Not Found',
-      message: 'No image 3f1c2a9e-5b7d-4c1e-9a42-0d6b8f1e2c3a/1-1.jpg',
-    },
-  })
   async download(
     @Param('requestId', requestIdPipe) requestId: string,
     @Param('fileName') fileName: string,
@@ -106,14 +85,6 @@ export class ImagesController {
     const exists = image !== null && (await this.requests.exists(requestId));
     const download = exists ? await this.downloads.download(image.key, disposition) : null;
     if (!image || !download) throw new NotFoundException(`No image ${requestId}/${fileName}`);
-    if (download.kind === 'redirect') {
-      response.status(HttpStatus.FOUND).setHeader('Location', download.url);
-      return undefined;
-    }
-    return new StreamableFile(download.stream, {
-      type: image.contentType,
-      length: download.size,
-      disposition,
-    });
+    return answerDownload(download, response, { type: image.contentType, disposition });
   }
 }

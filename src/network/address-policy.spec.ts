@@ -1,20 +1,15 @@
-import {
-  classifyAddress,
-  describeClassification,
-  isPublicUnicastAddress,
-  parseIpLiteralHost,
-} from './address-policy';
+import { classifyAddress, describeClassification, parseIpLiteralHost } from './address-policy';
 
 /** The host of `http://<host>/` as WHATWG URL normalises it, without IPv6 brackets. */
 function whatwgHostname(host: string): string {
   return new URL(`http://${host}/`).hostname.replace(/^\[(.*)\]$/, '$1');
 }
 
-describe('isPublicUnicastAddress', () => {
+describe('classifyAddress(...).isPublic', () => {
   it.each(['8.8.8.8', '1.1.1.1', '93.184.215.14', '2606:4700::1111', '2a00:1450:4001:80b::200e'])(
     'allows the public address %s',
     (address) => {
-      expect(isPublicUnicastAddress(address)).toBe(true);
+      expect(classifyAddress(address).isPublic).toBe(true);
     },
   );
 
@@ -46,7 +41,7 @@ describe('isPublicUnicastAddress', () => {
     ['::7f00:1', 'reserved'],
     ['4000::1', 'reserved'],
   ])('refuses %s as %s', (address, range) => {
-    expect(isPublicUnicastAddress(address)).toBe(false);
+    expect(classifyAddress(address).isPublic).toBe(false);
     expect(classifyAddress(address)).toMatchObject({ range, isPublic: false });
   });
 
@@ -65,7 +60,7 @@ describe('isPublicUnicastAddress', () => {
     // Teredo server 127.0.0.1 for the public client 8.8.8.8 (bits inverted: f7f7:f7f7).
     ['2001:0:7f00:1:8000:63bf:f7f7:f7f7', 'loopback', 'teredoServer', '127.0.0.1'],
   ])('refuses %s as the %s IPv4 address it hides', (address, range, embedding, ipv4) => {
-    expect(isPublicUnicastAddress(address)).toBe(false);
+    expect(classifyAddress(address).isPublic).toBe(false);
     expect(classifyAddress(address)).toMatchObject({
       range,
       embedded: { embedding, ipv4 },
@@ -79,7 +74,7 @@ describe('isPublicUnicastAddress', () => {
     ['2002:808:808::1', '6to4'],
     ['2001:0:4136:e378:8000:63bf:f7f7:f7f7', 'teredoServer'],
   ])('allows %s, which hides the public address 8.8.8.8 or 65.54.227.120', (address, embedding) => {
-    expect(isPublicUnicastAddress(address)).toBe(true);
+    expect(classifyAddress(address).isPublic).toBe(true);
     expect(classifyAddress(address).embedded?.embedding).toBe(embedding);
   });
 

@@ -32,11 +32,6 @@ export interface AddressClassification {
 const GLOBAL_UNICAST_IPV6 = ipaddr.IPv6.parseCIDR('2000::/3');
 const NAT64_WELL_KNOWN_PREFIX = ipaddr.IPv6.parseCIDR('64:ff9b::/96');
 
-/** True only for an IP address (no hostname, no legacy numeric form) that is public unicast. */
-export function isPublicUnicastAddress(address: string): boolean {
-  return classifyAddress(address).isPublic;
-}
-
 /** Classifies an IP address written as Node's `net.isIP` accepts it; anything else is 'invalid'. */
 export function classifyAddress(address: string): AddressClassification {
   if (isIPv4(address)) return classifyIPv4(ipaddr.IPv4.parse(address));
@@ -103,67 +98,20 @@ function ipv4FromParts(high: number, low: number): string {
 
 /**
  * The IP address a URL host denotes, in the form `net.connect` takes (IPv6 without brackets), or
- * null when the host is a domain name. Follows the WHATWG URL host parser, so it agrees with
- * `new URL()`: `2130706433`, `0x7f.1` and `0177.0.0.1` all denote 127.0.0.1, and
- * `[::ffff:127.0.0.1]` denotes ::ffff:7f00:1. Throws a TypeError for a host that WHATWG URL
- * treats as an IPv4 address but cannot parse, such as `1.2.3.256`.
+ * null when the host is a domain name. WHATWG URL does the reading, so `2130706433`, `0x7f.1` and
+ * `0177.0.0.1` all denote 127.0.0.1, as they do for the URL the request was made from. Throws a
+ * TypeError for a host that WHATWG URL rejects, such as `1.2.3.256`.
  */
 export function parseIpLiteralHost(host: string): string | null {
-  if (host.startsWith('[') && host.endsWith(']')) {
-    const inner = host.slice(1, -1);
-    if (!isIPv6(inner) || inner.includes('%')) throw new TypeError(`Invalid IPv6 host: ${host}`);
-    return ipaddr.IPv6.parse(inner).toString();
+  const bracketed = host.startsWith('[') && host.endsWith(']');
+  const bare = bracketed ? host.slice(1, -1) : host;
+  if (isIPv6(bare) && !(bracketed && bare.includes('%'))) return ipaddr.IPv6.parse(bare).toString();
+  // Anything that would end the host inside a URL is not part of a host.
+  if (/[\s:/?#@\\[\]]/.test(host)) {
+    if (bracketed) throw new TypeError(`Invalid IPv6 host: ${host}`);
+    return null;
   }
-  if (isIPv6(host)) return ipaddr.IPv6.parse(host).toString();
-  if (!endsInANumber(host)) return null;
-  return parseWhatwgIPv4(host);
-}
-
-/** https://url.spec.whatwg.org/#ends-in-a-number-checker */
-function endsInANumber(host: string): boolean {
-  const labels = host.split('.');
-  if (labels[labels.length - 1] === '') {
-    if (labels.length === 1) return false;
-    labels.pop();
-  }
-  const last = labels[labels.length - 1];
-  return /^[0-9]+$/.test(last) || parseIPv4Number(last) !== null;
-}
-
-/** https://url.spec.whatwg.org/#concept-ipv4-parser */
-function parseWhatwgIPv4(host: string): string {
-  const parts = host.split('.');
-  if (parts[parts.length - 1] === '' && parts.length > 1) parts.pop();
-  const numbers = parts.map(parseIPv4Number);
-  const invalid = (): TypeError => new TypeError(`Invalid IPv4 host: ${host}`);
-  if (numbers.length > 4) throw invalid();
-  const leading: number[] = [];
-  for (const number of numbers.slice(0, -1)) {
-    if (number === null || number > 255) throw invalid();
-    leading.push(number);
-  }
-  const last = numbers[numbers.length - 1];
-  if (last === null || last >= 256 ** (5 - numbers.length)) throw invalid();
-  const value = leading.reduce((sum, number, index) => sum + number * 256 ** (3 - index), last);
-  return [value >>> 24, (value >>> 16) & 0xff, (value >>> 8) & 0xff, value & 0xff].join('.');
-}
-
-const DIGITS_BY_RADIX: Record<8 | 10 | 16, RegExp> = {
-  8: /^[0-7]+$/,
-  10: /^[0-9]+$/,
-  16: /^[0-9a-f]+$/i,
-};
-
-/** https://url.spec.whatwg.org/#ipv4-number-parser */
-function parseIPv4Number(part: string): number | null {
-  if (part === '') return null;
-  const { digits, radix } = splitRadixPrefix(part);
-  if (digits === '') return 0;
-  return DIGITS_BY_RADIX[radix].test(digits) ? parseInt(digits, radix) : null;
-}
-
-function splitRadixPrefix(part: string): { digits: string; radix: 8 | 10 | 16 } {
-  if (/^0x/i.test(part)) return { digits: part.slice(2), radix: 16 };
-  if (part.length > 1 && part.startsWith('0')) return { digits: part.slice(1), radix: 8 };
-  return { digits: part, radix: 10 };
+  if (!URL.canParse(`http://${host}/`)) throw new TypeError(`Invalid host: ${host}`);
+  const { hostname } = new URL(`http://${host}/`);
+  return isIPv4(hostname) ? hostname : null;
 }

@@ -73,7 +73,7 @@ function blackPngOf(width: number, height: number): Buffer {
 }
 
 describe('ImageCompressor', () => {
-  const compressor = new ImageCompressor();
+  const compressor = new ImageCompressor({ profile: 'balanced', concurrency: 2 });
 
   describe('JPEG', () => {
     it.each([

@@ -20,8 +20,7 @@
  * larger re-encoded image is kept, so that no metadata ever leaks. Every image is checked before
  * it is returned: its container must hold no metadata, and sharp must decode it.
  */
-import { Injectable, Optional } from '@nestjs/common';
-import { availableParallelism } from 'node:os';
+import { Injectable } from '@nestjs/common';
 import sharp, { AvifOptions, GifOptions, JpegOptions, PngOptions, Sharp, WebpOptions } from 'sharp';
 import { CompressionConfig, CompressionProfile } from '../config/config';
 import { IMAGE_FORMATS, ImageFormat } from '../storage/image-formats';
@@ -103,11 +102,6 @@ const ENCODER_SETTINGS: Record<CompressionProfile, EncoderSettings> = {
   },
 };
 
-const DEFAULT_COMPRESSION: CompressionConfig = {
-  profile: 'balanced',
-  concurrency: availableParallelism(),
-};
-
 /** Formats whose every frame is decoded and re-encoded, so animations stay animated. */
 const ANIMATED_FORMATS: ReadonlySet<ImageFormat> = new Set<ImageFormat>(['gif', 'webp']);
 
@@ -138,7 +132,7 @@ export class ImageCompressor {
   private readonly settings: EncoderSettings;
   private readonly slots: CpuSlots;
 
-  constructor(@Optional() config: CompressionConfig = DEFAULT_COMPRESSION) {
+  constructor(config: CompressionConfig) {
     this.settings = ENCODER_SETTINGS[config.profile];
     this.slots = new CpuSlots(config.concurrency);
   }

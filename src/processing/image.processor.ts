@@ -2,13 +2,11 @@ import { InjectQueue } from '@nestjs/bull';
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { Job, Queue } from 'bull';
 import { ImagesConfig } from '../config/config';
+import { startJobWorker } from '../queue/job-worker';
 import { COMPRESS_IMAGE_JOB, CompressImageJob, IMAGES_QUEUE } from '../queue/queue.constants';
 import { ImageProcessingService } from './image-processing.service';
 
-/**
- * Consumes the images queue. Registered by hand rather than with `@Process()` because the
- * concurrency comes from validated configuration, which a decorator cannot read.
- */
+/** Consumes the images queue. */
 @Injectable()
 export class ImageProcessor implements OnModuleInit {
   private readonly logger = new Logger(ImageProcessor.name);
@@ -20,9 +18,13 @@ export class ImageProcessor implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.queue
-      .process(COMPRESS_IMAGE_JOB, this.config.concurrency, (job) => this.handle(job))
-      .catch((error: unknown) => this.logger.error(`Image worker stopped: ${String(error)}`));
+    startJobWorker(
+      this.queue,
+      COMPRESS_IMAGE_JOB,
+      this.config.concurrency,
+      (job) => this.handle(job),
+      this.logger,
+    );
     // A job that fails for good without an outcome (an unexpected error on every attempt, or
     // stalled too often) is still recorded, so that its request can finish.
     this.queue.on('failed', (job: Job<CompressImageJob>, error: Error) => {

@@ -5,8 +5,7 @@
  * Transparent pixels are laid on white before the luma is taken, so that a change of alpha
  * shows as it would on a white page. An animation is scored on its first frame.
  */
-import { Injectable, Logger, Optional } from '@nestjs/common';
-import { availableParallelism } from 'node:os';
+import { Injectable, Logger } from '@nestjs/common';
 import sharp from 'sharp';
 import { CompressionConfig, QualityConfig } from '../config/config';
 import { CpuSlots } from './cpu-slots';
@@ -45,9 +44,9 @@ export class QualityScorer {
   private readonly slots: CpuSlots;
   private readonly enabled: boolean;
 
-  constructor(@Optional() compression?: CompressionConfig, @Optional() quality?: QualityConfig) {
-    this.slots = new CpuSlots(compression?.concurrency ?? availableParallelism());
-    this.enabled = quality?.scoreImages ?? false;
+  constructor(compression: CompressionConfig, quality: QualityConfig) {
+    this.slots = new CpuSlots(compression.concurrency);
+    this.enabled = quality.scoreImages;
   }
 
   /**

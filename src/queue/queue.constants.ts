@@ -5,7 +5,6 @@ export const WEBHOOKS_QUEUE = 'webhooks';
 
 /** Every queue the service uses, for what registers, watches or shows them all. */
 export const QUEUE_NAMES = [IMAGES_QUEUE, REQUESTS_QUEUE, WEBHOOKS_QUEUE] as const;
-export type QueueName = (typeof QUEUE_NAMES)[number];
 
 export const COMPRESS_IMAGE_JOB = 'compress-image';
 export const FINALISE_REQUEST_JOB = 'finalise-request';

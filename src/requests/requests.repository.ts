@@ -4,7 +4,6 @@ import { DataSource, EntityManager, IsNull } from 'typeorm';
 import type { CsvDelimiter } from '../csv/csv-delimiter';
 import { ParsedProduct } from '../csv/product-rows';
 import { insertRows } from './bulk-insert';
-import { IdempotencyKeysRepository, KeyCompletion } from './idempotency-keys.repository';
 import { ImageProcessingRequest } from './image-processing-request.entity';
 import { Product } from './product.entity';
 import { ImageStatus, RequestStatus } from './request-status';
@@ -20,12 +19,11 @@ export interface NewRequest {
   csvDelimiter: CsvDelimiter;
 }
 
-/** The upload's idempotency key passed to another upload while it was being stored. */
-export class IdempotencyKeyLostError extends Error {
-  constructor() {
-    super('The upload no longer holds its idempotency key');
-  }
-}
+/**
+ * More work of the transaction that stores a request, run once the request row exists and
+ * before its products; throwing rolls the whole request back.
+ */
+export type WithNewRequest = (manager: EntityManager, requestPk: number) => Promise<void>;
 
 /** One image of a status page, with what the page shows of its product. */
 export interface ImageListing {
@@ -98,24 +96,20 @@ const IMAGE_INSERT_CHUNK = 2000;
  */
 @Injectable()
 export class RequestsRepository {
-  constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly idempotencyKeys: IdempotencyKeysRepository,
-  ) {}
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   /**
    * Stores a request with every product and image in one transaction, so that it exists
    * whole or not at all. Products arrive in batches, in file order; images are numbered in
    * output order (`ordinal`) as they go. Returns the request's primary key.
    *
-   * With an idempotency key, the key names the request in the same transaction: the request
-   * and its key exist together or not at all. Throws `IdempotencyKeyLostError`, storing
-   * nothing, when the upload no longer holds the key.
+   * `withRequest` runs in the same transaction before the products, so that what it writes
+   * and the request exist together or not at all.
    */
   createRequest(
     request: NewRequest,
     products: AsyncIterable<ParsedProduct[]>,
-    idempotencyKey: KeyCompletion | null = null,
+    withRequest?: WithNewRequest,
   ): Promise<number> {
     return this.dataSource.transaction(async (manager) => {
       const now = new Date();
@@ -126,14 +120,7 @@ export class RequestsRepository {
         .values({ ...request, status: RequestStatus.Pending, createdAt: now, updatedAt: now })
         .execute();
       const requestPk = (inserted.identifiers[0] as { id: number }).id;
-      // Before the products: on PostgreSQL this locks the key's row for the rest of the
-      // transaction, so that nobody can take the key over while a large upload is inserted.
-      if (
-        idempotencyKey &&
-        !(await this.idempotencyKeys.complete(manager, requestPk, idempotencyKey))
-      ) {
-        throw new IdempotencyKeyLostError();
-      }
+      await withRequest?.(manager, requestPk);
       let ordinal = 0;
       for await (const batch of products) {
         ordinal = await this.insertProducts(manager, requestPk, batch, ordinal);

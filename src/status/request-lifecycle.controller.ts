@@ -1,37 +1,26 @@
 import { Controller, Delete, HttpCode, HttpStatus, Param, Post } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
-  ApiBadRequestResponse,
   ApiConflictResponse,
-  ApiNotFoundResponse,
   ApiOperation,
-  ApiParam,
   ApiTags,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { API_KEY_REQUIRED_RESPONSE, ErrorResponseDto } from '../common/error-response.dto';
-import { MALFORMED_REQUEST_ID_EXAMPLE, requestIdPipe } from '../common/request-id.pipe';
+import {
+  ApiRequestId,
+  EXAMPLE_REQUEST_ID,
+  UNKNOWN_REQUEST_ID_EXAMPLE,
+} from '../common/request-id.api';
+import { requestIdPipe } from '../common/request-id.pipe';
 import { ROUTES } from '../links/routes';
 import { RequestSummaryDto } from './dto/status-response.dto';
 import { RequestLifecycleService } from './request-lifecycle.service';
 
-const EXAMPLE_ID = '3f1c2a9e-5b7d-4c1e-9a42-0d6b8f1e2c3a';
-const requestIdParam = ApiParam({
-  name: 'requestId',
-  format: 'uuid',
-  description: 'The `request_id` returned by `POST /upload`.',
-  example: EXAMPLE_ID,
-});
-const malformedId = ApiBadRequestResponse({
-  type: ErrorResponseDto,
-  description: 'Malformed request id.',
-  example: MALFORMED_REQUEST_ID_EXAMPLE,
-});
-const unknownId = ApiNotFoundResponse({
-  type: ErrorResponseDto,
+const unknownOrDeleted = {
   description: 'Unknown or deleted request id, or a request of another API key.',
-  example: { statusCode: 404, error: 'Not Found', message: `No request with id ${EXAMPLE_ID}` },
-});
+  example: UNKNOWN_REQUEST_ID_EXAMPLE,
+};
 
 @ApiTags('requests')
 @ApiUnauthorizedResponse(API_KEY_REQUIRED_RESPONSE)
@@ -51,20 +40,18 @@ export class RequestLifecycleController {
       'its webhook (`image_processing.cancelled`). Cancelling a cancelled request answers as ' +
       'the first time.',
   })
-  @requestIdParam
+  @ApiRequestId(unknownOrDeleted)
   @ApiAcceptedResponse({
     type: RequestSummaryDto,
     description: 'Cancelled: the request as it stands, until the images in hand are done.',
   })
-  @malformedId
-  @unknownId
   @ApiConflictResponse({
     type: ErrorResponseDto,
     description: 'The request has already finished (other than by a cancellation).',
     example: {
       statusCode: 409,
       error: 'Conflict',
-      message: `Request ${EXAMPLE_ID} has finished (Completed); only a running request can be cancelled`,
+      message: `Request ${EXAMPLE_REQUEST_ID} has finished (Completed); only a running request can be cancelled`,
     },
   })
   cancel(@Param('requestId', requestIdPipe) requestId: string): Promise<RequestSummaryDto> {
@@ -82,17 +69,15 @@ export class RequestLifecycleController {
       'finishes, a new output CSV replaces the old one and the webhook is sent again, with a ' +
       'new `webhook-id`. `retries` counts the retries.',
   })
-  @requestIdParam
+  @ApiRequestId(unknownOrDeleted)
   @ApiAcceptedResponse({ type: RequestSummaryDto, description: 'Retrying.' })
-  @malformedId
-  @unknownId
   @ApiConflictResponse({
     type: ErrorResponseDto,
     description: 'The request has not finished, or is being retried already.',
     example: {
       statusCode: 409,
       error: 'Conflict',
-      message: `Request ${EXAMPLE_ID} is Processing; only a Completed, Failed or Cancelled request can be retried`,
+      message: `Request ${EXAMPLE_REQUEST_ID} is Processing; only a Completed, Failed or Cancelled request can be retried`,
     },
   })
   retry(@Param('requestId', requestIdPipe) requestId: string): Promise<RequestSummaryDto> {
@@ -109,13 +94,11 @@ export class RequestLifecycleController {
       'A running request is cancelled first. Its rows and stored objects are removed in the ' +
       'background, in bounded batches; a deletion cut short by a restart is carried on.',
   })
-  @requestIdParam
+  @ApiRequestId(unknownOrDeleted)
   @ApiAcceptedResponse({
     type: RequestSummaryDto,
     description: 'Deleted: the request as it was.',
   })
-  @malformedId
-  @unknownId
   delete(@Param('requestId', requestIdPipe) requestId: string): Promise<RequestSummaryDto> {
     return this.lifecycle.delete(requestId);
   }

@@ -1,7 +1,6 @@
 import {
   Controller,
   Get,
-  HttpStatus,
   MessageEvent,
   Param,
   Query,
@@ -17,7 +16,6 @@ import {
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
-  ApiParam,
   ApiProduces,
   ApiTags,
   ApiUnauthorizedResponse,
@@ -27,7 +25,14 @@ import type { Response } from 'express';
 import { ROUTES } from '../links/routes';
 import { REPORT_CSV_COLUMNS } from '../csv/report-csv.writer';
 import { RequestStatus, WebhookStatus } from '../requests/request-status';
+import { answerDownload } from '../storage/object-downloads';
 import { OUTPUT_CSV_CONTENT_TYPE } from '../storage/storage-keys';
+import {
+  ApiRequestId,
+  ApiRequestIdParam,
+  EXAMPLE_REQUEST_ID,
+  UNKNOWN_REQUEST_ID_EXAMPLE,
+} from '../common/request-id.api';
 import { MALFORMED_REQUEST_ID_EXAMPLE, requestIdPipe } from '../common/request-id.pipe';
 import { API_KEY_REQUIRED_RESPONSE, ErrorResponseDto } from '../common/error-response.dto';
 import { Observable } from 'rxjs';
@@ -43,19 +48,9 @@ import {
 } from './status-events.service';
 import { StatusService } from './status.service';
 
-const EXAMPLE_ID = '3f1c2a9e-5b7d-4c1e-9a42-0d6b8f1e2c3a';
-const requestIdParam = ApiParam({
-  name: 'requestId',
-  format: 'uuid',
-  description: 'The `request_id` returned by `POST /upload`.',
-  example: EXAMPLE_ID,
-});
+const EXAMPLE_ID = EXAMPLE_REQUEST_ID;
 const malformedId = MALFORMED_REQUEST_ID_EXAMPLE;
-const unknownId = {
-  statusCode: 404,
-  error: 'Not Found',
-  message: `No request with id ${EXAMPLE_ID}`,
-};
+const unknownId = UNKNOWN_REQUEST_ID_EXAMPLE;
 
 /** The path of the progress events, under the status controller. */
 const EVENTS_ROUTE = ':requestId/events';
@@ -123,7 +118,7 @@ export class StatusController {
 
   @Get(ROUTES.status.request)
   @ApiOperation({ operationId: 'getStatus', summary: 'Processing status and per-image results' })
-  @requestIdParam
+  @ApiRequestIdParam()
   @ApiOkResponse({
     type: StatusResponseDto,
     description: 'The request, its progress and one page of per-image results.',
@@ -174,7 +169,7 @@ export class StatusController {
       '`EventSource` cannot send headers: when the service has `API_KEYS`, read the stream ' +
       'with `fetch()` and the key in a header instead.',
   })
-  @requestIdParam
+  @ApiRequestIdParam()
   @ApiExtraModels(RequestSummaryDto)
   @ApiProduces('text/event-stream')
   @ApiOkResponse({
@@ -205,7 +200,7 @@ export class StatusController {
     operationId: 'downloadOutputCsv',
     summary: 'The output CSV: input columns plus `Output Image Urls`',
   })
-  @requestIdParam
+  @ApiRequestId()
   @ApiOkResponse({
     description:
       'The output CSV, once the request has finished: the input rows in order, with the ' +
@@ -244,16 +239,6 @@ export class StatusController {
       },
     },
   })
-  @ApiBadRequestResponse({
-    type: ErrorResponseDto,
-    description: 'Malformed request id.',
-    example: malformedId,
-  })
-  @ApiNotFoundResponse({
-    type: ErrorResponseDto,
-    description: 'Unknown request id.',
-    example: unknownId,
-  })
   @ApiConflictResponse({
     type: ErrorResponseDto,
     description: 'The request is still `Pending` or `Processing`; try again after it finishes.',
@@ -269,15 +254,7 @@ export class StatusController {
   ): Promise<StreamableFile | undefined> {
     const disposition = `attachment; filename="${requestId}.csv"`;
     const download = await this.statuses.outputCsv(requestId, disposition);
-    if (download.kind === 'redirect') {
-      response.status(HttpStatus.FOUND).setHeader('Location', download.url);
-      return undefined;
-    }
-    return new StreamableFile(download.stream, {
-      type: OUTPUT_CSV_CONTENT_TYPE,
-      length: download.size,
-      disposition,
-    });
+    return answerDownload(download, response, { type: OUTPUT_CSV_CONTENT_TYPE, disposition });
   }
 
   @Get(ROUTES.status.reportCsv)
@@ -290,7 +267,7 @@ export class StatusController {
       'against the source, 0 to 1) and its result (`Compressed`, `Source kept` or `Failed`, ' +
       'with the reason in `Details`). Built from the database as it is streamed.',
   })
-  @requestIdParam
+  @ApiRequestId()
   @ApiOkResponse({
     description: 'The report CSV, once the request has finished.',
     headers: {
@@ -309,16 +286,6 @@ export class StatusController {
           '1,SKU1,2,https://images.example.com/b.jpg,,,,,,,,,Failed,Download failed with HTTP 404\r\n',
       },
     },
-  })
-  @ApiBadRequestResponse({
-    type: ErrorResponseDto,
-    description: 'Malformed request id.',
-    example: malformedId,
-  })
-  @ApiNotFoundResponse({
-    type: ErrorResponseDto,
-    description: 'Unknown request id.',
-    example: unknownId,
   })
   @ApiConflictResponse({
     type: ErrorResponseDto,

@@ -1,4 +1,5 @@
-import { Injectable } from '@nestjs/common';
+import { HttpStatus, Injectable, StreamableFile } from '@nestjs/common';
+import type { Response } from 'express';
 import { Readable } from 'node:stream';
 import { DeliveryConfig } from '../config/config';
 import { ImageStorage } from './image-storage';
@@ -37,4 +38,20 @@ export class ObjectDownloads {
       }
     }
   }
+}
+
+/**
+ * The answer of a download route, for a handler that takes `@Res({ passthrough: true })`: a 302 to
+ * the store for a redirect (the response is then complete), the bytes otherwise.
+ */
+export function answerDownload(
+  download: ObjectDownload,
+  response: Response,
+  file: { type: string; disposition: string },
+): StreamableFile | undefined {
+  if (download.kind === 'redirect') {
+    response.status(HttpStatus.FOUND).setHeader('Location', download.url);
+    return undefined;
+  }
+  return new StreamableFile(download.stream, { ...file, length: download.size });
 }

@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
+import type { EntityManager } from 'typeorm';
 import type { IncomingMessage } from 'node:http';
 import { IdempotencyConfig } from '../config/config';
 import {
@@ -15,6 +16,13 @@ const HOLD_MS = 60_000;
 const RENEW_EVERY_MS = 15_000;
 /** Taking a key that another upload frees at that very moment is tried again this often. */
 const CLAIM_TRIES = 3;
+
+/** The upload's idempotency key passed to another upload while it was being stored. */
+export class IdempotencyKeyLostError extends Error {
+  constructor() {
+    super('The upload no longer holds its idempotency key');
+  }
+}
 
 /** A key held for one upload, until the upload is stored (or fails and releases it). */
 export class HeldKey {
@@ -48,14 +56,23 @@ export class HeldKey {
     };
   }
 
-  /** What the transaction that stores the upload writes on the key. */
-  completion(fingerprint: string): KeyCompletion {
-    return {
+  /**
+   * Makes the key name the request, in the transaction that stores it, so that the request and
+   * its key exist together or not at all. Run before the products: on PostgreSQL this locks the
+   * key's row for the rest of the transaction, so that nobody can take the key over while a
+   * large upload is inserted. Throws `IdempotencyKeyLostError` when the upload no longer holds
+   * the key, which rolls the request back.
+   */
+  async complete(manager: EntityManager, requestPk: number, fingerprint: string): Promise<void> {
+    const completion: KeyCompletion = {
       ...this.scoped,
       holder: this.holder,
       fingerprint,
       expiresAt: new Date(Date.now() + this.ttlMs),
     };
+    if (!(await this.repository.complete(manager, requestPk, completion))) {
+      throw new IdempotencyKeyLostError();
+    }
   }
 
   /** Frees the key of an upload that failed, so that the client can send it again. */

@@ -33,6 +33,7 @@ import {
   INVALID_IDEMPOTENCY_KEY,
 } from './idempotency-key-header';
 import { KEY_IN_PROGRESS, KEY_REUSED, UploadService } from './upload.service';
+import { WEBHOOK_URL_RULE } from './webhook-url.rule';
 
 const badRequestExamples = {
   invalidCsv: {
@@ -72,7 +73,7 @@ const badRequestExamples = {
     value: {
       statusCode: 400,
       error: 'Bad Request',
-      message: 'webhook_url must be an http:// or https:// URL of at most 2048 characters',
+      message: WEBHOOK_URL_RULE,
     },
   },
   invalidIdempotencyKey: {

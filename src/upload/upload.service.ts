@@ -6,7 +6,6 @@ import {
   PayloadTooLargeException,
   UnprocessableEntityException,
 } from '@nestjs/common';
-import { isURL, maxLength } from 'class-validator';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { Readable } from 'node:stream';
@@ -16,9 +15,9 @@ import { DispatchLoop } from '../dispatch/dispatch-loop';
 import { PublicLinks } from '../links/public-links';
 import { KeyInUse } from '../requests/idempotency-keys.repository';
 import { RequestStatus } from '../requests/request-status';
-import { IdempotencyKeyLostError, RequestsRepository } from '../requests/requests.repository';
-import { UploadAcceptedDto, WEBHOOK_URL_MAX_LENGTH } from './dto/upload-csv.dto';
-import { HeldKey, IdempotencyKeys } from './idempotency-keys';
+import { RequestsRepository } from '../requests/requests.repository';
+import { UploadAcceptedDto } from './dto/upload-csv.dto';
+import { HeldKey, IdempotencyKeyLostError, IdempotencyKeys } from './idempotency-keys';
 import {
   IDEMPOTENCY_KEY_HEADER,
   idempotencyKeyOf,
@@ -27,6 +26,7 @@ import {
 import { MultipartUpload, MultipartUploadError, readMultipartUpload } from './multipart-upload';
 import { PayloadFingerprint } from './payload-fingerprint';
 import { ProductSpool } from './product-spool';
+import { isWebhookUrl, WEBHOOK_URL_RULE } from './webhook-url.rule';
 
 export interface UploadOptions {
   /** `webhook_url` given as a query parameter; a form field of that name wins. */
@@ -135,7 +135,9 @@ export class UploadService {
           csvDelimiter: upload.file.delimiter,
         },
         spool.batches(),
-        key?.completion(fingerprint.of(webhookUrl)) ?? null,
+        key
+          ? (manager, requestPk) => key.complete(manager, requestPk, fingerprint.of(webhookUrl))
+          : undefined,
       );
       this.dispatch.kick();
       return this.answer(requestId, RequestStatus.Pending);
@@ -193,13 +195,6 @@ function readIdempotencyKey(request: IncomingMessage): string | null {
 /** An empty field (as Swagger UI and `curl -F webhook_url=` send it) means no webhook. */
 function checkWebhookUrl(value: string | undefined): string | null {
   if (value === undefined || value === '') return null;
-  const valid =
-    isURL(value, { protocols: ['http', 'https'], require_protocol: true, require_tld: false }) &&
-    maxLength(value, WEBHOOK_URL_MAX_LENGTH);
-  if (!valid) {
-    throw new BadRequestException(
-      `webhook_url must be an http:// or https:// URL of at most ${WEBHOOK_URL_MAX_LENGTH} characters`,
-    );
-  }
+  if (!isWebhookUrl(value)) throw new BadRequestException(WEBHOOK_URL_RULE);
   return value;
 }

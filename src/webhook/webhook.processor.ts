@@ -1,6 +1,7 @@
 import { InjectQueue } from '@nestjs/bull';
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { Job, Queue } from 'bull';
+import { startJobWorker } from '../queue/job-worker';
 import { DELIVER_WEBHOOK_JOB, DeliverWebhookJob, WEBHOOKS_QUEUE } from '../queue/queue.constants';
 import { WebhookService } from './webhook.service';
 
@@ -20,10 +21,12 @@ export class WebhookProcessor implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.queue
-      .process(DELIVER_WEBHOOK_JOB, WEBHOOK_CONCURRENCY, (job: Job<DeliverWebhookJob>) =>
-        this.webhooks.deliver(job.data),
-      )
-      .catch((error: unknown) => this.logger.error(`Webhook worker stopped: ${String(error)}`));
+    startJobWorker(
+      this.queue,
+      DELIVER_WEBHOOK_JOB,
+      WEBHOOK_CONCURRENCY,
+      (job: Job<DeliverWebhookJob>) => this.webhooks.deliver(job.data),
+      this.logger,
+    );
   }
 }

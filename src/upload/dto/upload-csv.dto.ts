@@ -1,15 +1,9 @@
 import { Transform } from 'class-transformer';
 import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
-import { IsOptional, IsUrl, MaxLength } from 'class-validator';
+import { IsOptional } from 'class-validator';
 import { emptyToUndefined } from '../../common/validation/transforms';
 import { RequestStatus } from '../../requests/request-status';
-
-export const WEBHOOK_URL_MAX_LENGTH = 2048;
-
-const webhookUrlRule = IsUrl(
-  { protocols: ['http', 'https'], require_protocol: true, require_tld: false },
-  { message: 'webhook_url must be an http:// or https:// URL' },
-);
+import { IsWebhookUrl, WEBHOOK_URL_MAX_LENGTH } from '../webhook-url.rule';
 
 const WEBHOOK_URL_DESCRIPTION =
   'Called with a POST of the final status once every image has been processed, e.g. ' +
@@ -53,8 +47,7 @@ export class UploadCsvQueryDto {
   })
   @Transform(emptyToUndefined)
   @IsOptional()
-  @webhookUrlRule
-  @MaxLength(WEBHOOK_URL_MAX_LENGTH)
+  @IsWebhookUrl()
   webhook_url?: string;
 }
 
