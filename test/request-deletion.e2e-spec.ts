@@ -1,5 +1,4 @@
-import { existsSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { DeleteObjectsCommand, S3Client } from '@aws-sdk/client-s3';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { loadConfig } from '../src/config/config';
@@ -18,6 +17,7 @@ import {
 } from './helpers/test-app';
 import { waitFor } from './helpers/wait-for';
 import { requestPkOf, rowsOf } from './helpers/request-rows';
+import { STORAGE_DRIVERS, TestStorage } from './helpers/test-storage';
 
 const HEADER = 'S. No.,Product Name,Input Image Urls\n';
 
@@ -44,35 +44,20 @@ async function imageServer(): Promise<FixtureServer> {
   return images;
 }
 
-describe('Deleting a request on S3', () => {
-  let images: FixtureServer;
+describe("Removing a request's folder from a bucket", () => {
   let s3: S3Server;
-  let service: TestApp;
   let storage: S3Storage;
 
   beforeAll(async () => {
-    images = await imageServer();
     s3 = await S3Server.start();
-    const env = await testEnvironment({ ...s3.environment(), S3_KEY_PREFIX: 'batches' });
-    service = await startTestApp(env);
-    const { s3: bucket } = loadConfig(env).storage;
+    const { s3: bucket } = loadConfig({ ...s3.environment(), S3_KEY_PREFIX: 'batches' }).storage;
     storage = new S3Storage(bucket!);
   });
 
   afterAll(async () => {
     storage.onModuleDestroy();
-    await service.close();
-    await images.stop();
     await s3.remove();
-    await removeTestData(service.env);
   });
-
-  const objectsUnder = (folder: string) =>
-    existsSync(join(s3.directory, s3.bucket, 'batches', folder))
-      ? readdirSync(join(s3.directory, s3.bucket, 'batches', folder)).filter(
-          (name) => !name.startsWith('.'),
-        )
-      : [];
 
   it('removes more than 1,000 objects of a folder, a DeleteObjects batch at a time', async () => {
     const keys = Array.from({ length: 1_250 }, (_, index) => `many/${index + 1}-1.jpg`);
@@ -84,32 +69,20 @@ describe('Deleting a request on S3', () => {
       );
     }
     await storage.save('other/1-1.jpg', Buffer.from('kept'), 'image/jpeg');
+    const send = jest.spyOn(S3Client.prototype, 'send');
 
     const removed = await storage.removeFolder('many');
 
+    const batches = send.mock.calls.flatMap(([command]) =>
+      command instanceof DeleteObjectsCommand ? [command.input.Delete?.Objects?.length ?? 0] : [],
+    );
+    send.mockRestore();
+    expect(batches).toEqual([1_000, 250]);
     expect(removed.objects).toBe(1_250);
     expect(removed.bytes).toBe(keys.reduce((sum, key) => sum + key.length, 0));
     expect(await storage.open('many/1-1.jpg')).toBeNull();
     expect(await storage.open('many/1250-1.jpg')).toBeNull();
     expect(await storage.open('other/1-1.jpg')).not.toBeNull();
-  });
-
-  it('deletes the objects and rows of a request', async () => {
-    const requestId = await uploadCsv(service.baseUrl, catalog(images, 3, 2));
-    const finished = await waitUntilFinished(service.baseUrl, requestId);
-    expect(finished.progress).toMatchObject({ succeeded: 2, failed: 1 });
-    const requestPk = await requestPkOf(service.dataSource, requestId);
-    expect(await storage.open(`${requestId}/output.csv`)).not.toBeNull();
-
-    await request(service.baseUrl).delete(`/requests/${requestId}`).expect(202);
-
-    await request(service.baseUrl).get(`/status/${requestId}`).expect(404);
-    await waitFor(async () => (await rowsOf(service.dataSource, requestPk)) === 0, {
-      what: 'the rows of the request to be deleted',
-    });
-    expect(await storage.open(`${requestId}/output.csv`)).toBeNull();
-    expect(await storage.open(`${requestId}/1-1.jpg`)).toBeNull();
-    expect(objectsUnder(requestId)).toEqual([]);
   });
 });
 
@@ -147,10 +120,14 @@ describe('Deleting with API keys', () => {
   });
 });
 
-describe('A deletion cut short by a crash', () => {
-  it('is finished after a restart, leaving no row and no file', async () => {
+describe.each(STORAGE_DRIVERS)('A deletion cut short by a crash, stored on %s', (driver) => {
+  it('is finished after a restart, leaving no row and no stored file', async () => {
     const images = await imageServer();
-    const env = await testEnvironment({ LIFECYCLE_SWEEP_INTERVAL_MS: '500' });
+    const storage = await TestStorage.start(driver);
+    const env = await testEnvironment({
+      ...storage.environment(),
+      LIFECYCLE_SWEEP_INTERVAL_MS: '500',
+    });
     const database = new DataSource({
       ...buildDataSourceOptions(loadConfig(env).database),
       migrationsRun: false,
@@ -183,19 +160,20 @@ describe('A deletion cut short by a crash', () => {
       doomed.kill('SIGKILL');
       doomed = undefined;
       expect(await imagesOf()).toBeGreaterThan(0);
-      expect(readdirSync(join(env.STORAGE_DIR, requestId)).length).toBeGreaterThan(0);
+      expect((await storage.storedUnder(env, requestId))?.length).toBeGreaterThan(0);
 
       restarted = new ServiceProcess(env);
       await waitFor(async () => (await rowsOf(database, requestPk)) === 0, {
         timeoutMs: 120_000,
         what: 'the deletion to be finished',
       });
-      expect(existsSync(join(env.STORAGE_DIR, requestId))).toBe(false);
+      expect(await storage.storedUnder(env, requestId)).toBeNull();
     } finally {
       doomed?.kill('SIGKILL');
       await restarted?.stop();
       if (database.isInitialized) await database.destroy();
       await images.stop();
+      await storage.stop();
       await removeTestData(env);
     }
   });

@@ -1,17 +1,17 @@
-import { existsSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import request from 'supertest';
 import { getStatus, uploadCsv, waitUntilFinished } from './helpers/batch-client';
 import { jpegPhoto } from './helpers/fixture-images';
 import { requestPkOf, rowsOf } from './helpers/request-rows';
 import { FixtureServer } from './helpers/fixture-server';
 import { removeTestData, startTestApp, TestApp, testEnvironment } from './helpers/test-app';
+import { STORAGE_DRIVERS, TestStorage } from './helpers/test-storage';
 import { waitFor } from './helpers/wait-for';
 import { WebhookReceiver } from './helpers/webhook-receiver';
 
 const HEADER = 'S. No.,Product Name,Input Image Urls\n';
 
-describe("A request's whole life", () => {
+describe.each(STORAGE_DRIVERS)("A request's whole life, stored on %s", (driver) => {
+  let storage: TestStorage;
   let images: FixtureServer;
   let receiver: WebhookReceiver;
   let service: TestApp;
@@ -36,16 +36,22 @@ describe("A request's whole life", () => {
       }, 30);
     });
     receiver = await new WebhookReceiver().start();
+    storage = await TestStorage.start(driver);
     service = await startTestApp(
-      await testEnvironment({ IMAGE_JOB_ATTEMPTS: '1', LIFECYCLE_SWEEP_INTERVAL_MS: '200' }),
+      await testEnvironment({
+        ...storage.environment(),
+        IMAGE_JOB_ATTEMPTS: '1',
+        LIFECYCLE_SWEEP_INTERVAL_MS: '200',
+      }),
     );
   });
 
   afterAll(async () => {
-    await service.close();
+    await service?.close();
     await images.stop();
     await receiver.stop();
-    await removeTestData(service.env);
+    await storage.stop();
+    if (service) await removeTestData(service.env);
   });
 
   const api = () => request(service.baseUrl);
@@ -153,6 +159,11 @@ describe("A request's whole life", () => {
     const imagePath = new URL(finished.images.items[0].output_url ?? '').pathname;
     await api().get(imagePath).expect(200);
     const requestPk = await requestPkOf(service.dataSource, requestId);
+    expect(await storage.storedUnder(service.env, requestId)).toEqual([
+      '1-1.jpg',
+      '2-1.jpg',
+      'output.csv',
+    ]);
 
     await api().delete(`/requests/${requestId}`).expect(202);
 
@@ -163,11 +174,12 @@ describe("A request's whole life", () => {
     await waitFor(async () => (await rowsOf(service.dataSource, requestPk)) === 0, {
       what: 'the rows of the request to be deleted',
     });
-    expect(existsSync(join(service.env.STORAGE_DIR, requestId))).toBe(false);
+    expect(await storage.storedUnder(service.env, requestId)).toBeNull();
   });
 });
 
-describe('Retention', () => {
+describe.each(STORAGE_DRIVERS)('Retention, stored on %s', (driver) => {
+  let storage: TestStorage;
   let images: FixtureServer;
   let service: TestApp;
 
@@ -175,8 +187,10 @@ describe('Retention', () => {
     const photo = await jpegPhoto(64, 48, 90);
     images = await new FixtureServer().start();
     images.file('/a.jpg', photo, 'image/jpeg');
+    storage = await TestStorage.start(driver);
     service = await startTestApp(
       await testEnvironment({
+        ...storage.environment(),
         RETENTION_DAYS: String(3 / 86_400),
         LIFECYCLE_SWEEP_INTERVAL_MS: '200',
       }),
@@ -184,9 +198,10 @@ describe('Retention', () => {
   });
 
   afterAll(async () => {
-    await service.close();
+    await service?.close();
     await images.stop();
-    await removeTestData(service.env);
+    await storage.stop();
+    if (service) await removeTestData(service.env);
   });
 
   it('deletes a finished request, rows and files, once it is older than RETENTION_DAYS', async () => {
@@ -194,10 +209,7 @@ describe('Retention', () => {
     const finished = await waitUntilFinished(service.baseUrl, requestId);
     const requestPk = await requestPkOf(service.dataSource, requestId);
     expect(finished.status).toBe('Completed');
-    expect(readdirSync(join(service.env.STORAGE_DIR, requestId)).sort()).toEqual([
-      '1-1.jpg',
-      'output.csv',
-    ]);
+    expect(await storage.storedUnder(service.env, requestId)).toEqual(['1-1.jpg', 'output.csv']);
 
     await waitFor(
       async () => (await request(service.baseUrl).get(`/status/${requestId}`)).status === 404,
@@ -206,7 +218,7 @@ describe('Retention', () => {
     await waitFor(async () => (await rowsOf(service.dataSource, requestPk)) === 0, {
       what: 'its rows to be deleted',
     });
-    expect(existsSync(join(service.env.STORAGE_DIR, requestId))).toBe(false);
+    expect(await storage.storedUnder(service.env, requestId)).toBeNull();
     const metrics = await request(service.baseUrl).get('/metrics').expect(200);
     expect(metrics.text).toMatch(/^image_batch_requests_removed_total 1$/m);
     expect(metrics.text).toMatch(/^image_batch_stored_bytes_removed_total [1-9]\d*$/m);
