@@ -49,6 +49,7 @@ export class DispatchConfig {
   declare readonly enabled: boolean;
   declare readonly windowSize: number;
   declare readonly intervalMs: number;
+  declare readonly kickRetryMs: number;
   declare readonly resyncIntervalMs: number;
 }
 
@@ -228,6 +229,7 @@ function shapeConfig(env: Environment): Config {
       enabled: env.DISPATCHER,
       windowSize: env.QUEUE_WINDOW,
       intervalMs: env.DISPATCH_INTERVAL_MS,
+      kickRetryMs: env.KICK_RETRY_MS,
       resyncIntervalMs: env.QUEUE_RESYNC_INTERVAL_MS,
     },
     queueDashboard: {

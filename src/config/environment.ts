@@ -390,6 +390,13 @@ export class Environment {
   DISPATCH_INTERVAL_MS = 500;
 
   /**
+   * New work committed while another process's dispatcher pass runs: how often this process
+   * tries again to take the dispatcher lock, until it does or another pass has begun.
+   */
+  @IntegerSetting({ min: 10 })
+  KICK_RETRY_MS = 50;
+
+  /**
    * How often the dispatcher checks that every image handed to the queue still has its job in
    * Redis, and how long a queued outbox job may take before it is checked too.
    */

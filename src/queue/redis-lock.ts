@@ -6,6 +6,8 @@ import { withTimeout } from '../common/with-timeout';
 
 const REDIS_TIMEOUT_MS = 5000;
 
+/** Takes the lock if it is free; answers who holds it afterwards, in one step. */
+const ACQUIRE_SCRIPT = `redis.call('set', KEYS[1], ARGV[1], 'PX', ARGV[2], 'NX') return redis.call('get', KEYS[1])`;
 /** Deletes the lock only if it is still ours, so that an expired holder never frees another's. */
 const RELEASE_SCRIPT = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0`;
 /** Extends the lock only if it is still ours. */
@@ -13,6 +15,12 @@ const RENEW_SCRIPT = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis
 
 /** Tells the holder whether it still holds the lock; once false, its work stops where it is. */
 export type LockHeld = () => boolean;
+
+/**
+ * What a try to run under the lock did: ran the work, or found the lock held by `holder` (a
+ * token unique to one holding, so a new holding by the same process has another).
+ */
+export type LockAttempt = { ran: true } | { ran: false; holder: string | null };
 
 /**
  * A Redis lock that lets one process at a time do a piece of work, among every process that
@@ -34,17 +42,17 @@ export class RedisLock {
     this.logger = new Logger(`RedisLock ${name}`);
   }
 
-  /** Runs `work` if the lock is free; returns false, without running it, when it is not. */
-  async runExclusively(work: (held: LockHeld) => Promise<void>): Promise<boolean> {
+  /** Runs `work` if the lock is free; says who holds it, without running it, when it is not. */
+  async runExclusively(work: (held: LockHeld) => Promise<void>): Promise<LockAttempt> {
     // The holder is named, so that an operator (or a test) can tell who has it.
     const token = `${hostname()}:${process.pid}:${randomUUID()}`;
     // While Redis is away its client holds commands back; the work gives up rather than wait.
-    const acquired = await withTimeout(
-      this.queue.client.set(this.key, token, 'PX', this.ttlMs, 'NX'),
+    const holder = (await withTimeout(
+      this.queue.client.eval(ACQUIRE_SCRIPT, 1, this.key, token, this.ttlMs),
       REDIS_TIMEOUT_MS,
       `taking the lock ${this.key}`,
-    );
-    if (acquired !== 'OK') return false;
+    )) as string | null;
+    if (holder !== token) return { ran: false, holder };
     let held = true;
     const renewal = setInterval(() => {
       withTimeout(
@@ -72,6 +80,6 @@ export class RedisLock {
         `releasing the lock ${this.key}`,
       );
     }
-    return true;
+    return { ran: true };
   }
 }
