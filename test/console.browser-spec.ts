@@ -250,9 +250,12 @@ describeInChromium('The web console at /, in Chromium', () => {
       await listed.waitFor({ timeout: STALL_MS });
       await expect(listed.locator('a').textContent()).resolves.toBe('socks and hats.csv');
       await expect(listed.textContent()).resolves.toContain(`3 images · ${requestId}`);
-      const processed = listed.locator('td[data-label="Processed"]');
+      // The row is drawn again on each of the request's events: wait for its last drawing.
+      const processed = listed.locator('td[data-label="Processed"]', {
+        hasText: '100% (3 of 3, 1 failed)',
+      });
+      await processed.waitFor({ timeout: STALL_MS });
       await processed.scrollIntoViewIfNeeded();
-      expect(await processed.textContent()).toBe('100% (3 of 3, 1 failed)');
       const box = await processed.boundingBox();
       expect(box).not.toBeNull();
       expect((box?.x ?? -1) >= 0 && (box?.x ?? 0) + (box?.width ?? 0) <= phone.width).toBe(true);
@@ -287,7 +290,10 @@ describeInChromium('The web console at /, in Chromium', () => {
       await page.screenshot({ path: join(ARTIFACTS, 'console-image-pair.png') });
       await page.keyboard.press('Escape');
       await viewer.waitFor({ state: 'hidden' });
-      expect(await page.locator('#image-viewer img').count()).toBe(0);
+      // The dialog's close event, which drops the pair, is queued after it hides.
+      await waitFor(async () => (await page.locator('#image-viewer img').count()) === 0, {
+        what: 'the pair to be dropped',
+      });
       expect(problems.errors).toEqual([]);
       await page.context().close();
     });
