@@ -30,12 +30,7 @@ describe('The image-batch command line', () => {
     images.file('/side.png', await pngPhoto(200, 150, 2), 'image/png');
     const slowImage = await jpegPhoto(64, 48, 95, 3);
     for (const delayMs of [200, 400, 600, 800, 1000]) {
-      images.route(`/slow-${delayMs}.jpg`, (_, response) => {
-        setTimeout(
-          () => response.writeHead(200, { 'Content-Type': 'image/jpeg' }).end(slowImage),
-          delayMs,
-        );
-      });
+      images.slowFile(`/slow-${delayMs}.jpg`, slowImage, delayMs);
     }
     service = await startTestApp(
       await testEnvironment({ API_KEYS: API_KEY, QUALITY_SCORE: 'true' }),

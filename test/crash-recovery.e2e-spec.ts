@@ -27,9 +27,7 @@ describe('Crash recovery', () => {
     const receiver = await new WebhookReceiver().start();
     const photo = await jpegPhoto(320, 240, 92);
     for (let index = 1; index <= IMAGES; index++) {
-      images.route(`/p${index}.jpg`, (_, response) => {
-        setTimeout(() => response.writeHead(200, { 'Content-Type': 'image/jpeg' }).end(photo), 300);
-      });
+      images.slowFile(`/p${index}.jpg`, photo, 300);
     }
     const env = await testEnvironment({
       IMAGE_CONCURRENCY: '2',

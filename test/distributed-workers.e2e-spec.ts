@@ -34,9 +34,7 @@ describe('One API and two workers sharing only Redis, the database and a bucket'
     for (let index = 1; index <= 2 * ROWS; index++) {
       const photo = await jpegPhoto(200, 150, 92, index);
       // A short delay per download keeps both workers busy at once.
-      images.route(`/p${index}.jpg`, (_, response) => {
-        setTimeout(() => response.writeHead(200, { 'Content-Type': 'image/jpeg' }).end(photo), 50);
-      });
+      images.slowFile(`/p${index}.jpg`, photo, 50);
     }
     const env = await testEnvironment({ ...s3.environment(), IMAGE_CONCURRENCY: '1' });
     api = await startTestApp({ ...env, MODE: 'api', STORAGE_DIR: storageDirs[0] });

@@ -19,12 +19,7 @@ describe('Dispatching between a large and a small request', () => {
   beforeAll(async () => {
     images = await new FixtureServer().start();
     const photo = await jpegPhoto(64, 48, 90);
-    images.route('/slow.jpg', (_, response) => {
-      setTimeout(
-        () => response.writeHead(200, { 'Content-Type': 'image/jpeg' }).end(photo),
-        DOWNLOAD_MS,
-      );
-    });
+    images.slowFile('/slow.jpg', photo, DOWNLOAD_MS);
     service = await startTestApp(await testEnvironment({ IMAGE_CONCURRENCY: '2' }));
   });
 

@@ -26,9 +26,7 @@ describe('One API and two worker processes on one queue', () => {
     const photo = await jpegPhoto(320, 240, 92);
     for (let index = 1; index <= IMAGES; index++) {
       // A short delay per download keeps both workers busy at once.
-      images.route(`/p${index}.jpg`, (_, response) => {
-        setTimeout(() => response.writeHead(200, { 'Content-Type': 'image/jpeg' }).end(photo), 50);
-      });
+      images.slowFile(`/p${index}.jpg`, photo, 50);
     }
     receiver = await new WebhookReceiver().start();
     const env = await testEnvironment({ IMAGE_CONCURRENCY: '1' });

@@ -33,13 +33,9 @@ describe('Work that Redis loses is queued again', () => {
     const rows: string[] = [];
     for (let index = 1; index <= IMAGES; index++) {
       // Slow enough that the queue is half done when its keys go.
-      images.route(`/p${index}.jpg`, (_, response) => {
-        setTimeout(
-          () => response.writeHead(200, { 'Content-Type': 'image/jpeg' }).end(photo),
-          DOWNLOAD_MS,
-        );
-      });
-      rows.push(`${index},Product ${index},${images.url(`/p${index}.jpg`)}`);
+      rows.push(
+        `${index},Product ${index},${images.slowFile(`/p${index}.jpg`, photo, DOWNLOAD_MS)}`,
+      );
     }
     csv = `S. No.,Product Name,Input Image Urls\n${rows.join('\n')}\n`;
   });

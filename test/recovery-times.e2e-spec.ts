@@ -31,13 +31,9 @@ describe('Recovery times', () => {
     const photo = await jpegPhoto(160, 120, 90);
     const rows: string[] = [];
     for (let index = 1; index <= IMAGES; index++) {
-      images.route(`/p${index}.jpg`, (_, response) => {
-        setTimeout(
-          () => response.writeHead(200, { 'Content-Type': 'image/jpeg' }).end(photo),
-          DOWNLOAD_MS,
-        );
-      });
-      rows.push(`${index},Product ${index},${images.url(`/p${index}.jpg`)}`);
+      rows.push(
+        `${index},Product ${index},${images.slowFile(`/p${index}.jpg`, photo, DOWNLOAD_MS)}`,
+      );
     }
     csv = `S. No.,Product Name,Input Image Urls\n${rows.join('\n')}\n`;
   });

@@ -1,9 +1,12 @@
-import { Module } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DatabaseConfig } from '../config/config';
+import { Database } from './database';
 import { buildDataSourceOptions } from './data-source-options';
 import { openDatabase } from './open-database';
 
+/** The database, reached through the one `Database` of the process. */
+@Global()
 @Module({
   imports: [
     TypeOrmModule.forRootAsync({
@@ -15,5 +18,7 @@ import { openDatabase } from './open-database';
       },
     }),
   ],
+  providers: [Database],
+  exports: [Database],
 })
 export class DatabaseModule {}

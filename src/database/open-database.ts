@@ -1,6 +1,5 @@
 import { DataSource, DataSourceOptions } from 'typeorm';
 import { runMigrationsSerially } from './serialised-migrations';
-import { serialiseSqliteAccess } from './serialised-sqlite';
 
 /**
  * Connects, then runs the pending migrations if the options say so, one process at a time
@@ -8,7 +7,6 @@ import { serialiseSqliteAccess } from './serialised-sqlite';
  */
 export async function openDatabase(options: DataSourceOptions): Promise<DataSource> {
   const dataSource = new DataSource({ ...options, migrationsRun: false });
-  serialiseSqliteAccess(dataSource);
   await dataSource.initialize();
   if (options.migrationsRun) await runMigrationsSerially(dataSource);
   return dataSource;

@@ -1,6 +1,7 @@
 import sharp, { Sharp } from 'sharp';
 import { crc32 } from 'zlib';
 import { ImageCompressor, UnsupportedImageError } from './image-compressor';
+import { seededRandom } from '../../test/helpers/hostile-images';
 
 /**
  * Mutants of valid images of every format, made from a fixed seed, go through the compressor's
@@ -20,19 +21,6 @@ const XMP =
 const METADATA_SIGNATURES = ['Exif\0\0', '<x:xmpmeta', 'http://ns.adobe.com/xap/', SECRET];
 
 type Random = () => number;
-
-/** xorshift32: the same mutants on every run. */
-function seededRandom(seed: number): Random {
-  let state = seed >>> 0 || 1;
-  return () => {
-    state ^= state << 13;
-    state >>>= 0;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    state >>>= 0;
-    return state / 2 ** 32;
-  };
-}
 
 const below = (random: Random, limit: number) => Math.floor(random() * limit);
 const pick = <T>(random: Random, items: readonly T[]): T => items[below(random, items.length)];

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { Database } from '../database/database';
+import { EntityManager } from 'typeorm';
 import { ImageProcessingRequest } from './image-processing-request.entity';
 import { Image } from './image.entity';
 import { ImageStatus, RequestStatus } from './request-status';
@@ -27,24 +27,26 @@ export interface DispatchableImage {
  */
 @Injectable()
 export class DispatchRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(private readonly database: Database) {}
 
   /** Unfinished requests, oldest first. */
   async openRequests(limit: number): Promise<OpenRequest[]> {
-    const rows = await this.dataSource
-      .getRepository(ImageProcessingRequest)
-      .createQueryBuilder('r')
-      .select([
-        'r.id AS id',
-        'r.dispatched_through AS dispatched_through',
-        'r.total_images AS total_images',
-        'r.processed_images AS processed_images',
-        'r.cancelled_at AS cancelled_at',
-      ])
-      .where('r.completed_at IS NULL AND r.deleted_at IS NULL')
-      .orderBy('r.id', 'ASC')
-      .limit(limit)
-      .getRawMany<Record<string, number | string | Date | null>>();
+    const rows = await this.database.run((manager) =>
+      manager
+        .getRepository(ImageProcessingRequest)
+        .createQueryBuilder('r')
+        .select([
+          'r.id AS id',
+          'r.dispatched_through AS dispatched_through',
+          'r.total_images AS total_images',
+          'r.processed_images AS processed_images',
+          'r.cancelled_at AS cancelled_at',
+        ])
+        .where('r.completed_at IS NULL AND r.deleted_at IS NULL')
+        .orderBy('r.id', 'ASC')
+        .limit(limit)
+        .getRawMany<Record<string, number | string | Date | null>>(),
+    );
     return rows.map((row) => ({
       requestPk: Number(row.id),
       dispatchedThrough: Number(row.dispatched_through),
@@ -60,11 +62,13 @@ export class DispatchRepository {
     afterOrdinal: number,
     limit: number,
   ): Promise<DispatchableImage[]> {
-    const rows = await this.pendingImages(requestPk)
-      .andWhere('i.ordinal > :afterOrdinal', { afterOrdinal })
-      .orderBy('i.ordinal', 'ASC')
-      .limit(limit)
-      .getRawMany<Record<string, number | string>>();
+    const rows = await this.database.run((manager) =>
+      pendingImages(manager, requestPk)
+        .andWhere('i.ordinal > :afterOrdinal', { afterOrdinal })
+        .orderBy('i.ordinal', 'ASC')
+        .limit(limit)
+        .getRawMany<Record<string, number | string>>(),
+    );
     return rows.map((row) => ({ imageId: Number(row.id), ordinal: Number(row.ordinal) }));
   }
 
@@ -73,9 +77,11 @@ export class DispatchRepository {
     requestPk: number,
     throughOrdinal: number,
   ): Promise<DispatchableImage[]> {
-    const rows = await this.pendingImages(requestPk)
-      .andWhere('i.ordinal <= :throughOrdinal', { throughOrdinal })
-      .getRawMany<Record<string, number | string>>();
+    const rows = await this.database.run((manager) =>
+      pendingImages(manager, requestPk)
+        .andWhere('i.ordinal <= :throughOrdinal', { throughOrdinal })
+        .getRawMany<Record<string, number | string>>(),
+    );
     return rows.map((row) => ({ imageId: Number(row.id), ordinal: Number(row.ordinal) }));
   }
 
@@ -85,32 +91,34 @@ export class DispatchRepository {
    * queued is when it starts Processing.
    */
   async advance(requestPk: number, from: number, to: number): Promise<boolean> {
-    const result = await this.dataSource
-      .createQueryBuilder()
-      .update(ImageProcessingRequest)
-      .set({
-        dispatchedThrough: to,
-        status: () => `CASE WHEN status = :pending THEN :processing ELSE status END`,
-        updatedAt: new Date(),
-      })
-      .where('id = :requestPk AND dispatched_through = :from AND cancelled_at IS NULL', {
-        requestPk,
-        from,
-      })
-      .setParameters({ pending: RequestStatus.Pending, processing: RequestStatus.Processing })
-      .execute();
+    const result = await this.database.run((manager) =>
+      manager
+        .createQueryBuilder()
+        .update(ImageProcessingRequest)
+        .set({
+          dispatchedThrough: to,
+          status: () => `CASE WHEN status = :pending THEN :processing ELSE status END`,
+          updatedAt: new Date(),
+        })
+        .where('id = :requestPk AND dispatched_through = :from AND cancelled_at IS NULL', {
+          requestPk,
+          from,
+        })
+        .setParameters({ pending: RequestStatus.Pending, processing: RequestStatus.Processing })
+        .execute(),
+    );
     return result.affected === 1;
   }
+}
 
-  private pendingImages(requestPk: number) {
-    return (
-      this.dataSource
-        .getRepository(Image)
-        .createQueryBuilder('i')
-        .select(['i.id AS id', 'i.ordinal AS ordinal'])
-        // The status is spelled out, not bound, so that the partial index of pending images
-        // (IDX_images_pending) is seen to apply.
-        .where(`i.request_id = :requestPk AND i.status = '${ImageStatus.Pending}'`, { requestPk })
-    );
-  }
+function pendingImages(manager: EntityManager, requestPk: number) {
+  return (
+    manager
+      .getRepository(Image)
+      .createQueryBuilder('i')
+      .select(['i.id AS id', 'i.ordinal AS ordinal'])
+      // The status is spelled out, not bound, so that the partial index of pending images
+      // (IDX_images_pending) is seen to apply.
+      .where(`i.request_id = :requestPk AND i.status = '${ImageStatus.Pending}'`, { requestPk })
+  );
 }

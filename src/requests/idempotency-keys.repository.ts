@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { Database } from '../database/database';
+import { EntityManager } from 'typeorm';
 import { RequestStatus } from './request-status';
-import { runStatement } from './sql-statements';
+import { runStatement } from '../database/sql-statements';
 
 /** A key as its owner sent it: keys are unique per API key owner, not across owners. */
 export interface ScopedKey {
@@ -77,23 +77,22 @@ const DELETE_EXPIRED = `
  */
 @Injectable()
 export class IdempotencyKeysRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(private readonly database: Database) {}
 
   /** Holds the key for an upload if it is free (new, lapsed or expired); false when it is not. */
   async take(scoped: ScopedKey, hold: KeyHold, now: Date): Promise<boolean> {
     const values = { ...scoped, ...hold, now };
-    const manager = this.dataSource.manager;
-    if ((await runStatement(manager, RESERVE, values)).affected === 1) return true;
-    return (await runStatement(manager, TAKE_OVER, values)).affected === 1;
+    if ((await this.database.statement(RESERVE, values)).affected === 1) return true;
+    return (await this.database.statement(TAKE_OVER, values)).affected === 1;
   }
 
   /** Who has the key; null when nobody does (it was released or deleted meanwhile). */
   async inUse(scoped: ScopedKey): Promise<KeyInUse | null> {
-    const { rows } = await runStatement<{
+    const { rows } = await this.database.statement<{
       fingerprint: string | null;
       request_uuid: string | null;
       status: RequestStatus | null;
-    }>(this.dataSource.manager, FIND, { ...scoped });
+    }>(FIND, { ...scoped });
     const [row] = rows;
     if (!row) return null;
     if (row.fingerprint === null || row.request_uuid === null || row.status === null) {
@@ -109,12 +108,12 @@ export class IdempotencyKeysRepository {
 
   /** Keeps holding the key; nothing happens when the hold has passed to another upload. */
   async renew(scoped: ScopedKey, holder: string, heldUntil: Date): Promise<void> {
-    await runStatement(this.dataSource.manager, RENEW, { ...scoped, holder, heldUntil });
+    await this.database.statement(RENEW, { ...scoped, holder, heldUntil });
   }
 
   /** Frees a key whose upload failed; a key used by a stored upload stays. */
   async release(scoped: ScopedKey, holder: string): Promise<void> {
-    await runStatement(this.dataSource.manager, RELEASE, { ...scoped, holder });
+    await this.database.statement(RELEASE, { ...scoped, holder });
   }
 
   /**
@@ -140,6 +139,6 @@ export class IdempotencyKeysRepository {
 
   /** Deletes the keys that expired (but no hold still under way); returns how many. */
   async deleteExpired(now: Date): Promise<number> {
-    return (await runStatement(this.dataSource.manager, DELETE_EXPIRED, { now })).affected;
+    return (await this.database.statement(DELETE_EXPIRED, { now })).affected;
   }
 }

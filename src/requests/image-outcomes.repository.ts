@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { Database } from '../database/database';
+import { EntityManager } from 'typeorm';
 import { ImageOutcome } from './image-outcome';
 import { OutboxKind } from './outbox-entry.entity';
 import { ImageStatus } from './request-status';
-import { runStatement } from './sql-statements';
+import { runStatement } from '../database/sql-statements';
 
 /** What a worker needs to process one image. */
 export interface ImageWork {
@@ -111,15 +111,13 @@ interface CountedOutcomes {
 /** The image worker's reads and writes. */
 @Injectable()
 export class ImageOutcomesRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(private readonly database: Database) {}
 
   /** Everything about one image a worker needs, in one query; null when it does not exist. */
   async findWork(imageId: number): Promise<ImageWork | null> {
-    const { rows } = await runStatement<Record<string, string | number>>(
-      this.dataSource.manager,
-      FIND_WORK,
-      { imageId },
-    );
+    const { rows } = await this.database.statement<Record<string, string | number>>(FIND_WORK, {
+      imageId,
+    });
     const [row] = rows;
     if (!row) return null;
     return {
@@ -142,7 +140,7 @@ export class ImageOutcomesRepository {
 
   /** A failed attempt that will be retried: the status shows it while the image waits. */
   async recordFailedAttempt(imageId: number, attempts: number, error: string): Promise<void> {
-    await runStatement(this.dataSource.manager, RECORD_FAILED_ATTEMPT, {
+    await this.database.statement(RECORD_FAILED_ATTEMPT, {
       imageId,
       attempts,
       error,
@@ -160,7 +158,7 @@ export class ImageOutcomesRepository {
     outcome: ImageOutcome,
     attempts: number,
   ): Promise<RecordedOutcome> {
-    return this.dataSource.transaction(async (manager) => {
+    return this.database.transaction(async (manager) => {
       const now = new Date();
       const values = { ...outcomeColumns(outcome), processedAt: now, imageId: work.imageId };
       const own = await runStatement(manager, RECORD_OWN, { ...values, attempts });

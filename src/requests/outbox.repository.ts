@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager, In, IsNull, LessThanOrEqual } from 'typeorm';
+import { Database } from '../database/database';
+import { EntityManager, In, IsNull, LessThanOrEqual } from 'typeorm';
 import { ImageProcessingRequest } from './image-processing-request.entity';
 import { OutboxEntry, OutboxKind } from './outbox-entry.entity';
 import { FinalRequestStatus, WebhookStatus } from './request-status';
@@ -30,32 +30,36 @@ export type WebhookNextStep =
  */
 @Injectable()
 export class OutboxRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(private readonly database: Database) {}
 
   /**
    * Entries due now that are not queued, or that were queued before `requeueBefore` and are
    * still here: the relay checks that their jobs still exist.
    */
   due(now: Date, requeueBefore: Date, limit: number): Promise<OutboxEntry[]> {
-    return this.dataSource.getRepository(OutboxEntry).find({
-      where: [
-        { dueAt: LessThanOrEqual(now), enqueuedAt: IsNull() },
-        { dueAt: LessThanOrEqual(now), enqueuedAt: LessThanOrEqual(requeueBefore) },
-      ],
-      order: { dueAt: 'ASC' },
-      take: limit,
-    });
+    return this.database.run((manager) =>
+      manager.getRepository(OutboxEntry).find({
+        where: [
+          { dueAt: LessThanOrEqual(now), enqueuedAt: IsNull() },
+          { dueAt: LessThanOrEqual(now), enqueuedAt: LessThanOrEqual(requeueBefore) },
+        ],
+        order: { dueAt: 'ASC' },
+        take: limit,
+      }),
+    );
   }
 
   async markEnqueued(entryIds: number[], at: Date): Promise<void> {
     if (entryIds.length === 0) return;
-    await this.dataSource
-      .getRepository(OutboxEntry)
-      .update({ id: In(entryIds) }, { enqueuedAt: at });
+    await this.database.run((manager) =>
+      manager.getRepository(OutboxEntry).update({ id: In(entryIds) }, { enqueuedAt: at }),
+    );
   }
 
   async find(requestPk: number, kind: OutboxKind): Promise<OutboxEntry | null> {
-    return this.dataSource.getRepository(OutboxEntry).findOneBy({ requestPk, kind });
+    return this.database.run((manager) =>
+      manager.getRepository(OutboxEntry).findOneBy({ requestPk, kind }),
+    );
   }
 
   /**
@@ -68,7 +72,7 @@ export class OutboxRepository {
     status: FinalRequestStatus,
     hasWebhook: boolean,
   ): Promise<boolean> {
-    return this.dataSource.transaction(async (manager) => {
+    return this.database.transaction(async (manager) => {
       const now = new Date();
       const finished = await manager
         .createQueryBuilder()
@@ -93,7 +97,9 @@ export class OutboxRepository {
 
   /** Drops a finalisation that is not due: its request is done already, or not yet. */
   async dropFinalisation(requestPk: number): Promise<void> {
-    await this.remove(this.dataSource.manager, requestPk, OutboxKind.FinaliseRequest);
+    await this.database.run((manager) =>
+      this.remove(manager, requestPk, OutboxKind.FinaliseRequest),
+    );
   }
 
   /**
@@ -105,7 +111,7 @@ export class OutboxRepository {
     next: WebhookNextStep,
     lastError: string | null,
   ): Promise<boolean> {
-    return this.dataSource.transaction(async (manager) => {
+    return this.database.transaction(async (manager) => {
       const { requestPk, attempt } = record;
       const moved = await manager
         .createQueryBuilder()

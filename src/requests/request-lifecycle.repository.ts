@@ -1,10 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { Database } from '../database/database';
 import { OWE_FINALISATION } from './image-outcomes.repository';
 import { OutboxKind } from './outbox-entry.entity';
 import { ImageStatus, RequestStatus } from './request-status';
-import { runStatement } from './sql-statements';
+import { runStatement } from '../database/sql-statements';
 
 /** A request whose cancellation, retry or deletion is under way, as the sweep finds it. */
 export interface UnfinishedChange {
@@ -128,11 +127,11 @@ const TOTAL_IMAGES = 'SELECT total_images FROM image_processing_requests WHERE i
  */
 @Injectable()
 export class RequestLifecycleRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(private readonly database: Database) {}
 
   /** Marks a running request cancelled; false when it is not running (any more). */
   async markCancelled(requestPk: number): Promise<boolean> {
-    const { affected } = await runStatement(this.manager, MARK_CANCELLED, {
+    const { affected } = await this.database.statement(MARK_CANCELLED, {
       requestPk,
       now: new Date(),
     });
@@ -145,7 +144,7 @@ export class RequestLifecycleRepository {
    * false when no image is left to cancel this way.
    */
   cancelNextImages(requestPk: number, limit: number): Promise<boolean> {
-    return this.dataSource.transaction(async (manager) => {
+    return this.database.transaction(async (manager) => {
       const now = new Date();
       const { rows } = await runStatement<{ dispatched_through: number; total_images: number }>(
         manager,
@@ -175,7 +174,7 @@ export class RequestLifecycleRepository {
 
   /** Claims a finished request for a retry: it is Processing from now on. */
   async claimRetry(requestPk: number): Promise<boolean> {
-    const { affected } = await runStatement(this.manager, CLAIM_RETRY, {
+    const { affected } = await this.database.statement(CLAIM_RETRY, {
       requestPk,
       now: new Date(),
     });
@@ -184,12 +183,12 @@ export class RequestLifecycleRepository {
 
   /** Puts the failed and cancelled images among ordinals `from`+1..`to` back to Pending. */
   async resetImages(requestPk: number, from: number, to: number): Promise<number> {
-    const { affected } = await runStatement(this.manager, RESET_IMAGES, { requestPk, from, to });
+    const { affected } = await this.database.statement(RESET_IMAGES, { requestPk, from, to });
     return affected;
   }
 
   async totalImages(requestPk: number): Promise<number> {
-    const { rows } = await runStatement<{ total_images: number }>(this.manager, TOTAL_IMAGES, {
+    const { rows } = await this.database.statement<{ total_images: number }>(TOTAL_IMAGES, {
       requestPk,
     });
     return rows.length === 0 ? 0 : Number(rows[0].total_images);
@@ -201,7 +200,7 @@ export class RequestLifecycleRepository {
    * nothing was left to do.
    */
   openRetried(requestPk: number): Promise<boolean> {
-    return this.dataSource.transaction(async (manager) => {
+    return this.database.transaction(async (manager) => {
       const now = new Date();
       const { rows } = await runStatement<{ processed_images: number; total_images: number }>(
         manager,
@@ -220,7 +219,7 @@ export class RequestLifecycleRepository {
 
   /** Marks a request deleted (and cancelled, if it runs); false when it was already. */
   async markDeleted(requestPk: number): Promise<boolean> {
-    const { affected } = await runStatement(this.manager, MARK_DELETED, {
+    const { affected } = await this.database.statement(MARK_DELETED, {
       requestPk,
       now: new Date(),
     });
@@ -229,10 +228,10 @@ export class RequestLifecycleRepository {
 
   /** Marks up to `limit` requests that finished before `before` deleted; returns how many. */
   async markExpired(before: Date, limit: number): Promise<number> {
-    const { rows } = await runStatement<{ id: number }>(this.manager, EXPIRED, { before, limit });
+    const { rows } = await this.database.statement<{ id: number }>(EXPIRED, { before, limit });
     let marked = 0;
     for (const { id } of rows) {
-      const { affected } = await runStatement(this.manager, MARK_EXPIRED, {
+      const { affected } = await this.database.statement(MARK_EXPIRED, {
         requestPk: Number(id),
         before,
         now: new Date(),
@@ -258,12 +257,12 @@ export class RequestLifecycleRepository {
 
   /** Deletes up to `limit` images of a deleted request; returns how many. */
   async deleteImages(requestPk: number, limit: number): Promise<number> {
-    return (await runStatement(this.manager, DELETE_IMAGES, { requestPk, limit })).affected;
+    return (await this.database.statement(DELETE_IMAGES, { requestPk, limit })).affected;
   }
 
   /** Deletes up to `limit` products of a request whose images are deleted; returns how many. */
   async deleteProducts(requestPk: number, limit: number): Promise<number> {
-    return (await runStatement(this.manager, DELETE_PRODUCTS, { requestPk, limit })).affected;
+    return (await this.database.statement(DELETE_PRODUCTS, { requestPk, limit })).affected;
   }
 
   /**
@@ -271,7 +270,7 @@ export class RequestLifecycleRepository {
    * entries, webhook deliveries and idempotency keys.
    */
   removeRequest(requestPk: number): Promise<boolean> {
-    return this.dataSource.transaction(async (manager) => {
+    return this.database.transaction(async (manager) => {
       for (const statement of DELETE_BELONGINGS) {
         await runStatement(manager, statement, { requestPk });
       }
@@ -280,15 +279,9 @@ export class RequestLifecycleRepository {
   }
 
   private async changes(statement: string, limit: number): Promise<UnfinishedChange[]> {
-    const { rows } = await runStatement<{ id: number; request_id: string }>(
-      this.manager,
-      statement,
-      { limit },
-    );
+    const { rows } = await this.database.statement<{ id: number; request_id: string }>(statement, {
+      limit,
+    });
     return rows.map((row) => ({ requestPk: Number(row.id), requestId: String(row.request_id) }));
-  }
-
-  private get manager(): EntityManager {
-    return this.dataSource.manager;
   }
 }

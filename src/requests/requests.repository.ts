@@ -1,13 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager, IsNull } from 'typeorm';
+import { Database } from '../database/database';
+import { EntityManager, IsNull } from 'typeorm';
 import type { CsvDelimiter } from '../csv/csv-delimiter';
 import { ParsedProduct } from '../csv/product-rows';
 import { insertRows } from './bulk-insert';
 import { ImageProcessingRequest } from './image-processing-request.entity';
 import { Product } from './product.entity';
 import { ImageStatus, RequestStatus } from './request-status';
-import { entityFromRow, runStatement } from './sql-statements';
+import { entityFromRow, runStatement } from '../database/sql-statements';
 import { urlHash } from './url-hash';
 
 export interface NewRequest {
@@ -96,7 +96,7 @@ const IMAGE_INSERT_CHUNK = 2000;
  */
 @Injectable()
 export class RequestsRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(private readonly database: Database) {}
 
   /**
    * Stores a request with every product and image in one transaction, so that it exists
@@ -111,7 +111,7 @@ export class RequestsRepository {
     products: AsyncIterable<ParsedProduct[]>,
     withRequest?: WithNewRequest,
   ): Promise<number> {
-    return this.dataSource.transaction(async (manager) => {
+    return this.database.transaction(async (manager) => {
       const now = new Date();
       const inserted = await manager
         .createQueryBuilder()
@@ -180,15 +180,18 @@ export class RequestsRepository {
   }
 
   async findRequest(requestId: string): Promise<ImageProcessingRequest | null> {
-    const manager = this.dataSource.manager;
-    const { rows } = await runStatement(manager, FIND_REQUEST, { requestId });
-    return rows.length === 0 ? null : entityFromRow(manager, ImageProcessingRequest, rows[0]);
+    return this.database.run(async (manager) => {
+      const { rows } = await runStatement(manager, FIND_REQUEST, { requestId });
+      return rows.length === 0 ? null : entityFromRow(manager, ImageProcessingRequest, rows[0]);
+    });
   }
 
   findRequestByPk(requestPk: number): Promise<ImageProcessingRequest | null> {
-    return this.dataSource
-      .getRepository(ImageProcessingRequest)
-      .findOneBy({ id: requestPk, deletedAt: IsNull() });
+    return this.database.run((manager) =>
+      manager
+        .getRepository(ImageProcessingRequest)
+        .findOneBy({ id: requestPk, deletedAt: IsNull() }),
+    );
   }
 
   /**
@@ -197,7 +200,7 @@ export class RequestsRepository {
    * have listed the request's objects before this one was there) leaves nothing behind.
    */
   async isLive(requestPk: number): Promise<boolean> {
-    const { rows } = await runStatement(this.dataSource.manager, IS_LIVE, { requestPk });
+    const { rows } = await this.database.statement(IS_LIVE, { requestPk });
     return rows.length > 0;
   }
 
@@ -207,16 +210,14 @@ export class RequestsRepository {
   }
 
   async countProducts(requestPk: number): Promise<number> {
-    return this.dataSource.getRepository(Product).countBy({ requestPk });
+    return this.database.run((manager) => manager.getRepository(Product).countBy({ requestPk }));
   }
 
   /** The owner of a request, or undefined when there is no such request. */
   async findOwner(requestId: string): Promise<string | null | undefined> {
-    const { rows } = await runStatement<{ owner: string | null }>(
-      this.dataSource.manager,
-      FIND_OWNER,
-      { requestId },
-    );
+    const { rows } = await this.database.statement<{ owner: string | null }>(FIND_OWNER, {
+      requestId,
+    });
     return rows.length === 0 ? undefined : rows[0].owner;
   }
 
@@ -230,15 +231,17 @@ export class RequestsRepository {
     beforePk: number | null,
     limit: number,
   ): Promise<ImageProcessingRequest[]> {
-    const query = this.dataSource
-      .getRepository(ImageProcessingRequest)
-      .createQueryBuilder('r')
-      .where('r.deleted_at IS NULL')
-      .orderBy('r.id', 'DESC')
-      .limit(limit);
-    if (owner !== null) query.andWhere('r.owner = :owner', { owner });
-    if (beforePk !== null) query.andWhere('r.id < :beforePk', { beforePk });
-    return query.getMany();
+    return this.database.run((manager) => {
+      const query = manager
+        .getRepository(ImageProcessingRequest)
+        .createQueryBuilder('r')
+        .where('r.deleted_at IS NULL')
+        .orderBy('r.id', 'DESC')
+        .limit(limit);
+      if (owner !== null) query.andWhere('r.owner = :owner', { owner });
+      if (beforePk !== null) query.andWhere('r.id < :beforePk', { beforePk });
+      return query.getMany();
+    });
   }
 
   /**
@@ -252,8 +255,7 @@ export class RequestsRepository {
     afterOrdinal: number,
     limit: number,
   ): Promise<ImageListing[]> {
-    const { rows } = await runStatement<Record<string, string | number | null>>(
-      this.dataSource.manager,
+    const { rows } = await this.database.statement<Record<string, string | number | null>>(
       PAGE_IMAGES,
       { requestPk, afterOrdinal, lastOrdinal: afterOrdinal + limit, limit },
     );
@@ -294,36 +296,40 @@ export class RequestsRepository {
     afterRow: number,
     limit: number,
   ): Promise<ProductOutcomes[]> {
-    const products = await this.dataSource
-      .createQueryBuilder()
-      .select([
-        'p.id AS id',
-        'p.row_number AS row_number',
-        'p.serial_number AS serial_number',
-        'p.product_name AS product_name',
-        'p.input_image_urls AS input_image_urls',
-      ])
-      .from('products', 'p')
-      .where('p.request_id = :requestPk', { requestPk })
-      .andWhere('p.row_number > :afterRow', { afterRow })
-      .andWhere('p.row_number <= :lastRow', { lastRow: afterRow + limit })
-      .orderBy('p.row_number', 'ASC')
-      .limit(limit)
-      .getRawMany<Record<string, string | number>>();
+    const products = await this.database.run((manager) =>
+      manager
+        .createQueryBuilder()
+        .select([
+          'p.id AS id',
+          'p.row_number AS row_number',
+          'p.serial_number AS serial_number',
+          'p.product_name AS product_name',
+          'p.input_image_urls AS input_image_urls',
+        ])
+        .from('products', 'p')
+        .where('p.request_id = :requestPk', { requestPk })
+        .andWhere('p.row_number > :afterRow', { afterRow })
+        .andWhere('p.row_number <= :lastRow', { lastRow: afterRow + limit })
+        .orderBy('p.row_number', 'ASC')
+        .limit(limit)
+        .getRawMany<Record<string, string | number>>(),
+    );
     if (products.length === 0) return [];
-    const images = await this.dataSource
-      .createQueryBuilder()
-      .select([
-        'i.product_id AS product_id',
-        'i.input_url AS input_url',
-        'i.status AS status',
-        'i.output_key AS output_key',
-      ])
-      .from('images', 'i')
-      .where('i.product_id IN (:...ids)', { ids: products.map((product) => product.id) })
-      .orderBy('i.product_id', 'ASC')
-      .addOrderBy('i.position', 'ASC')
-      .getRawMany<Record<string, string | number | null>>();
+    const images = await this.database.run((manager) =>
+      manager
+        .createQueryBuilder()
+        .select([
+          'i.product_id AS product_id',
+          'i.input_url AS input_url',
+          'i.status AS status',
+          'i.output_key AS output_key',
+        ])
+        .from('images', 'i')
+        .where('i.product_id IN (:...ids)', { ids: products.map((product) => product.id) })
+        .orderBy('i.product_id', 'ASC')
+        .addOrderBy('i.position', 'ASC')
+        .getRawMany<Record<string, string | number | null>>(),
+    );
     const byProduct = new Map<number, ProductOutcomes['images']>();
     for (const image of images) {
       const productId = Number(image.product_id);

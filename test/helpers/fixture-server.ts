@@ -45,6 +45,14 @@ export class FixtureServer {
     return this.url(path);
   }
 
+  /** Serves `body` at `path` after `delayMs`, as a slow image host would; returns its URL. */
+  slowFile(path: string, body: Buffer, delayMs: number, contentType = 'image/jpeg'): string {
+    this.routes.set(path, (_, response) => {
+      setTimeout(() => response.writeHead(200, { 'Content-Type': contentType }).end(body), delayMs);
+    });
+    return this.url(path);
+  }
+
   /** A route that never answers, for timeouts. */
   hang(path: string): string {
     this.routes.set(path, (_, response) => {

@@ -3,21 +3,22 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { DataSource } from 'typeorm';
-import { ReentrantMutex, serialiseSqliteAccess } from './serialised-sqlite';
+import { Database, ReentrantMutex } from './database';
 
-describe('serialiseSqliteAccess', () => {
+describe('Database on SQLite', () => {
   let directory: string;
   let dataSource: DataSource;
+  let database: Database;
 
   beforeEach(async () => {
-    directory = mkdtempSync(join(tmpdir(), 'serialised-sqlite-'));
+    directory = mkdtempSync(join(tmpdir(), 'database-'));
     dataSource = new DataSource({
       type: 'better-sqlite3',
       database: join(directory, 'test.sqlite'),
       enableWAL: true,
     });
-    serialiseSqliteAccess(dataSource);
     await dataSource.initialize();
+    database = new Database(dataSource);
     await dataSource.query('CREATE TABLE counter (id INTEGER PRIMARY KEY, n INTEGER NOT NULL)');
     await dataSource.query('INSERT INTO counter (id, n) VALUES (1, 0)');
   });
@@ -38,12 +39,12 @@ describe('serialiseSqliteAccess', () => {
         try {
           if (index % 3 === 0) {
             expected += 1;
-            await increment(dataSource);
+            await database.run(increment);
             return;
           }
           const rollsBack = index % 7 === 0;
           if (!rollsBack) expected += 2;
-          await dataSource.transaction(async (manager) => {
+          await database.transaction(async (manager) => {
             await increment(manager);
             // Give every other caller the chance to slip a statement into this transaction.
             await yieldToEventLoop();
@@ -62,7 +63,7 @@ describe('serialiseSqliteAccess', () => {
   });
 
   it('lets a transaction nest another one inside itself', async () => {
-    await dataSource.transaction(async (outer) => {
+    await database.transaction(async (outer) => {
       await increment(outer);
       await outer.transaction(async (inner) => increment(inner));
     });
