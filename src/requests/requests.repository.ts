@@ -112,6 +112,20 @@ export class RequestsRepository {
    * and its key exist together or not at all. Throws `IdempotencyKeyLostError`, storing
    * nothing, when the upload no longer holds the key.
    */
+  /**
+   * Records that the upload's `202` was handed to the socket, so that the request may be
+   * processed; false when it was confirmed already or is gone.
+   */
+  async confirm(requestId: string): Promise<boolean> {
+    const { affected } = await this.dataSource
+      .createQueryBuilder()
+      .update(ImageProcessingRequest)
+      .set({ unconfirmedSince: null })
+      .where('request_id = :requestId AND unconfirmed_since IS NOT NULL', { requestId })
+      .execute();
+    return affected === 1;
+  }
+
   createRequest(
     request: NewRequest,
     products: AsyncIterable<ParsedProduct[]>,
@@ -123,7 +137,13 @@ export class RequestsRepository {
         .createQueryBuilder()
         .insert()
         .into(ImageProcessingRequest)
-        .values({ ...request, status: RequestStatus.Pending, createdAt: now, updatedAt: now })
+        .values({
+          ...request,
+          status: RequestStatus.Pending,
+          createdAt: now,
+          updatedAt: now,
+          unconfirmedSince: now,
+        })
         .execute();
       const requestPk = (inserted.identifiers[0] as { id: number }).id;
       // Before the products: on PostgreSQL this locks the key's row for the rest of the
