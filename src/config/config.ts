@@ -141,6 +141,8 @@ export class LifecycleConfig {
   /** How long a finished request is kept; 0 keeps it for ever. */
   declare readonly retentionMs: number;
   declare readonly sweepIntervalMs: number;
+  /** How long an upload whose `202` never reached the socket is kept before it is deleted. */
+  declare readonly unconfirmedGraceMs: number;
 }
 
 export class IdempotencyConfig {
@@ -300,6 +302,7 @@ function shapeConfig(env: Environment): Config {
     lifecycle: {
       retentionMs: Math.round(env.RETENTION_DAYS * 24 * HOUR_MS),
       sweepIntervalMs: env.LIFECYCLE_SWEEP_INTERVAL_MS,
+      unconfirmedGraceMs: env.UNCONFIRMED_UPLOAD_GRACE_MS,
     },
     health: { minFreeDiskBytes: env.HEALTH_MIN_FREE_DISK_MB * MEGABYTE },
     logging: { level: env.LOG_LEVEL, pretty: env.LOG_PRETTY ?? env.NODE_ENV === 'development' },

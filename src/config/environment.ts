@@ -343,6 +343,14 @@ export class Environment {
   LIFECYCLE_SWEEP_INTERVAL_MS = 10_000;
 
   /**
+   * An upload stored whose `202` was never handed to the socket (the API stopped first) is not
+   * processed, and is deleted after this long; a retry with its `Idempotency-Key` within it
+   * gets the request after all.
+   */
+  @IntegerSetting({ min: 1000 })
+  UNCONFIRMED_UPLOAD_GRACE_MS = 600_000;
+
+  /**
    * Delays before each webhook retry, in ms; the first attempt is immediate. The default is the
    * Standard Webhooks schedule: 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h.
    */

@@ -26,7 +26,8 @@ const SHUTDOWN_WAIT_MS = 5000;
  * The background half of cancel, retry and delete, and the retention period. The API marks a
  * change on the request's row and answers; the sweep does the work the mark implies, in
  * bounded batches: it cancels the images that were never queued, resets a retried request's
- * failed and cancelled images, marks expired requests deleted, and removes deleted requests.
+ * failed and cancelled images, marks deleted the expired requests and the uploads whose `202`
+ * never reached the socket, and removes deleted requests.
  *
  * It runs every LIFECYCLE_SWEEP_INTERVAL_MS and at once when this process marks a change, in
  * one process at a time (a Redis lock); whatever a stopped process left half-done is found by
@@ -79,6 +80,14 @@ export class LifecycleSweeper
         const before = new Date(Date.now() - this.config.retentionMs);
         const expired = await this.lifecycle.markExpired(before, REQUESTS_PER_SWEEP);
         if (expired > 0) this.logger.log(`Deleting ${expired} requests past their retention`);
+      }
+      const unconfirmedBefore = new Date(Date.now() - this.config.unconfirmedGraceMs);
+      const unconfirmed = await this.lifecycle.markUnconfirmed(
+        unconfirmedBefore,
+        REQUESTS_PER_SWEEP,
+      );
+      if (unconfirmed > 0) {
+        this.logger.warn(`Deleting ${unconfirmed} uploads whose answer never reached the client`);
       }
       await this.eachOf(await this.lifecycle.deletedRequests(REQUESTS_PER_SWEEP), (request) =>
         this.deleter.remove(request, stillHeld),

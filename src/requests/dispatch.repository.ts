@@ -29,7 +29,7 @@ export interface DispatchableImage {
 export class DispatchRepository {
   constructor(private readonly database: Database) {}
 
-  /** Unfinished requests, oldest first. */
+  /** Unfinished requests whose upload was confirmed to its client, oldest first. */
   async openRequests(limit: number): Promise<OpenRequest[]> {
     const rows = await this.database.run((manager) =>
       manager
@@ -42,7 +42,7 @@ export class DispatchRepository {
           'r.processed_images AS processed_images',
           'r.cancelled_at AS cancelled_at',
         ])
-        .where('r.completed_at IS NULL AND r.deleted_at IS NULL')
+        .where('r.completed_at IS NULL AND r.deleted_at IS NULL AND r.unconfirmed_since IS NULL')
         .orderBy('r.id', 'ASC')
         .limit(limit)
         .getRawMany<Record<string, number | string | Date | null>>(),

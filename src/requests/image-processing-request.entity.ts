@@ -93,6 +93,14 @@ export class ImageProcessingRequest {
   @Column({ name: 'cancelled_at', type: Date, nullable: true })
   cancelledAt!: Date | null;
 
+  /**
+   * When its upload was committed, until its `202` has been handed to the socket (null from
+   * then on): the client may never have heard of it, so it is not processed, and it is
+   * deleted once `UNCONFIRMED_UPLOAD_GRACE_MS` have passed.
+   */
+  @Column({ name: 'unconfirmed_since', type: Date, nullable: true })
+  unconfirmedSince!: Date | null;
+
   /** When it was deleted: it no longer exists for anyone while its data is being removed. */
   @Column({ name: 'deleted_at', type: Date, nullable: true })
   deletedAt!: Date | null;

@@ -82,6 +82,17 @@ const MARK_EXPIRED = `
    WHERE id = :requestPk AND completed_at < :before AND deleted_at IS NULL
      AND status IN ${FINAL}`;
 
+const UNCONFIRMED = `
+  SELECT id FROM image_processing_requests
+   WHERE unconfirmed_since < :before AND deleted_at IS NULL
+   ORDER BY unconfirmed_since LIMIT :limit`;
+
+/** As DELETE marks a request; the upload's answer may have been sent meanwhile. */
+const MARK_UNCONFIRMED = `
+  UPDATE image_processing_requests
+     SET deleted_at = :now, cancelled_at = COALESCE(cancelled_at, :now), updated_at = :now
+   WHERE id = :requestPk AND unconfirmed_since < :before AND deleted_at IS NULL`;
+
 const DELETED = `
   SELECT id, request_id FROM image_processing_requests
    WHERE deleted_at IS NOT NULL ORDER BY id LIMIT :limit`;
@@ -232,6 +243,27 @@ export class RequestLifecycleRepository {
     let marked = 0;
     for (const { id } of rows) {
       const { affected } = await this.database.statement(MARK_EXPIRED, {
+        requestPk: Number(id),
+        before,
+        now: new Date(),
+      });
+      marked += affected;
+    }
+    return marked;
+  }
+
+  /**
+   * Marks deleted up to `limit` requests whose upload was stored before `before` and never
+   * confirmed to its client; returns how many.
+   */
+  async markUnconfirmed(before: Date, limit: number): Promise<number> {
+    const { rows } = await this.database.statement<{ id: number }>(UNCONFIRMED, {
+      before,
+      limit,
+    });
+    let marked = 0;
+    for (const { id } of rows) {
+      const { affected } = await this.database.statement(MARK_UNCONFIRMED, {
         requestPk: Number(id),
         before,
         now: new Date(),

@@ -99,6 +99,22 @@ export class RequestsRepository {
   constructor(private readonly database: Database) {}
 
   /**
+   * Records that the upload's `202` was handed to the socket, so that the request may be
+   * processed; false when it was confirmed already or is gone.
+   */
+  async confirm(requestId: string): Promise<boolean> {
+    const { affected } = await this.database.run((manager) =>
+      manager
+        .createQueryBuilder()
+        .update(ImageProcessingRequest)
+        .set({ unconfirmedSince: null })
+        .where('request_id = :requestId AND unconfirmed_since IS NOT NULL', { requestId })
+        .execute(),
+    );
+    return affected === 1;
+  }
+
+  /**
    * Stores a request with every product and image in one transaction, so that it exists
    * whole or not at all. Products arrive in batches, in file order; images are numbered in
    * output order (`ordinal`) as they go. Returns the request's primary key.
@@ -117,7 +133,13 @@ export class RequestsRepository {
         .createQueryBuilder()
         .insert()
         .into(ImageProcessingRequest)
-        .values({ ...request, status: RequestStatus.Pending, createdAt: now, updatedAt: now })
+        .values({
+          ...request,
+          status: RequestStatus.Pending,
+          createdAt: now,
+          updatedAt: now,
+          unconfirmedSince: now,
+        })
         .execute();
       const requestPk = (inserted.identifiers[0] as { id: number }).id;
       await withRequest?.(manager, requestPk);

@@ -214,6 +214,7 @@ export class UploadController {
     });
     response.location(answer.status_url);
     if (replayed) response.setHeader(IDEMPOTENT_REPLAYED_HEADER, 'true');
+    this.uploads.confirmOnceSent(response, answer.request_id);
     return answer;
   }
 }

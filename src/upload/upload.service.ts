@@ -7,7 +7,8 @@ import {
   UnprocessableEntityException,
 } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Readable } from 'node:stream';
 import { CsvConfig } from '../config/config';
 import { readProductsCsv } from '../csv/products-csv.reader';
@@ -40,6 +41,10 @@ export interface AcceptedUpload {
   replayed: boolean;
 }
 
+/** Tries to record a sent answer; a request left unconfirmed is deleted after the grace period. */
+const CONFIRM_ATTEMPTS = 5;
+const CONFIRM_RETRY_MS = 1000;
+
 export const KEY_IN_PROGRESS =
   `An upload with this ${IDEMPOTENCY_KEY_HEADER} is still being received or stored; ` +
   'retry once it has been answered';
@@ -54,6 +59,11 @@ export const KEY_REUSED =
  *
  * With an `Idempotency-Key`, a retry of a stored upload (the same key, file and webhook URL)
  * answers with the request it created instead of creating another.
+ *
+ * A stored request is processed only once its `202` has been handed to the socket: an API that
+ * stops between the commit and the answer leaves a request its client never heard of, which
+ * the lifecycle sweep deletes unprocessed after `UNCONFIRMED_UPLOAD_GRACE_MS`. A retry with
+ * the `Idempotency-Key` meanwhile is answered with that request, and confirms it.
  */
 @Injectable()
 export class UploadService {
@@ -139,10 +149,32 @@ export class UploadService {
           ? (manager, requestPk) => key.complete(manager, requestPk, fingerprint.of(webhookUrl))
           : undefined,
       );
-      this.dispatch.kick();
       return this.answer(requestId, RequestStatus.Pending);
     } finally {
       await spool.discard();
+    }
+  }
+
+  /**
+   * Lets the request be processed once `response`, its `202`, has been handed to the socket;
+   * if the connection closes first, the request stays unconfirmed.
+   */
+  confirmOnceSent(response: ServerResponse, requestId: string): void {
+    response.once('finish', () => void this.confirm(requestId));
+  }
+
+  private async confirm(requestId: string): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        if (await this.requests.confirm(requestId)) this.dispatch.kick();
+        return;
+      } catch (error) {
+        if (attempt === CONFIRM_ATTEMPTS) {
+          this.logger.error(`Request ${requestId} answered but left unconfirmed: ${String(error)}`);
+          return;
+        }
+        await sleep(CONFIRM_RETRY_MS);
+      }
     }
   }
 
