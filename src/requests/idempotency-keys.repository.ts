@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { Database } from '../database/database';
+import { Database } from './database';
 import { EntityManager } from 'typeorm';
 import { RequestStatus } from './request-status';
-import { runStatement } from '../database/sql-statements';
+import { runStatement } from './sql-statements';
 
 /** A key as its owner sent it: keys are unique per API key owner, not across owners. */
 export interface ScopedKey {

@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { Database } from '../database/database';
+import { Database } from './database';
 import { EntityManager } from 'typeorm';
 import { ImageOutcome } from './image-outcome';
 import { OutboxKind } from './outbox-entry.entity';
 import { ImageStatus } from './request-status';
-import { runStatement } from '../database/sql-statements';
+import { runStatement } from './sql-statements';
 
 /** What a worker needs to process one image. */
 export interface ImageWork {

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Database } from '../database/database';
+import { Database } from './database';
 import { EntityManager, In, IsNull, LessThanOrEqual } from 'typeorm';
 import { ImageProcessingRequest } from './image-processing-request.entity';
 import { OutboxEntry, OutboxKind } from './outbox-entry.entity';

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { Database } from '../database/database';
+import { Database } from './database';
 import { OWE_FINALISATION } from './image-outcomes.repository';
 import { OutboxKind } from './outbox-entry.entity';
 import { ImageStatus, RequestStatus } from './request-status';
-import { runStatement } from '../database/sql-statements';
+import { runStatement } from './sql-statements';
 
 /** A request whose cancellation, retry or deletion is under way, as the sweep finds it. */
 export interface UnfinishedChange {

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Database } from '../database/database';
+import { Database } from './database';
 import { EntityManager, IsNull } from 'typeorm';
 import type { CsvDelimiter } from '../csv/csv-delimiter';
 import { ParsedProduct } from '../csv/product-rows';
@@ -7,7 +7,7 @@ import { insertRows } from './bulk-insert';
 import { ImageProcessingRequest } from './image-processing-request.entity';
 import { Product } from './product.entity';
 import { ImageStatus, RequestStatus } from './request-status';
-import { entityFromRow, runStatement } from '../database/sql-statements';
+import { entityFromRow, runStatement } from './sql-statements';
 import { urlHash } from './url-hash';
 
 export interface NewRequest {
