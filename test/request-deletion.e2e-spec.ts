@@ -170,7 +170,7 @@ describe('A deletion cut short by a crash', () => {
         Number(
           (
             await database.query<{ count: string | number }[]>(
-              `SELECT COUNT(*) AS count FROM images WHERE request_id = ${requestPk}`,
+              `SELECT COUNT(*) AS count FROM images WHERE request_pk = ${requestPk}`,
             )
           )[0].count,
         );

@@ -16,6 +16,7 @@ import { IdempotencyKeys1764500000000 } from './migrations/1764500000000-idempot
 import { RequestLifecycle1764600000000 } from './migrations/1764600000000-request-lifecycle';
 import { QualityScores1764600000001 } from './migrations/1764600000001-quality-scores';
 import { UploadFileName1764620000000 } from './migrations/1764620000000-upload-file-name';
+import { RequestPkColumns1764700000000 } from './migrations/1764700000000-request-pk-columns';
 
 export const entities = [
   ImageProcessingRequest,
@@ -34,6 +35,7 @@ export const migrations = [
   RequestLifecycle1764600000000,
   QualityScores1764600000001,
   UploadFileName1764620000000,
+  RequestPkColumns1764700000000,
 ];
 
 /**

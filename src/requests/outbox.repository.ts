@@ -140,7 +140,7 @@ export class OutboxRepository {
           .createQueryBuilder()
           .update(OutboxEntry)
           .set({ attempt: attempt + 1, dueAt: next.nextAttemptAt, enqueuedAt: null })
-          .where('request_id = :requestPk AND kind = :kind', {
+          .where('request_pk = :requestPk AND kind = :kind', {
             requestPk,
             kind: OutboxKind.DeliverWebhook,
           })

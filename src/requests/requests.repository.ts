@@ -82,7 +82,7 @@ const PAGE_IMAGES = `
     JOIN products p ON p.id = i.product_id
     LEFT JOIN images r ON r.id = i.reused_from
     LEFT JOIN products rp ON rp.id = r.product_id
-   WHERE i.request_id = :requestPk AND i.ordinal > :afterOrdinal AND i.ordinal <= :lastOrdinal
+   WHERE i.request_pk = :requestPk AND i.ordinal > :afterOrdinal AND i.ordinal <= :lastOrdinal
    ORDER BY i.ordinal
    LIMIT :limit`;
 
@@ -140,7 +140,7 @@ export class RequestsRepository {
       manager,
       'products',
       [
-        'request_id',
+        'request_pk',
         'row_number',
         'line_number',
         'serial_number',
@@ -172,7 +172,7 @@ export class RequestsRepository {
       await insertRows(
         manager,
         'images',
-        ['product_id', 'request_id', 'ordinal', 'position', 'input_url', 'url_hash'],
+        ['product_id', 'request_pk', 'ordinal', 'position', 'input_url', 'url_hash'],
         images.slice(start, start + IMAGE_INSERT_CHUNK),
       );
     }
@@ -307,7 +307,7 @@ export class RequestsRepository {
           'p.input_image_urls AS input_image_urls',
         ])
         .from('products', 'p')
-        .where('p.request_id = :requestPk', { requestPk })
+        .where('p.request_pk = :requestPk', { requestPk })
         .andWhere('p.row_number > :afterRow', { afterRow })
         .andWhere('p.row_number <= :lastRow', { lastRow: afterRow + limit })
         .orderBy('p.row_number', 'ASC')
