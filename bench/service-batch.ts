@@ -91,7 +91,7 @@ function readImageRows(sqlitePath: string, requestId: string): ImageRow[] {
     return database
       .prepare(
         `SELECT i.status, i.bytes_out AS bytesOut, i.processed_at AS processedAt, i.error
-           FROM images i JOIN image_processing_requests r ON r.id = i.request_id
+           FROM images i JOIN image_processing_requests r ON r.id = i.request_pk
           WHERE r.request_id = ?`,
       )
       .all(requestId) as ImageRow[];

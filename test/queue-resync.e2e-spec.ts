@@ -63,7 +63,7 @@ describe('Work that Redis loses is queued again', () => {
     expect(finished.progress).toMatchObject({ total: IMAGES, processed: IMAGES, failed: 0 });
     const outcomes = await service.dataSource.query<{ status: string; processed_at: unknown }[]>(
       `SELECT i.status, i.processed_at FROM images i
-         JOIN image_processing_requests r ON r.id = i.request_id WHERE r.request_id = '${requestId}'`,
+         JOIN image_processing_requests r ON r.id = i.request_pk WHERE r.request_id = '${requestId}'`,
     );
     expect(outcomes).toHaveLength(IMAGES);
     expect(outcomes.map((image) => image.status)).toEqual(Array(IMAGES).fill('Completed'));

@@ -147,7 +147,7 @@ describe.each(STORAGE_DRIVERS)('A deletion cut short by a crash, stored on %s', 
         Number(
           (
             await database.query<{ count: string | number }[]>(
-              `SELECT COUNT(*) AS count FROM images WHERE request_id = ${requestPk}`,
+              `SELECT COUNT(*) AS count FROM images WHERE request_pk = ${requestPk}`,
             )
           )[0].count,
         );

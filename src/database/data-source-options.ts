@@ -17,6 +17,7 @@ import { RequestLifecycle1764600000000 } from './migrations/1764600000000-reques
 import { QualityScores1764600000001 } from './migrations/1764600000001-quality-scores';
 import { UploadFileName1764620000000 } from './migrations/1764620000000-upload-file-name';
 import { UnconfirmedUploads1764700000000 } from './migrations/1764700000000-unconfirmed-uploads';
+import { RequestPkColumns1764710000000 } from './migrations/1764710000000-request-pk-columns';
 
 export const entities = [
   ImageProcessingRequest,
@@ -36,6 +37,7 @@ export const migrations = [
   QualityScores1764600000001,
   UploadFileName1764620000000,
   UnconfirmedUploads1764700000000,
+  RequestPkColumns1764710000000,
 ];
 
 /**

@@ -1,7 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DatabaseConfig } from '../config/config';
-import { Database } from './database';
+import { Database } from '../requests/database';
 import { buildDataSourceOptions } from './data-source-options';
 import { openDatabase } from './open-database';
 

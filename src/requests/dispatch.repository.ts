@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Database } from '../database/database';
+import { Database } from './database';
 import { EntityManager } from 'typeorm';
 import { ImageProcessingRequest } from './image-processing-request.entity';
 import { Image } from './image.entity';
@@ -119,6 +119,6 @@ function pendingImages(manager: EntityManager, requestPk: number) {
       .select(['i.id AS id', 'i.ordinal AS ordinal'])
       // The status is spelled out, not bound, so that the partial index of pending images
       // (IDX_images_pending) is seen to apply.
-      .where(`i.request_id = :requestPk AND i.status = '${ImageStatus.Pending}'`, { requestPk })
+      .where(`i.request_pk = :requestPk AND i.status = '${ImageStatus.Pending}'`, { requestPk })
   );
 }

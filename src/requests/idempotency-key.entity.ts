@@ -23,11 +23,11 @@ export class IdempotencyKey {
   fingerprint!: string | null;
 
   /** The request the upload created; null while it is held. */
-  @Column({ name: 'request_id', type: 'integer', nullable: true })
+  @Column({ name: 'request_pk', type: 'integer', nullable: true })
   requestPk!: number | null;
 
   @ManyToOne(() => ImageProcessingRequest, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'request_id' })
+  @JoinColumn({ name: 'request_pk' })
   request?: ImageProcessingRequest;
 
   /** Which upload holds the key; null once the upload is stored. */

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { Database } from '../database/database';
+import { Database } from './database';
 import { EntityManager } from 'typeorm';
 import { RequestStatus } from './request-status';
-import { runStatement } from '../database/sql-statements';
+import { runStatement } from './sql-statements';
 
 /** A key as its owner sent it: keys are unique per API key owner, not across owners. */
 export interface ScopedKey {
@@ -42,15 +42,15 @@ const RESERVE = `
 const TAKE_OVER = `
   UPDATE idempotency_keys
      SET holder = :holder, held_until = :heldUntil, expires_at = :expiresAt, created_at = :now,
-         request_id = NULL, fingerprint = NULL
+         request_pk = NULL, fingerprint = NULL
    WHERE owner = :owner AND idempotency_key = :key
-     AND ((request_id IS NULL AND held_until <= :now)
-          OR (request_id IS NOT NULL AND expires_at <= :now))`;
+     AND ((request_pk IS NULL AND held_until <= :now)
+          OR (request_pk IS NOT NULL AND expires_at <= :now))`;
 
 const FIND = `
   SELECT k.fingerprint AS fingerprint, r.request_id AS request_uuid, r.status AS status
     FROM idempotency_keys k
-    LEFT JOIN image_processing_requests r ON r.id = k.request_id
+    LEFT JOIN image_processing_requests r ON r.id = k.request_pk
    WHERE k.owner = :owner AND k.idempotency_key = :key`;
 
 const RENEW = `
@@ -63,13 +63,13 @@ const RELEASE = `
 
 const COMPLETE = `
   UPDATE idempotency_keys
-     SET request_id = :requestPk, fingerprint = :fingerprint, expires_at = :expiresAt,
+     SET request_pk = :requestPk, fingerprint = :fingerprint, expires_at = :expiresAt,
          holder = NULL, held_until = NULL
    WHERE owner = :owner AND idempotency_key = :key AND holder = :holder`;
 
 const DELETE_EXPIRED = `
   DELETE FROM idempotency_keys
-   WHERE expires_at <= :now AND (request_id IS NOT NULL OR held_until <= :now)`;
+   WHERE expires_at <= :now AND (request_pk IS NOT NULL OR held_until <= :now)`;
 
 /**
  * The idempotency keys of uploads. Taking a key is one conditional statement, so that of two

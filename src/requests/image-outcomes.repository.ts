@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { Database } from '../database/database';
+import { Database } from './database';
 import { EntityManager } from 'typeorm';
 import { ImageOutcome } from './image-outcome';
 import { OutboxKind } from './outbox-entry.entity';
 import { ImageStatus } from './request-status';
-import { runStatement } from '../database/sql-statements';
+import { runStatement } from './sql-statements';
 
 /** What a worker needs to process one image. */
 export interface ImageWork {
@@ -45,7 +45,7 @@ const PENDING = `'${ImageStatus.Pending}'`;
  * builder would spend more time building them than the database spends running them.
  */
 const FIND_WORK = `
-  SELECT i.id AS image_id, i.request_id AS request_pk, r.request_id AS request_uuid,
+  SELECT i.id AS image_id, i.request_pk AS request_pk, r.request_id AS request_uuid,
          p.row_number AS row_number, i.position AS position, i.input_url AS input_url,
          i.url_hash AS url_hash, i.status AS status, i.attempts AS attempts,
          same.first_id AS primary_image_id, same.images AS same_url_images,
@@ -53,11 +53,11 @@ const FIND_WORK = `
          CASE WHEN r.deleted_at IS NULL THEN 0 ELSE 1 END AS request_deleted
     FROM images i
     JOIN products p ON p.id = i.product_id
-    JOIN image_processing_requests r ON r.id = i.request_id
+    JOIN image_processing_requests r ON r.id = i.request_pk
     JOIN (SELECT MIN(CASE WHEN d.status = ${PENDING} THEN d.id END) AS first_id,
                  COUNT(*) AS images
             FROM images d JOIN images own ON own.id = :imageId
-           WHERE d.request_id = own.request_id AND d.url_hash = own.url_hash
+           WHERE d.request_pk = own.request_pk AND d.url_hash = own.url_hash
              AND d.input_url = own.input_url) same ON 1 = 1
    WHERE i.id = :imageId`;
 
@@ -73,7 +73,7 @@ const RECORD_OWN = `
 
 const RECORD_SAME_URL = `
   UPDATE images SET ${OUTCOME_COLUMNS}, reused_from = :imageId
-   WHERE request_id = :requestPk AND url_hash = :urlHash AND input_url = :inputUrl
+   WHERE request_pk = :requestPk AND url_hash = :urlHash AND input_url = :inputUrl
      AND status = ${PENDING} AND id <> :imageId`;
 
 const SCORE = 'CAST(:score AS DOUBLE PRECISION)';
@@ -90,7 +90,7 @@ const COUNT_OUTCOMES = `
   RETURNING processed_images, total_images`;
 
 export const OWE_FINALISATION = `
-  INSERT INTO outbox (kind, request_id, attempt, due_at)
+  INSERT INTO outbox (kind, request_pk, attempt, due_at)
   VALUES ('${OutboxKind.FinaliseRequest}', :requestPk, 1, :now)
   ON CONFLICT DO NOTHING`;
 

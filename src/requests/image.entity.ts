@@ -20,11 +20,11 @@ export class Image {
   product?: Product;
 
   /** The request row's primary key, denormalised so that images are read without a join. */
-  @Column({ name: 'request_id', type: 'integer' })
+  @Column({ name: 'request_pk', type: 'integer' })
   requestPk!: number;
 
   @ManyToOne(() => ImageProcessingRequest, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'request_id' })
+  @JoinColumn({ name: 'request_pk' })
   request?: ImageProcessingRequest;
 
   /** 1-based place among the request's images in output order: rows, then positions. */

@@ -24,11 +24,11 @@ export class OutboxEntry {
   @Column({ type: 'varchar', length: 32 })
   kind!: OutboxKind;
 
-  @Column({ name: 'request_id', type: 'integer' })
+  @Column({ name: 'request_pk', type: 'integer' })
   requestPk!: number;
 
   @ManyToOne(() => ImageProcessingRequest, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'request_id' })
+  @JoinColumn({ name: 'request_pk' })
   request?: ImageProcessingRequest;
 
   @Column({ type: 'integer', default: 1 })

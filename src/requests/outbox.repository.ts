@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Database } from '../database/database';
+import { Database } from './database';
 import { EntityManager, In, IsNull, LessThanOrEqual } from 'typeorm';
 import { ImageProcessingRequest } from './image-processing-request.entity';
 import { OutboxEntry, OutboxKind } from './outbox-entry.entity';
@@ -140,7 +140,7 @@ export class OutboxRepository {
           .createQueryBuilder()
           .update(OutboxEntry)
           .set({ attempt: attempt + 1, dueAt: next.nextAttemptAt, enqueuedAt: null })
-          .where('request_id = :requestPk AND kind = :kind', {
+          .where('request_pk = :requestPk AND kind = :kind', {
             requestPk,
             kind: OutboxKind.DeliverWebhook,
           })

@@ -7,12 +7,12 @@ export class Product {
   @PrimaryGeneratedColumn()
   id!: number;
 
-  @Column({ name: 'request_id', type: 'integer' })
+  @Column({ name: 'request_pk', type: 'integer' })
   /** The request row's primary key, not its public UUID. */
   requestPk!: number;
 
   @ManyToOne(() => ImageProcessingRequest, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'request_id' })
+  @JoinColumn({ name: 'request_pk' })
   request?: ImageProcessingRequest;
 
   /** 1-based position of the product among the CSV's data rows; output order follows it. */

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { Database } from '../database/database';
+import { Database } from './database';
 import { OWE_FINALISATION } from './image-outcomes.repository';
 import { OutboxKind } from './outbox-entry.entity';
 import { ImageStatus, RequestStatus } from './request-status';
-import { runStatement } from '../database/sql-statements';
+import { runStatement } from './sql-statements';
 
 /** A request whose cancellation, retry or deletion is under way, as the sweep finds it. */
 export interface UnfinishedChange {
@@ -28,7 +28,7 @@ const CANCELLING = `
 
 const CANCEL_IMAGES = `
   UPDATE images SET status = ${CANCELLED}, processed_at = :now
-   WHERE request_id = :requestPk AND ordinal > :from AND ordinal <= :to AND status = ${PENDING}`;
+   WHERE request_pk = :requestPk AND ordinal > :from AND ordinal <= :to AND status = ${PENDING}`;
 
 /** Cancelled images count as handed over: the dispatcher's mark moves past them. */
 const COUNT_CANCELLED = `
@@ -50,7 +50,7 @@ const RESET_IMAGES = `
          output_key = NULL, bytes_in = NULL, bytes_out = NULL, format = NULL,
          source_quality = NULL, target_quality = NULL, width = NULL, height = NULL,
          skip_reason = NULL
-   WHERE request_id = :requestPk AND ordinal > :from AND ordinal <= :to
+   WHERE request_pk = :requestPk AND ordinal > :from AND ordinal <= :to
      AND status IN (${FAILED}, ${CANCELLED})`;
 
 /** Every failed and cancelled image is Pending again by now, so none of them counts. */
@@ -65,7 +65,7 @@ const OPEN_RETRIED = `
   RETURNING processed_images, total_images`;
 
 const REMOVE_WEBHOOK_ENTRY = `
-  DELETE FROM outbox WHERE request_id = :requestPk AND kind = '${OutboxKind.DeliverWebhook}'`;
+  DELETE FROM outbox WHERE request_pk = :requestPk AND kind = '${OutboxKind.DeliverWebhook}'`;
 
 const MARK_DELETED = `
   UPDATE image_processing_requests
@@ -111,17 +111,17 @@ const STILL_CANCELLING = `
 
 const DELETE_IMAGES = `
   DELETE FROM images WHERE id IN (
-    SELECT id FROM images WHERE request_id = :requestPk ORDER BY ordinal LIMIT :limit)`;
+    SELECT id FROM images WHERE request_pk = :requestPk ORDER BY ordinal LIMIT :limit)`;
 
 const DELETE_PRODUCTS = `
   DELETE FROM products WHERE id IN (
-    SELECT id FROM products WHERE request_id = :requestPk ORDER BY row_number LIMIT :limit)`;
+    SELECT id FROM products WHERE request_pk = :requestPk ORDER BY row_number LIMIT :limit)`;
 
 /** What goes with a request's row: a few rows each, read by their request's index. */
 const DELETE_BELONGINGS = [
-  'DELETE FROM outbox WHERE request_id = :requestPk',
-  'DELETE FROM webhook_deliveries WHERE request_id = :requestPk',
-  'DELETE FROM idempotency_keys WHERE request_id = :requestPk',
+  'DELETE FROM outbox WHERE request_pk = :requestPk',
+  'DELETE FROM webhook_deliveries WHERE request_pk = :requestPk',
+  'DELETE FROM idempotency_keys WHERE request_pk = :requestPk',
 ];
 
 const DELETE_REQUEST = `

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Database } from '../database/database';
+import { Database } from './database';
 import { EntityManager, IsNull } from 'typeorm';
 import type { CsvDelimiter } from '../csv/csv-delimiter';
 import { ParsedProduct } from '../csv/product-rows';
@@ -7,7 +7,7 @@ import { insertRows } from './bulk-insert';
 import { ImageProcessingRequest } from './image-processing-request.entity';
 import { Product } from './product.entity';
 import { ImageStatus, RequestStatus } from './request-status';
-import { entityFromRow, runStatement } from '../database/sql-statements';
+import { entityFromRow, runStatement } from './sql-statements';
 import { urlHash } from './url-hash';
 
 export interface NewRequest {
@@ -82,7 +82,7 @@ const PAGE_IMAGES = `
     JOIN products p ON p.id = i.product_id
     LEFT JOIN images r ON r.id = i.reused_from
     LEFT JOIN products rp ON rp.id = r.product_id
-   WHERE i.request_id = :requestPk AND i.ordinal > :afterOrdinal AND i.ordinal <= :lastOrdinal
+   WHERE i.request_pk = :requestPk AND i.ordinal > :afterOrdinal AND i.ordinal <= :lastOrdinal
    ORDER BY i.ordinal
    LIMIT :limit`;
 
@@ -162,7 +162,7 @@ export class RequestsRepository {
       manager,
       'products',
       [
-        'request_id',
+        'request_pk',
         'row_number',
         'line_number',
         'serial_number',
@@ -194,7 +194,7 @@ export class RequestsRepository {
       await insertRows(
         manager,
         'images',
-        ['product_id', 'request_id', 'ordinal', 'position', 'input_url', 'url_hash'],
+        ['product_id', 'request_pk', 'ordinal', 'position', 'input_url', 'url_hash'],
         images.slice(start, start + IMAGE_INSERT_CHUNK),
       );
     }
@@ -329,7 +329,7 @@ export class RequestsRepository {
           'p.input_image_urls AS input_image_urls',
         ])
         .from('products', 'p')
-        .where('p.request_id = :requestPk', { requestPk })
+        .where('p.request_pk = :requestPk', { requestPk })
         .andWhere('p.row_number > :afterRow', { afterRow })
         .andWhere('p.row_number <= :lastRow', { lastRow: afterRow + limit })
         .orderBy('p.row_number', 'ASC')

@@ -14,12 +14,12 @@ export class WebhookDelivery {
   @PrimaryGeneratedColumn()
   id!: number;
 
-  @Column({ name: 'request_id', type: 'integer' })
+  @Column({ name: 'request_pk', type: 'integer' })
   /** The request row's primary key, not its public UUID. */
   requestPk!: number;
 
   @ManyToOne(() => ImageProcessingRequest, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'request_id' })
+  @JoinColumn({ name: 'request_pk' })
   request?: ImageProcessingRequest;
 
   @Column({ name: 'webhook_id', type: 'varchar', length: 64 })

@@ -100,7 +100,7 @@ export async function webhookDeliveries(
       'd.error AS error',
     ])
     .from('webhook_deliveries', 'd')
-    .innerJoin('image_processing_requests', 'r', 'r.id = d.request_id')
+    .innerJoin('image_processing_requests', 'r', 'r.id = d.request_pk')
     .where('r.request_id = :requestId', { requestId })
     .orderBy('d.attempt')
     .getRawMany<WebhookDeliveryRow>();
@@ -133,7 +133,7 @@ export async function waitUntilNothingOwed(
         .createQueryBuilder()
         .select('r.webhook_status', 'webhook_status')
         .addSelect(
-          (owed) => owed.select('COUNT(*)').from('outbox', 'o').where('o.request_id = r.id'),
+          (owed) => owed.select('COUNT(*)').from('outbox', 'o').where('o.request_pk = r.id'),
           'owed',
         )
         .from('image_processing_requests', 'r')

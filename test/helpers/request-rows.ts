@@ -5,7 +5,7 @@ export async function rowsOf(dataSource: DataSource, requestPk: number): Promise
   const tables = ['images', 'products', 'outbox', 'webhook_deliveries', 'idempotency_keys'];
   let rows = 0;
   for (const table of [...tables, 'image_processing_requests']) {
-    const column = table === 'image_processing_requests' ? 'id' : 'request_id';
+    const column = table === 'image_processing_requests' ? 'id' : 'request_pk';
     const [{ count }] = await dataSource.query<{ count: number | string }[]>(
       `SELECT COUNT(*) AS count FROM ${table} WHERE ${column} = ${Number(requestPk)}`,
     );
