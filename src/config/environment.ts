@@ -258,7 +258,7 @@ export class Environment {
 
   /**
    * Scores each compressed image against its source (SSIM). Off by default: the two extra
-   * decodes and the comparison cost about as much CPU as the compression itself.
+   * decodes and the comparison cost about as much CPU as a JPEG's compression itself.
    */
   @BooleanSetting()
   QUALITY_SCORE = false;

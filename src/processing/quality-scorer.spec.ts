@@ -1,5 +1,5 @@
 import sharp, { Sharp } from 'sharp';
-import { comparisonSize, QualityScorer } from './quality-scorer';
+import { comparisonLuma, comparisonSize, mapStep, QualityScorer } from './quality-scorer';
 
 const COMPRESSION = { profile: 'balanced', concurrency: 1 } as const;
 
@@ -61,6 +61,13 @@ describe('QualityScorer', () => {
     expect(await scorer.score(source, scored(output, 160, 120))).toBeGreaterThan(0.95);
   });
 
+  it('scores greyscale and 16-bit sources as it scores sRGB ones', async () => {
+    const grey = await photo(200, 150).greyscale().png().toBuffer();
+    const deep = await photo(200, 150).toColourspace('rgb16').png().toBuffer();
+    expect(await scorer.score(grey, scored(grey, 200, 150))).toBe(1);
+    expect(await scorer.score(deep, scored(deep, 200, 150))).toBe(1);
+  });
+
   it('scores nothing when QUALITY_SCORE is off', async () => {
     const off = new QualityScorer(COMPRESSION, { scoreImages: false });
     const png = await photo(64, 64).png().toBuffer();
@@ -84,5 +91,38 @@ describe('comparisonSize', () => {
 
   it('keeps a smaller image at its own size', () => {
     expect(comparisonSize({ width: 800, height: 600 })).toEqual({ width: 800, height: 600 });
+  });
+});
+
+describe('comparisonLuma', () => {
+  it('takes BT.601 luma from the colours, transparency laid on white', async () => {
+    const colours = [
+      [255, 0, 0, 255],
+      [0, 255, 0, 255],
+      [0, 0, 255, 255],
+      [0, 0, 0, 0],
+    ];
+    const pixels = Buffer.from(
+      colours.flatMap((colour) => Array<number[]>(64).fill(colour).flat()),
+    );
+    const strips = await sharp(pixels, { raw: { width: 16, height: 16, channels: 4 } })
+      .png()
+      .toBuffer();
+
+    const luma = await comparisonLuma(strips, { width: 16, height: 16 });
+
+    // Four strips of four rows: red, green, blue, and transparent black shown on white.
+    expect([0, 4, 8, 12].map((row) => luma.pixels[row * 16 + 8])).toEqual([76, 150, 29, 255]);
+  });
+});
+
+describe('mapStep', () => {
+  it('averages every 7th pixel of a comparison of a megapixel', () => {
+    expect(mapStep({ width: 1154, height: 866 })).toBe(7);
+  });
+
+  it('samples a smaller comparison more densely, and a small one whole', () => {
+    expect(mapStep({ width: 800, height: 600 })).toBe(4);
+    expect(mapStep({ width: 160, height: 120 })).toBe(1);
   });
 });
