@@ -10,8 +10,11 @@ import {
 } from './helpers/hostile-images';
 import { removeTestData, startTestApp, TestApp, testEnvironment } from './helpers/test-app';
 
-/** Far above a loaded machine's answer, far below the seconds a blocked event loop took. */
-const MAX_LIVENESS_ANSWER_MS = 1_500;
+/**
+ * Far above a loaded machine's answer (1.9 s was seen at a load average of 19 on two cores),
+ * far below the 15 to 24 seconds for which a walk that kept a record per block held the loop.
+ */
+const MAX_LIVENESS_ANSWER_MS = 5_000;
 
 describe('Hostile image bytes', () => {
   let images: FixtureServer;
