@@ -148,6 +148,8 @@ describe('Two API and three worker processes on PostgreSQL and a bucket', () => 
       console.info(`Images recorded per worker: ${recorded.join(', ')}`);
       expect(recorded.reduce((sum, count) => sum + count, 0)).toBe(5000);
       expect(Math.min(...recorded)).toBeGreaterThan(0);
+      // with no job taken for lost by a dispatcher's check that raced its completion,
+      for (const child of processes) expect(child.log).not.toContain('that Redis had lost');
       // and stored so, with one attempt each.
       expect(
         await database.query(
