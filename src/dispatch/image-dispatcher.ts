@@ -72,6 +72,10 @@ export class ImageDispatcher {
       requeued += await ensureJobs(
         this.queue,
         inFlight.map((image, index) => this.jobFor(image.imageId, index + 1)),
+        async (jobs) => {
+          const pending = await this.dispatch.stillPending(jobs.map((job) => job.data.imageId));
+          return jobs.filter((job) => pending.has(job.data.imageId));
+        },
       );
     }
     if (requeued > 0) this.logger.warn(`Queued again ${requeued} image jobs that Redis had lost`);

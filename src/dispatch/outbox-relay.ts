@@ -48,14 +48,34 @@ export class OutboxRelay {
     await addJobs(this.requests, fresh.flatMap(finaliseJob));
     await addJobs(this.webhooks, fresh.flatMap(webhookJob));
     const requeued =
-      (await ensureJobs(this.requests, stale.flatMap(finaliseJob))) +
-      (await ensureJobs(this.webhooks, stale.flatMap(webhookJob)));
+      (await ensureJobs(this.requests, stale.flatMap(finaliseJob), (jobs) =>
+        this.stillOwed(stale, jobs),
+      )) +
+      (await ensureJobs(this.webhooks, stale.flatMap(webhookJob), (jobs) =>
+        this.stillOwed(stale, jobs),
+      ));
     if (requeued > 0) this.logger.warn(`Queued again ${requeued} jobs that Redis had lost`);
     await this.outbox.markEnqueued(
       entries.map((entry) => entry.id),
       now,
     );
     return entries.length;
+  }
+
+  /** The jobs whose entries are still owed: an effect done meanwhile removed its entry. */
+  private async stillOwed<T>(stale: OutboxEntry[], jobs: JobSpec<T>[]): Promise<JobSpec<T>[]> {
+    const jobIds = new Set(jobs.map((job) => job.opts.jobId));
+    const entries = stale.filter((entry) =>
+      [...finaliseJob(entry), ...webhookJob(entry)].some((job) => jobIds.has(job.opts.jobId)),
+    );
+    const here = await this.outbox.stillHere(entries);
+    const owedJobIds = new Set(
+      entries
+        .filter((entry) => here.has(entry.id))
+        .flatMap((entry) => [...finaliseJob(entry), ...webhookJob(entry)])
+        .map((job) => job.opts.jobId),
+    );
+    return jobs.filter((job) => owedJobIds.has(job.opts.jobId));
   }
 }
 

@@ -17,11 +17,24 @@ export async function addJobs<T>(queue: Queue<T>, jobs: JobSpec<T>[]): Promise<v
 }
 
 /**
+ * Of the jobs found missing or finished, those whose work is still owed. The work was read as
+ * owed before Redis was asked, and a job that does its work records it before it finishes:
+ * asking again after Redis answered tells a job that finished its work meanwhile (and may have
+ * been removed with the finished jobs) from one that did not.
+ */
+export type StillOwed<T> = (jobs: JobSpec<T>[]) => Promise<JobSpec<T>[]>;
+
+/**
  * Makes sure each job is in the queue, waiting, delayed or running: a job that is missing (Redis
  * lost it) is added again, and one that finished without doing its work (it failed, or ran
- * while the work was not due) is replaced. Returns how many were added.
+ * while the work was not due) is replaced, if `stillOwed` says the work is owed still. Returns
+ * how many were added.
  */
-export async function ensureJobs<T>(queue: Queue<T>, jobs: JobSpec<T>[]): Promise<number> {
+export async function ensureJobs<T>(
+  queue: Queue<T>,
+  jobs: JobSpec<T>[],
+  stillOwed: StillOwed<T>,
+): Promise<number> {
   let added = 0;
   for (let start = 0; start < jobs.length; start += ADD_CHUNK) {
     const chunk = jobs.slice(start, start + ADD_CHUNK);
@@ -31,17 +44,15 @@ export async function ensureJobs<T>(queue: Queue<T>, jobs: JobSpec<T>[]): Promis
       pipeline.exists(queue.toKey(job.opts.jobId));
     }
     const answers = (await pipeline.exec()) ?? [];
-    const missing: JobSpec<T>[] = [];
-    for (const [index, job] of chunk.entries()) {
+    const absent = chunk.filter((job, index) => {
       const finishedOn = answers[2 * index]?.[1];
       const exists = answers[2 * index + 1]?.[1] === 1;
-      if (!exists) {
-        missing.push(job);
-      } else if (finishedOn !== null && finishedOn !== undefined) {
-        const finished: Job<T> | null = await queue.getJob(job.opts.jobId);
-        await finished?.remove();
-        missing.push(job);
-      }
+      return !exists || (finishedOn !== null && finishedOn !== undefined);
+    });
+    const missing = absent.length > 0 ? await stillOwed(absent) : [];
+    for (const job of missing) {
+      const finished: Job<T> | null = await queue.getJob(job.opts.jobId);
+      await finished?.remove();
     }
     await addJobs(queue, missing);
     added += missing.length;

@@ -85,6 +85,18 @@ export class DispatchRepository {
     return rows.map((row) => ({ imageId: Number(row.id), ordinal: Number(row.ordinal) }));
   }
 
+  /** Which of these images are still pending. */
+  async stillPending(imageIds: number[]): Promise<Set<number>> {
+    if (imageIds.length === 0) return new Set();
+    const rows = await this.dataSource
+      .getRepository(Image)
+      .createQueryBuilder('i')
+      .select('i.id AS id')
+      .where(`i.id IN (:...imageIds) AND i.status = '${ImageStatus.Pending}'`, { imageIds })
+      .getRawMany<{ id: number | string }>();
+    return new Set(rows.map((row) => Number(row.id)));
+  }
+
   /**
    * Records that the request's images through `to` are queued, if no other dispatcher moved it
    * since `from` was read and it was not cancelled meanwhile; a request's first images being

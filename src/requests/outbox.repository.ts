@@ -49,6 +49,18 @@ export class OutboxRepository {
     );
   }
 
+  /** Which of these entries are still here, as they were (the same attempt); by id. */
+  async stillHere(entries: OutboxEntry[]): Promise<Set<number>> {
+    if (entries.length === 0) return new Set();
+    const found = await this.dataSource
+      .getRepository(OutboxEntry)
+      .findBy({ id: In(entries.map((entry) => entry.id)) });
+    const attempts = new Map(found.map((entry) => [entry.id, entry.attempt]));
+    return new Set(
+      entries.filter((entry) => attempts.get(entry.id) === entry.attempt).map((entry) => entry.id),
+    );
+  }
+
   async markEnqueued(entryIds: number[], at: Date): Promise<void> {
     if (entryIds.length === 0) return;
     await this.database.run((manager) =>
