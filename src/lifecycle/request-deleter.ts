@@ -9,15 +9,18 @@ import { ImageStorage } from '../storage/image-storage';
 import { StorageKeys } from '../storage/storage-keys';
 import { LockHeld } from '../queue/redis-lock';
 
-/** Rows deleted per statement: few enough that other requests' reads and writes pass between. */
+/**
+ * Rows deleted per statement, at most: few enough that other requests' reads and writes pass
+ * between.
+ */
 export const ROWS_PER_BATCH = 500;
 /** A breath between batches, so that the database and the event loop serve others first. */
 export const PAUSE_BETWEEN_BATCHES_MS = 2;
 
 /**
  * Removes a request marked deleted: its images' rows, then its products', a bounded batch at a
- * time, then its stored objects, then its row with what goes with it (outbox entries, webhook
- * deliveries, idempotency keys). Every step can run again, so a deletion cut short by a crash
+ * time (a range of their numbers), then its stored objects, then its row with what goes with
+ * it (outbox entries, webhook deliveries, idempotency keys). Every step can run again, so a deletion cut short by a crash
  * is finished by the next sweep; the request's row goes last, so that the sweep finds it.
  */
 @Injectable()
@@ -31,12 +34,24 @@ export class RequestDeleter {
   /** Returns false when it stopped before the end because `stillHeld` said so. */
   async remove(request: UnfinishedChange, stillHeld: LockHeld): Promise<boolean> {
     const { requestPk, requestId } = request;
-    const batches = [
-      () => this.lifecycle.deleteImages(requestPk, ROWS_PER_BATCH),
-      () => this.lifecycle.deleteProducts(requestPk, ROWS_PER_BATCH),
+    const tables = [
+      {
+        left: () => this.lifecycle.imageOrdinals(requestPk),
+        deleteBatch: (from: number, to: number) => this.lifecycle.deleteImages(requestPk, from, to),
+      },
+      {
+        left: () => this.lifecycle.productRows(requestPk),
+        deleteBatch: (from: number, to: number) =>
+          this.lifecycle.deleteProducts(requestPk, from, to),
+      },
     ];
-    for (const deleteBatch of batches) {
-      while ((await deleteBatch()) > 0) {
+    for (const { left, deleteBatch } of tables) {
+      // Numbers are unique within a request, so a range of ROWS_PER_BATCH of them bounds the
+      // batch. A deletion resumed after a crash starts where the last one stopped.
+      const range = await left();
+      if (!range) continue;
+      for (let from = range.first; from <= range.last; from += ROWS_PER_BATCH) {
+        await deleteBatch(from, from + ROWS_PER_BATCH);
         await sleep(PAUSE_BETWEEN_BATCHES_MS);
         if (!stillHeld()) return false;
       }

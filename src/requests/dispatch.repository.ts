@@ -88,12 +88,14 @@ export class DispatchRepository {
   /** Which of these images are still pending. */
   async stillPending(imageIds: number[]): Promise<Set<number>> {
     if (imageIds.length === 0) return new Set();
-    const rows = await this.dataSource
-      .getRepository(Image)
-      .createQueryBuilder('i')
-      .select('i.id AS id')
-      .where(`i.id IN (:...imageIds) AND i.status = '${ImageStatus.Pending}'`, { imageIds })
-      .getRawMany<{ id: number | string }>();
+    const rows = await this.database.run((manager) =>
+      manager
+        .getRepository(Image)
+        .createQueryBuilder('i')
+        .select('i.id AS id')
+        .where(`i.id IN (:...imageIds) AND i.status = '${ImageStatus.Pending}'`, { imageIds })
+        .getRawMany<{ id: number | string }>(),
+    );
     return new Set(rows.map((row) => Number(row.id)));
   }
 

@@ -52,9 +52,9 @@ export class OutboxRepository {
   /** Which of these entries are still here, as they were (the same attempt); by id. */
   async stillHere(entries: OutboxEntry[]): Promise<Set<number>> {
     if (entries.length === 0) return new Set();
-    const found = await this.dataSource
-      .getRepository(OutboxEntry)
-      .findBy({ id: In(entries.map((entry) => entry.id)) });
+    const found = await this.database.run((manager) =>
+      manager.getRepository(OutboxEntry).findBy({ id: In(entries.map((entry) => entry.id)) }),
+    );
     const attempts = new Map(found.map((entry) => [entry.id, entry.attempt]));
     return new Set(
       entries.filter((entry) => attempts.get(entry.id) === entry.attempt).map((entry) => entry.id),

@@ -11,6 +11,12 @@ export interface UnfinishedChange {
   requestId: string;
 }
 
+/** Numbers from `first` to `last`, both included. */
+export interface NumberRange {
+  first: number;
+  last: number;
+}
+
 const FINAL = `('${RequestStatus.Completed}', '${RequestStatus.Failed}', '${RequestStatus.Cancelled}')`;
 const PENDING = `'${ImageStatus.Pending}'`;
 const CANCELLED = `'${ImageStatus.Cancelled}'`;
@@ -109,13 +115,24 @@ const STILL_CANCELLING = `
      AND dispatched_through < total_images
    ORDER BY id LIMIT :limit`;
 
+/**
+ * A request's images and products are deleted a range of their numbers at a time, read by the
+ * unique index on (request_pk, ordinal) and (request_pk, row_number): each batch reads its own
+ * range only. Taking "the first N left" instead would read past every row deleted so far, on
+ * PostgreSQL, until vacuum has cleared their index entries: quadratic in the request's size.
+ */
+const IMAGE_ORDINALS = `
+  SELECT MIN(ordinal) AS first, MAX(ordinal) AS last FROM images WHERE request_pk = :requestPk`;
+
 const DELETE_IMAGES = `
-  DELETE FROM images WHERE id IN (
-    SELECT id FROM images WHERE request_pk = :requestPk ORDER BY ordinal LIMIT :limit)`;
+  DELETE FROM images WHERE request_pk = :requestPk AND ordinal >= :from AND ordinal < :to`;
+
+const PRODUCT_ROWS = `
+  SELECT MIN(row_number) AS first, MAX(row_number) AS last FROM products
+   WHERE request_pk = :requestPk`;
 
 const DELETE_PRODUCTS = `
-  DELETE FROM products WHERE id IN (
-    SELECT id FROM products WHERE request_pk = :requestPk ORDER BY row_number LIMIT :limit)`;
+  DELETE FROM products WHERE request_pk = :requestPk AND row_number >= :from AND row_number < :to`;
 
 /** What goes with a request's row: a few rows each, read by their request's index. */
 const DELETE_BELONGINGS = [
@@ -287,14 +304,24 @@ export class RequestLifecycleRepository {
     return this.changes(STILL_CANCELLING, limit);
   }
 
-  /** Deletes up to `limit` images of a deleted request; returns how many. */
-  async deleteImages(requestPk: number, limit: number): Promise<number> {
-    return (await this.database.statement(DELETE_IMAGES, { requestPk, limit })).affected;
+  /** The lowest and highest ordinal among a request's images left; null when none is. */
+  imageOrdinals(requestPk: number): Promise<NumberRange | null> {
+    return this.range(IMAGE_ORDINALS, requestPk);
   }
 
-  /** Deletes up to `limit` products of a request whose images are deleted; returns how many. */
-  async deleteProducts(requestPk: number, limit: number): Promise<number> {
-    return (await this.database.statement(DELETE_PRODUCTS, { requestPk, limit })).affected;
+  /** Deletes the images of a deleted request numbered `from` up to, not including, `to`. */
+  async deleteImages(requestPk: number, from: number, to: number): Promise<number> {
+    return (await this.database.statement(DELETE_IMAGES, { requestPk, from, to })).affected;
+  }
+
+  /** The lowest and highest row number among a request's products left; null when none is. */
+  productRows(requestPk: number): Promise<NumberRange | null> {
+    return this.range(PRODUCT_ROWS, requestPk);
+  }
+
+  /** Deletes the products, their images gone, numbered `from` up to, not including, `to`. */
+  async deleteProducts(requestPk: number, from: number, to: number): Promise<number> {
+    return (await this.database.statement(DELETE_PRODUCTS, { requestPk, from, to })).affected;
   }
 
   /**
@@ -308,6 +335,16 @@ export class RequestLifecycleRepository {
       }
       return (await runStatement(manager, DELETE_REQUEST, { requestPk })).affected === 1;
     });
+  }
+
+  private async range(statement: string, requestPk: number): Promise<NumberRange | null> {
+    const { rows } = await this.database.statement<{ first: number | null; last: number | null }>(
+      statement,
+      { requestPk },
+    );
+    const [row] = rows;
+    if (!row || row.first === null || row.last === null) return null;
+    return { first: Number(row.first), last: Number(row.last) };
   }
 
   private async changes(statement: string, limit: number): Promise<UnfinishedChange[]> {
