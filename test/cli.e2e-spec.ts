@@ -367,7 +367,7 @@ describe('The image-batch command line', () => {
 
     expect(reused).toMatchObject({ exitCode: 4, stdout: '' });
     expect(reused.stderr.split('\n').slice(1)).toEqual([
-      'The service answered 422: This Idempotency-Key was used for an upload with another file or webhook_url; send a new key with a new upload',
+      'The service answered 422: This Idempotency-Key was used for an upload with another file, webhook_url or refresh; send a new key with a new upload',
       '',
     ]);
     expect(await requestIds()).toEqual(before);

@@ -7,6 +7,7 @@ import { IdempotencyKey } from '../requests/idempotency-key.entity';
 import { Image } from '../requests/image.entity';
 import { OutboxEntry } from '../requests/outbox-entry.entity';
 import { Product } from '../requests/product.entity';
+import { SourceRecord } from '../requests/source-record.entity';
 import { WebhookDelivery } from '../requests/webhook-delivery.entity';
 import { InitialSchema1764038400000 } from './migrations/1764038400000-initial-schema';
 import { RequestOwner1764043200000 } from './migrations/1764043200000-request-owner';
@@ -16,6 +17,7 @@ import { IdempotencyKeys1764500000000 } from './migrations/1764500000000-idempot
 import { RequestLifecycle1764600000000 } from './migrations/1764600000000-request-lifecycle';
 import { QualityScores1764600000001 } from './migrations/1764600000001-quality-scores';
 import { UploadFileName1764620000000 } from './migrations/1764620000000-upload-file-name';
+import { SourceRecords1764700000000 } from './migrations/1764700000000-source-records';
 
 export const entities = [
   ImageProcessingRequest,
@@ -24,6 +26,7 @@ export const entities = [
   WebhookDelivery,
   OutboxEntry,
   IdempotencyKey,
+  SourceRecord,
 ];
 export const migrations = [
   InitialSchema1764038400000,
@@ -34,6 +37,7 @@ export const migrations = [
   RequestLifecycle1764600000000,
   QualityScores1764600000001,
   UploadFileName1764620000000,
+  SourceRecords1764700000000,
 ];
 
 /**
