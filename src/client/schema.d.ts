@@ -716,10 +716,9 @@ export interface components {
       file: Blob;
       /**
        * @description `true` downloads and encodes every image afresh, reusing no result of an earlier request (see REUSE_RESULTS).
-       * @default false
        * @enum {string}
        */
-      refresh: 'true' | 'false';
+      refresh?: 'true' | 'false';
       /**
        * Format: uri
        * @description Called with a POST of the final status once every image has been processed, e.g. `https://example.com/hooks/images`.

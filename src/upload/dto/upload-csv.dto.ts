@@ -45,7 +45,6 @@ export class UploadCsvBodyDto {
 
   @ApiPropertyOptional({
     enum: ['true', 'false'],
-    default: 'false',
     description:
       '`true` downloads and encodes every image afresh, reusing no result of an earlier ' +
       'request (see REUSE_RESULTS).',
