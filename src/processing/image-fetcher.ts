@@ -75,16 +75,38 @@ export class ImageFetcher {
     return confirmed ? { notModified: true, validators: confirmed } : this.fetch(url, null);
   }
 
+  /**
+   * Asks with a conditional `HEAD` whether the source is still the one the kept validators
+   * describe, so that no body is sent either way: the validators to keep on a `304` that
+   * confirms them; null on any other answer or error, for a full download (and its error
+   * classification) to deal with.
+   */
+  async revalidate(url: string, known: string): Promise<string | null> {
+    const request = { url, headers: REQUEST_HEADERS };
+    const conditional = revalidationHeadersOf(known, request);
+    if (!conditional) return null;
+    try {
+      const answer = await this.download(url, conditional, false);
+      if (answer.status !== HTTP_NOT_MODIFIED) return null;
+      return confirmedValidators(known, request, { status: 304, headers: answer.headers });
+    } catch {
+      return null;
+    }
+  }
+
   private async download(
     url: string,
     conditional: Record<string, string> | null,
+    readBody = true,
   ): Promise<Download> {
     const { downloadMaxBytes: maxBytes, downloadTimeoutMs: timeoutMs } = this.config;
     const abort = new AbortController();
     const timer = setTimeout(() => abort.abort(), timeoutMs);
     try {
-      const response = await axios.get<Readable>(url, {
+      const response = await axios.request<Readable>({
         ...this.outbound.axiosConfig,
+        url,
+        method: readBody ? 'GET' : 'HEAD',
         responseType: 'stream',
         timeout: timeoutMs,
         signal: abort.signal,
@@ -95,9 +117,9 @@ export class ImageFetcher {
       });
       const body = response.data;
       const headers = { ...(response.headers as Headers) };
-      if (response.status === HTTP_NOT_MODIFIED && conditional) {
+      if ((response.status === HTTP_NOT_MODIFIED && conditional) || !readBody) {
         body.destroy();
-        return { status: HTTP_NOT_MODIFIED, headers, bytes: EMPTY, validators: null };
+        return { status: response.status, headers, bytes: EMPTY, validators: null };
       }
       if (response.status < 200 || response.status >= 300) {
         body.destroy();

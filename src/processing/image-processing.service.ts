@@ -15,20 +15,12 @@ import {
 } from '../requests/source-records.repository';
 import { RequestsRepository } from '../requests/requests.repository';
 import { ImageStorage } from '../storage/image-storage';
-import { IMAGE_FORMATS, ImageFormat } from '../storage/image-formats';
+import { IMAGE_FORMATS } from '../storage/image-formats';
 import { StorageKeys } from '../storage/storage-keys';
 import { ImageCompressor } from './image-compressor';
 import { ImageFetcher, ImageFetchError } from './image-fetcher';
 import { QualityScorer } from './quality-scorer';
-
-/** An image's outcome, and what to remember of its source when it has a stored result. */
-interface Processed {
-  outcome: ImageOutcome;
-  source?: RememberedSource | null;
-}
-
-const isImageFormat = (format: string): format is ImageFormat =>
-  Object.hasOwn(IMAGE_FORMATS, format);
+import { isImageFormat, Processed, reusedResult, SeenSource } from './reused-result';
 
 /** Writing the compressed image failed (a full disk, an unreachable bucket): worth retrying. */
 export class StorageWriteError extends Error {}
@@ -208,46 +200,17 @@ export class ImageProcessingService {
     work: ImageWork,
     earlier: SourceRecord,
     reason: ReuseReason,
-    seen: { validators: string | null; sha256: string },
+    seen: SeenSource,
   ): Promise<Processed | null> {
-    const format = earlier.format;
-    if (!isImageFormat(format)) return null;
-    const outputKey = StorageKeys.image({ ...work, format });
+    if (!isImageFormat(earlier.format)) return null;
+    const outputKey = StorageKeys.image({ ...work, format: earlier.format });
     let copied: boolean;
     try {
       copied = await this.storage.copy(earlier.outputKey, outputKey);
     } catch (error) {
       throw new StorageWriteError(`Copying the stored image failed: ${errorMessage(error)}`);
     }
-    if (!copied) return null;
-    const { bytesIn, bytesOut, sourceQuality, targetQuality, width, height, skipReason, score } =
-      earlier;
-    const outcome = {
-      status: ImageStatus.Completed,
-      outputKey,
-      bytesIn,
-      bytesOut,
-      format,
-      sourceQuality,
-      targetQuality,
-      width,
-      height,
-      skipReason,
-      score,
-      reuse: { reason, requestId: earlier.requestId },
-    } as const;
-    return {
-      outcome,
-      source: {
-        ...outcome,
-        owner: earlier.owner,
-        url: work.inputUrl,
-        validators: seen.validators,
-        sha256: seen.sha256,
-        recipe: earlier.recipe,
-        requestId: work.requestId,
-      },
-    };
+    return copied ? reusedResult(work, earlier, reason, seen, outputKey) : null;
   }
 
   private async store(key: string, data: Buffer, contentType: string): Promise<void> {

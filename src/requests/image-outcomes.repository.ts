@@ -169,30 +169,52 @@ export class ImageOutcomesRepository {
     outcome: ImageOutcome,
     attempts: number,
   ): Promise<RecordedOutcome> {
+    return this.dataSource.transaction((manager) =>
+      this.recordIn(manager, work, outcome, attempts),
+    );
+  }
+
+  /** Records several images' outcomes, each as `recordOutcome` does, in one transaction. */
+  recordOutcomes(
+    entries: readonly { work: ImageWork; outcome: ImageOutcome; attempts: number }[],
+  ): Promise<RecordedOutcome[]> {
     return this.dataSource.transaction(async (manager) => {
-      const now = new Date();
-      const values = { ...outcomeColumns(outcome), processedAt: now, imageId: work.imageId };
-      const own = await runStatement(manager, RECORD_OWN, { ...values, attempts });
-      if (own.affected !== 1) return { recorded: false, requestFinished: false };
-      const sameUrl = { requestPk: work.requestPk, urlHash: work.urlHash, inputUrl: work.inputUrl };
-      const copies =
-        work.sameUrlImages > 1
-          ? (await runStatement(manager, RECORD_SAME_URL, { ...values, ...sameUrl })).affected
-          : 0;
-      const images = 1 + copies;
-      const requestFinished = await this.countOutcomes(manager, work.requestPk, {
-        images,
-        failed: outcome.status === ImageStatus.Failed ? images : 0,
-        cancelled: outcome.status === ImageStatus.Cancelled ? images : 0,
-        reused: outcome.status === ImageStatus.Completed && outcome.reuse ? images : 0,
-        score: outcome.status === ImageStatus.Completed ? outcome.score : null,
-        now,
-      });
-      if (requestFinished) {
-        await runStatement(manager, OWE_FINALISATION, { requestPk: work.requestPk, now });
+      const recorded: RecordedOutcome[] = [];
+      for (const { work, outcome, attempts } of entries) {
+        recorded.push(await this.recordIn(manager, work, outcome, attempts));
       }
-      return { recorded: true, requestFinished };
+      return recorded;
     });
+  }
+
+  private async recordIn(
+    manager: EntityManager,
+    work: ImageWork,
+    outcome: ImageOutcome,
+    attempts: number,
+  ): Promise<RecordedOutcome> {
+    const now = new Date();
+    const values = { ...outcomeColumns(outcome), processedAt: now, imageId: work.imageId };
+    const own = await runStatement(manager, RECORD_OWN, { ...values, attempts });
+    if (own.affected !== 1) return { recorded: false, requestFinished: false };
+    const sameUrl = { requestPk: work.requestPk, urlHash: work.urlHash, inputUrl: work.inputUrl };
+    const copies =
+      work.sameUrlImages > 1
+        ? (await runStatement(manager, RECORD_SAME_URL, { ...values, ...sameUrl })).affected
+        : 0;
+    const images = 1 + copies;
+    const requestFinished = await this.countOutcomes(manager, work.requestPk, {
+      images,
+      failed: outcome.status === ImageStatus.Failed ? images : 0,
+      cancelled: outcome.status === ImageStatus.Cancelled ? images : 0,
+      reused: outcome.status === ImageStatus.Completed && outcome.reuse ? images : 0,
+      score: outcome.status === ImageStatus.Completed ? outcome.score : null,
+      now,
+    });
+    if (requestFinished) {
+      await runStatement(manager, OWE_FINALISATION, { requestPk: work.requestPk, now });
+    }
+    return { recorded: true, requestFinished };
   }
 
   /** Adds to the request's counters; true when every image now has an outcome. */

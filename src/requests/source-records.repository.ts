@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash } from 'node:crypto';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { SourceRecord } from './source-record.entity';
 import { entityFromRow, runStatement } from './sql-statements';
 
@@ -47,6 +47,9 @@ const REMEMBER = `
   ON CONFLICT (owner, url_key) DO UPDATE
      SET ${REMEMBERED_COLUMNS.map((column) => `${column} = excluded.${column}`).join(', ')}`;
 
+/** URL keys asked about in one statement: well under either database's parameter limit. */
+const LOOKUP_CHUNK = 500;
+
 const urlKeyOf = (url: string): string => createHash('sha256').update(url).digest('hex');
 
 /** Each owner's known sources: looked up by URL, or by the hash of their bytes and recipe. */
@@ -58,6 +61,25 @@ export class SourceRecordsRepository {
     return this.findOne(FIND_BY_URL, { owner, urlKey: urlKeyOf(url), url });
   }
 
+  /** The owner's sources among `urls`, by URL. */
+  async findByUrls(owner: string, urls: readonly string[]): Promise<Map<string, SourceRecord>> {
+    const found = new Map<string, SourceRecord>();
+    const manager = this.dataSource.manager;
+    for (let start = 0; start < urls.length; start += LOOKUP_CHUNK) {
+      const urlKeys = [...new Set(urls.slice(start, start + LOOKUP_CHUNK))].map(urlKeyOf);
+      const { rows } = await runStatement<Record<string, unknown>>(
+        manager,
+        'SELECT * FROM source_records WHERE owner = :owner AND url_key IN (:...urlKeys)',
+        { owner, urlKeys },
+      );
+      for (const row of rows) {
+        const record = entityFromRow(manager, SourceRecord, row);
+        found.set(record.url, record);
+      }
+    }
+    return found;
+  }
+
   /** The most recently stored result of these bytes under this recipe, whatever its URL. */
   async findByBytes(owner: string, sha256: string, recipe: string): Promise<SourceRecord | null> {
     return this.findOne(FIND_BY_BYTES, { owner, sha256, recipe });
@@ -65,7 +87,19 @@ export class SourceRecordsRepository {
 
   /** Records (or replaces) what the owner's URL was last served and stored as. */
   async remember(source: RememberedSource): Promise<void> {
-    await runStatement(this.dataSource.manager, REMEMBER, {
+    await this.rememberIn(this.dataSource.manager, source);
+  }
+
+  /** Records several sources in one transaction. */
+  async rememberAll(sources: readonly RememberedSource[]): Promise<void> {
+    if (sources.length === 0) return;
+    await this.dataSource.transaction(async (manager) => {
+      for (const source of sources) await this.rememberIn(manager, source);
+    });
+  }
+
+  private async rememberIn(manager: EntityManager, source: RememberedSource): Promise<void> {
+    await runStatement(manager, REMEMBER, {
       ...source,
       urlKey: urlKeyOf(source.url),
       updatedAt: new Date(),

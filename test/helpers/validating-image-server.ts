@@ -12,6 +12,7 @@ export interface ServedImage {
 /** One request the server answered, as a test reads it back. */
 export interface ServedRequest {
   path: string;
+  method: string;
   status: number;
   ifNoneMatch: string | undefined;
   ifModifiedSince: string | undefined;
@@ -58,6 +59,11 @@ export class ValidatingImageServer {
     return this.served.filter((served) => served.path === path);
   }
 
+  /** `GET 200`, `HEAD 304`…: what was asked for `path` and answered, in order. */
+  answersFor(path: string): string[] {
+    return this.requestsFor(path).map((served) => `${served.method} ${served.status}`);
+  }
+
   /** Body bytes sent for the paths given (all when none is). */
   bodyBytes(...paths: string[]): number {
     return this.served
@@ -82,10 +88,11 @@ export class ValidatingImageServer {
     const status = unchanged ? 304 : 200;
     this.served.push({
       path,
+      method: request.method ?? 'GET',
       status,
       ifNoneMatch,
       ifModifiedSince,
-      bodyBytes: unchanged ? 0 : image.body.length,
+      bodyBytes: unchanged || request.method === 'HEAD' ? 0 : image.body.length,
     });
     if (unchanged) {
       response.writeHead(304, validators).end();
