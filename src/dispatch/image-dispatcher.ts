@@ -84,12 +84,12 @@ export class ImageDispatcher {
    */
   async resync(): Promise<number> {
     let requeued = 0;
+    const inBatches = await this.imagesInBatches();
     for (const request of await this.dispatch.openRequests(OPEN_REQUESTS_PER_PASS)) {
       if (request.dispatchedThrough === 0) continue;
-      const inFlight = await this.dispatch.dispatchedPendingImages(
-        request.requestPk,
-        request.dispatchedThrough,
-      );
+      const inFlight = (
+        await this.dispatch.dispatchedPendingImages(request.requestPk, request.dispatchedThrough)
+      ).filter((image) => !inBatches.has(image.imageId));
       requeued += await ensureJobs(
         this.queue,
         inFlight.map((image, index) => this.jobFor(image.imageId, index + 1)),
@@ -97,6 +97,12 @@ export class ImageDispatcher {
     }
     if (requeued > 0) this.logger.warn(`Queued again ${requeued} image jobs that Redis had lost`);
     return requeued;
+  }
+
+  /** The images of the revalidation batches still to run: they have no job of their own. */
+  private async imagesInBatches(): Promise<Set<number>> {
+    const batches = await this.reuseQueue.getJobs(['waiting', 'active', 'delayed']);
+    return new Set(batches.flatMap((batch) => (batch ? batch.data.imageIds : [])));
   }
 
   private async dispatchImagesOf(request: OpenRequest, places: number): Promise<number> {
