@@ -210,7 +210,8 @@ describe('The image-batch command line', () => {
 
   it('shows the status of a request as text or as the JSON the service sends', async () => {
     const csv = `${HEADER}\n1,Shoes,${images.url('/front.jpg')}\n`;
-    const requestId = await uploadCsv(service.baseUrl, csv, { headers: keyHeader });
+    // Encoded afresh, not reused from an earlier test's request: no "Reused" line.
+    const requestId = await uploadCsv(service.baseUrl, csv, { headers: keyHeader, refresh: true });
     await waitUntilFinished(service.baseUrl, requestId, keyHeader);
 
     const text = await imageBatch(['status', requestId]);

@@ -232,6 +232,29 @@ describe.each([
       .expect(400, /refresh must be true or false/);
   });
 
+  it('tells an idempotent retry with another refresh from the same upload', async () => {
+    const url = origin.set('/refresh-key/photo.jpg', await jpeg(52));
+    const upload = (refresh: string) =>
+      request(service.baseUrl)
+        .post('/upload')
+        .set({ ...alice, 'Idempotency-Key': `refresh-key-${String(onS3)}` })
+        .field('refresh', refresh)
+        .attach('file', Buffer.from(csvOf(url)), { filename: 'c.csv', contentType: 'text/csv' });
+
+    const first = await upload('true').expect(202);
+    const replayed = await upload('true').expect(202);
+    await upload('false').expect(422, /refresh/);
+
+    expect((replayed.body as { request_id: string }).request_id).toBe(
+      (first.body as { request_id: string }).request_id,
+    );
+    await waitUntilFinished(
+      service.baseUrl,
+      (first.body as { request_id: string }).request_id,
+      alice,
+    );
+  });
+
   it("keeps each API key's results to itself: another key neither revalidates nor matches bytes", async () => {
     const url = origin.set('/owners/photo.jpg', await jpeg(61));
     const alices = await run(csvOf(url), alice);

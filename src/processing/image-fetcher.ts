@@ -118,7 +118,8 @@ export class ImageFetcher {
       const body = response.data;
       const headers = { ...(response.headers as Headers) };
       if ((response.status === HTTP_NOT_MODIFIED && conditional) || !readBody) {
-        body.destroy();
+        // A 304 or a HEAD has no body: read to its end, its connection goes back to the pool.
+        body.resume();
         return { status: response.status, headers, bytes: EMPTY, validators: null };
       }
       if (response.status < 200 || response.status >= 300) {
