@@ -130,7 +130,9 @@ export class ImageProcessingService {
       const owner = work.owner ?? SERVICE_OWNER;
       const reusing = this.config.reuseResults && !work.refresh;
       const { recipe } = this.compressor;
-      const known = reusing ? await this.sources.findByUrl(owner, work.inputUrl) : null;
+      const known = reusing
+        ? await this.lookUp(() => this.sources.findByUrl(owner, work.inputUrl))
+        : null;
       const usable = known?.recipe === recipe ? known : null;
       const fetched = await this.fetcher.fetch(work.inputUrl, usable?.validators ?? null);
       if (fetched.notModified && usable) {
@@ -150,7 +152,7 @@ export class ImageProcessingService {
         const same =
           usable?.sha256 === sha256
             ? usable
-            : await this.sources.findByBytes(owner, sha256, recipe);
+            : await this.lookUp(() => this.sources.findByBytes(owner, sha256, recipe));
         const reused = same
           ? await this.reuse(work, same, ReuseReason.SameBytes, {
               validators: downloaded.validators,
@@ -189,6 +191,16 @@ export class ImageProcessingService {
         throw error;
       }
       return { outcome: { status: ImageStatus.Failed, error: errorMessage(error), bytesIn } };
+    }
+  }
+
+  /** A look-up of earlier results that fails costs a reuse, never the image. */
+  private async lookUp(find: () => Promise<SourceRecord | null>): Promise<SourceRecord | null> {
+    try {
+      return await find();
+    } catch (error) {
+      this.logger.warn(`Looking up earlier results failed: ${errorMessage(error)}`);
+      return null;
     }
   }
 
