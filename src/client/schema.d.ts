@@ -716,6 +716,7 @@ export interface components {
       file: Blob;
       /**
        * @description `true` downloads and encodes every image afresh, reusing no result of an earlier request (see REUSE_RESULTS).
+       * @example false
        * @enum {string}
        */
       refresh?: 'true' | 'false';

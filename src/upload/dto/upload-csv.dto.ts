@@ -45,6 +45,7 @@ export class UploadCsvBodyDto {
 
   @ApiPropertyOptional({
     enum: ['true', 'false'],
+    example: 'false',
     description:
       '`true` downloads and encodes every image afresh, reusing no result of an earlier ' +
       'request (see REUSE_RESULTS).',
