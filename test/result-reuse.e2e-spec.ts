@@ -209,6 +209,24 @@ describe.each([
     }
   });
 
+  it('reuses nothing, and asks nothing conditional, with REUSE_RESULTS=false', async () => {
+    const url = origin.set('/switched-off/photo.jpg', await jpeg(45));
+    await run(csvOf(url), alice);
+    await service.close();
+    service = await startTestApp({ ...env, REUSE_RESULTS: 'false' });
+    try {
+      const again = await run(csvOf(url), alice);
+
+      expect(again.reused).toBe(0);
+      expect(again.images[0].reuse).toBeNull();
+      expect(origin.answersFor('/switched-off/photo.jpg')).toEqual(['GET 200', 'GET 200']);
+      expect(origin.requestsFor('/switched-off/photo.jpg')[1].ifNoneMatch).toBeUndefined();
+    } finally {
+      await service.close();
+      service = await startTestApp(env);
+    }
+  });
+
   it('processes every image afresh with refresh=true, and reuses that fresh result later', async () => {
     const url = origin.set('/refresh/photo.jpg', await jpeg(51));
     await run(csvOf(url), alice);
