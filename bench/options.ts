@@ -8,9 +8,13 @@ export interface BenchOptions {
   catalogRows: number[];
   /** Images of the request whose deletion is timed; 0 skips it. */
   deleteImages: number;
+  /** Images of the catalog uploaded again and again; 0 skips it. */
+  rerunImages: number;
   statusSeconds: number;
   timeoutSeconds: number;
   redisUrl: string;
+  /** Run only the phases whose name starts with one of these; all when empty. */
+  only: string[];
   /** Settings given to every service the bench starts. */
   serviceOverrides: Env;
 }
@@ -57,9 +61,14 @@ export function readOptions(): BenchOptions {
     rounds: integer('BENCH_ROUNDS', 3, 1),
     catalogRows: integerList('BENCH_CATALOG_ROWS', [100_000, 1_000_000]),
     deleteImages: integer('BENCH_DELETE_IMAGES', 100_000, 0),
+    rerunImages: integer('BENCH_RERUN_IMAGES', 2000, 0),
     statusSeconds: integer('BENCH_STATUS_SECONDS', 10, 1),
     timeoutSeconds: integer('BENCH_TIMEOUT_SECONDS', 1500, 30),
     redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+    only: (process.env.BENCH_ONLY ?? '')
+      .split(',')
+      .map((name) => name.trim())
+      .filter(Boolean),
     serviceOverrides: keyValuePairs('BENCH_SERVICE_ENV'),
   };
 }

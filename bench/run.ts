@@ -8,8 +8,11 @@
  *   BENCH_ROUNDS          alternating sharp / service rounds per group; the best counts (default 3)
  *   BENCH_CATALOG_ROWS    catalog sizes, comma-separated (default 100000,1000000; empty skips)
  *   BENCH_DELETE_IMAGES   images of the request whose deletion is timed (default 100000; 0 skips)
+ *   BENCH_RERUN_IMAGES    images of the catalog uploaded four times (default 2000; 0 skips)
  *   BENCH_STATUS_SECONDS  length of each GET /status load (default 10)
  *   BENCH_TIMEOUT_SECONDS the whole run is stopped and cleaned up after this (default 1500)
+ *   BENCH_ONLY            run only the phases whose name starts with one of these, comma-separated
+ *                         (throughput, profiles, quality, catalog, deletion, catalog re-run)
  *   BENCH_SERVICE_ENV     service settings to try, e.g. "IMAGE_CONCURRENCY=16 COMPRESSION_PROFILE=fastest"
  *   REDIS_URL             Redis for the services' queues (default redis://127.0.0.1:6379)
  */
@@ -19,6 +22,7 @@ import { availableParallelism, cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { measureCatalog } from './catalog';
+import { measureCatalogRerun } from './catalog-rerun';
 import { measureDeletion } from './deletion';
 import { Cleanup } from './cleanup';
 import { ImageServer } from './image-server';
@@ -161,6 +165,7 @@ async function main(): Promise<void> {
       rounds: options.rounds,
       catalogRows: options.catalogRows.join(','),
       deleteImages: options.deleteImages,
+      rerunImages: options.rerunImages,
       statusSeconds: options.statusSeconds,
     },
     serviceOverrides: options.serviceOverrides,
@@ -170,6 +175,7 @@ async function main(): Promise<void> {
     errors: {},
   };
   const phase = async (name: string, action: () => Promise<void>): Promise<void> => {
+    if (options.only.length > 0 && !options.only.some((only) => name.startsWith(only))) return;
     log(`${name}…`);
     try {
       await action();
@@ -241,6 +247,11 @@ async function main(): Promise<void> {
           options.deleteImages,
           log,
         );
+      });
+    }
+    if (options.rerunImages > 0) {
+      await phase('catalog re-run', async () => {
+        results.rerun = await measureCatalogRerun(services, options.rerunImages, log);
       });
     }
   } finally {

@@ -205,7 +205,8 @@ describe('The image-batch command line', () => {
 
   it('shows the status of a request as text or as the JSON the service sends', async () => {
     const csv = `${HEADER}\n1,Shoes,${images.url('/front.jpg')}\n`;
-    const requestId = await uploadCsv(service.baseUrl, csv, { headers: keyHeader });
+    // Encoded afresh, not reused from an earlier test's request: no "Reused" line.
+    const requestId = await uploadCsv(service.baseUrl, csv, { headers: keyHeader, refresh: true });
     await waitUntilFinished(service.baseUrl, requestId, keyHeader);
 
     const text = await imageBatch(['status', requestId]);
@@ -362,7 +363,7 @@ describe('The image-batch command line', () => {
 
     expect(reused).toMatchObject({ exitCode: 4, stdout: '' });
     expect(reused.stderr.split('\n').slice(1)).toEqual([
-      'The service answered 422: This Idempotency-Key was used for an upload with another file or webhook_url; send a new key with a new upload',
+      'The service answered 422: This Idempotency-Key was used for an upload with another file, webhook_url or refresh; send a new key with a new upload',
       '',
     ]);
     expect(await requestIds()).toEqual(before);

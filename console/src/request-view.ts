@@ -226,15 +226,16 @@ export class RequestView {
   }
 
   private renderSummary(summary: RequestSummary): void {
-    const { total, processed, succeeded, failed, pending } = summary.progress;
+    const { total, processed, succeeded, failed, pending, reused } = summary.progress;
     this.statusBadge.textContent = summary.status;
     this.statusBadge.className = `badge badge-${summary.status.toLowerCase()}`;
     this.progress.max = Math.max(total, 1);
     this.progress.value = total === 0 ? 1 : processed;
     this.progressText.textContent =
       `${count(processed)} of ${count(total)} images processed ` +
-      `(${percent(summary.progress.percent)}): ${count(succeeded)} compressed, ` +
-      `${count(failed)} failed, ${count(pending)} waiting.`;
+      `(${percent(summary.progress.percent)}): ${count(succeeded)} compressed` +
+      (reused > 0 ? ` (${count(reused)} reused from earlier requests)` : '') +
+      `, ${count(failed)} failed, ${count(pending)} waiting.`;
     this.announce(summary);
     this.download.disabled = summary.output_csv_url === null;
     this.downloadReport.disabled = summary.report_csv_url === null;
@@ -477,6 +478,10 @@ export class RequestView {
       note(
         `Same URL as row ${image.reused_from.row}, image ${image.reused_from.position}: result reused`,
       );
+    }
+    if (image.reuse) {
+      const why = image.reuse.reason === 'not-modified' ? 'Unchanged at its URL' : 'Same bytes';
+      note(`${why}: result reused from request ${image.reuse.request_id}`);
     }
     if (image.skip_reason) note(`Original kept: ${image.skip_reason}`);
     return parts;

@@ -32,6 +32,7 @@ describe('parseCliArguments', () => {
         name: 'submit',
         csvFile: 'products.csv',
         webhookUrl: 'https://hooks.example.com/done',
+        refresh: false,
         connection: { apiUrl: 'https://images.example.com' },
       });
 
@@ -49,6 +50,7 @@ describe('parseCliArguments', () => {
             '--idempotency-key',
             'order-42',
             '--allow-failures',
+            '--refresh',
           ],
           {},
         ),
@@ -56,6 +58,7 @@ describe('parseCliArguments', () => {
         name: 'submit',
         csvFile: 'products.csv',
         webhookUrl: undefined,
+        refresh: true,
         wait: true,
         outFile: undefined,
         reportFile: undefined,

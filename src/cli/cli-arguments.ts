@@ -23,6 +23,8 @@ export interface SubmitCommand {
   name: 'submit';
   csvFile: string;
   webhookUrl?: string;
+  /** Have every image processed afresh, reusing no earlier request's result. */
+  refresh: boolean;
   /** Follow the request until it finishes; `--out` and `--report` imply it. */
   wait: boolean;
   outFile?: string;
@@ -88,6 +90,7 @@ const OPTIONS = {
   interval: { type: 'string' },
   'idempotency-key': { type: 'string' },
   'allow-failures': { type: 'boolean' },
+  refresh: { type: 'boolean' },
 } as const;
 
 type OptionName = keyof typeof OPTIONS;
@@ -103,6 +106,7 @@ const COMMAND_OPTIONS: Record<CommandName, readonly OptionName[]> = {
     'interval',
     'idempotency-key',
     'allow-failures',
+    'refresh',
   ],
   status: [...COMMON_OPTIONS, 'allow-failures'],
   cancel: COMMON_OPTIONS,
@@ -166,6 +170,8 @@ the service never creates the request twice.
                          of a new random UUID: running the command again with the same KEY and
                          file, after a crash say, answers with the request already created
   --allow-failures       Exit 0, not 6, when the request Completed with some images failed
+  --refresh              Download and encode every image afresh, reusing no result of an
+                         earlier request (the service reuses unchanged images by default)
 
 A finished request's failed images are listed, the first 10 with their reasons.
 While waiting, progress goes to stderr: a live bar on a terminal; otherwise a line for each
@@ -286,6 +292,7 @@ export function parseCliArguments(args: readonly string[], env: Environment): Cl
       name: 'submit',
       csvFile,
       webhookUrl,
+      refresh: flag('refresh'),
       wait: flag('wait') || outFile !== undefined || reportFile !== undefined,
       outFile,
       reportFile,

@@ -36,7 +36,7 @@ export function formatProblem({ line, column, field, message }: ErrorDetail): st
 
 /** The state of a request as aligned `Label  value` lines, for a person. */
 export function formatStatusSummary(status: RequestStatusResponse): string[] {
-  const { total, processed, succeeded, failed, pending } = status.progress;
+  const { total, processed, succeeded, failed, pending, reused } = status.progress;
   const counts = [`${succeeded} succeeded`, `${failed} failed`];
   if (pending > 0) counts.push(`${pending} pending`);
   const rows: [string, string | undefined][] = [
@@ -46,6 +46,7 @@ export function formatStatusSummary(status: RequestStatusResponse): string[] {
       'Images',
       `${processed}/${total} processed (${percentDone(status.progress)}%): ${counts.join(', ')}`,
     ],
+    ['Reused', reused > 0 ? formatReused(reused, succeeded) : undefined],
     ['Created', formatTimestamp(status.created_at)],
     ['Finished', status.completed_at ? formatTimestamp(status.completed_at) : undefined],
     ['Scores', status.scores ? formatScores(status.scores) : undefined],
@@ -56,6 +57,10 @@ export function formatStatusSummary(status: RequestStatusResponse): string[] {
   const shown = rows.filter((row): row is [string, string] => row[1] !== undefined);
   const width = Math.max(...shown.map(([label]) => label.length)) + 2;
   return shown.map(([label, value]) => `${label.padEnd(width)}${value}`);
+}
+
+function formatReused(reused: number, succeeded: number): string {
+  return `${reused} of ${succeeded} results copied from earlier requests, not encoded again`;
 }
 
 function formatScores({ scored, mean, min }: QualityScores): string {

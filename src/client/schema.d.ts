@@ -381,6 +381,7 @@ export interface components {
       position: number;
       /** @example SKU1 */
       product_name: string;
+      reuse: components['schemas']['ImageReuseDto'] | null;
       reused_from: components['schemas']['ImageSlotDto'] | null;
       /**
        * @description Product row, 1-based, in CSV order.
@@ -410,6 +411,19 @@ export interface components {
       target_quality: number | null;
       /** @example 1024 */
       width: number | null;
+    };
+    ImageReuseDto: {
+      /**
+       * @description `not-modified`: the URL answered 304 to the validators kept from the earlier request; `same-bytes`: the downloaded bytes were those of a result already stored, whatever its URL.
+       * @example not-modified
+       * @enum {string}
+       */
+      reason: 'not-modified' | 'same-bytes';
+      /**
+       * @description The earlier request whose stored result was copied to this image.
+       * @example 0b6f1c2e-8a4d-4f3b-9c57-2e1d0a9b8c7f
+       */
+      request_id: string;
     };
     ImageSlotDto: {
       /**
@@ -443,6 +457,11 @@ export interface components {
        * @example 4
        */
       processed: number;
+      /**
+       * @description Succeeded images whose result was copied from an earlier request of the same owner instead of being encoded again.
+       * @example 1
+       */
+      reused: number;
       /** @example 3 */
       succeeded: number;
       /**
@@ -696,6 +715,12 @@ export interface components {
        */
       file: Blob;
       /**
+       * @description `true` downloads and encodes every image afresh, reusing no result of an earlier request (see REUSE_RESULTS).
+       * @example false
+       * @enum {string}
+       */
+      refresh?: 'true' | 'false';
+      /**
        * Format: uri
        * @description Called with a POST of the final status once every image has been processed, e.g. `https://example.com/hooks/images`.
        * @example https://example.com/hooks/images
@@ -834,6 +859,7 @@ export type SchemaErrorDetailDto = components['schemas']['ErrorDetailDto'];
 export type SchemaErrorResponseDto = components['schemas']['ErrorResponseDto'];
 export type SchemaImagePageDto = components['schemas']['ImagePageDto'];
 export type SchemaImageResultDto = components['schemas']['ImageResultDto'];
+export type SchemaImageReuseDto = components['schemas']['ImageReuseDto'];
 export type SchemaImageSlotDto = components['schemas']['ImageSlotDto'];
 export type SchemaProgressDto = components['schemas']['ProgressDto'];
 export type SchemaQualityScoresDto = components['schemas']['QualityScoresDto'];
@@ -1711,17 +1737,17 @@ export interface operations {
            * @example event: progress
            *     id: 1
            *     retry: 3000
-           *     data: {"request_id":"3f1c2a9e-5b7d-4c1e-9a42-0d6b8f1e2c3a","status":"Processing","file_name":"products.csv","progress":{"total":4,"processed":1,"succeeded":1,"failed":0,"cancelled":0,"pending":3,"percent":25},"retries":0,"cancelled_at":null,"scores":{"scored":1,"mean":0.9654,"min":0.9411},"output_csv_url":null,"report_csv_url":null,"webhook_url":"https://example.com/hooks/images","webhook":{"url":"https://example.com/hooks/images","status":null,"attempts":0,"last_error":null,"next_attempt_at":null},"created_at":"2025-11-25T10:00:00.000Z","updated_at":"2025-11-25T10:00:02.000Z","completed_at":null}
+           *     data: {"request_id":"3f1c2a9e-5b7d-4c1e-9a42-0d6b8f1e2c3a","status":"Processing","file_name":"products.csv","progress":{"total":4,"processed":1,"succeeded":1,"failed":0,"cancelled":0,"pending":3,"reused":0,"percent":25},"retries":0,"cancelled_at":null,"scores":{"scored":1,"mean":0.9654,"min":0.9411},"output_csv_url":null,"report_csv_url":null,"webhook_url":"https://example.com/hooks/images","webhook":{"url":"https://example.com/hooks/images","status":null,"attempts":0,"last_error":null,"next_attempt_at":null},"created_at":"2025-11-25T10:00:00.000Z","updated_at":"2025-11-25T10:00:02.000Z","completed_at":null}
            *
            *     : keep-alive
            *
            *     event: progress
            *     id: 3
-           *     data: {"request_id":"3f1c2a9e-5b7d-4c1e-9a42-0d6b8f1e2c3a","status":"Processing","file_name":"products.csv","progress":{"total":4,"processed":3,"succeeded":2,"failed":1,"cancelled":0,"pending":1,"percent":75},"retries":0,"cancelled_at":null,"scores":{"scored":2,"mean":0.9654,"min":0.9411},"output_csv_url":null,"report_csv_url":null,"webhook_url":"https://example.com/hooks/images","webhook":{"url":"https://example.com/hooks/images","status":null,"attempts":0,"last_error":null,"next_attempt_at":null},"created_at":"2025-11-25T10:00:00.000Z","updated_at":"2025-11-25T10:00:02.000Z","completed_at":null}
+           *     data: {"request_id":"3f1c2a9e-5b7d-4c1e-9a42-0d6b8f1e2c3a","status":"Processing","file_name":"products.csv","progress":{"total":4,"processed":3,"succeeded":2,"failed":1,"cancelled":0,"pending":1,"reused":0,"percent":75},"retries":0,"cancelled_at":null,"scores":{"scored":2,"mean":0.9654,"min":0.9411},"output_csv_url":null,"report_csv_url":null,"webhook_url":"https://example.com/hooks/images","webhook":{"url":"https://example.com/hooks/images","status":null,"attempts":0,"last_error":null,"next_attempt_at":null},"created_at":"2025-11-25T10:00:00.000Z","updated_at":"2025-11-25T10:00:02.000Z","completed_at":null}
            *
            *     event: finished
            *     id: 4
-           *     data: {"request_id":"3f1c2a9e-5b7d-4c1e-9a42-0d6b8f1e2c3a","status":"Completed","file_name":"products.csv","progress":{"total":4,"processed":4,"succeeded":3,"failed":1,"cancelled":0,"pending":0,"percent":100},"retries":0,"cancelled_at":null,"scores":{"scored":3,"mean":0.9654,"min":0.9411},"output_csv_url":"http://localhost:3000/status/3f1c2a9e-5b7d-4c1e-9a42-0d6b8f1e2c3a/output.csv","report_csv_url":"http://localhost:3000/status/3f1c2a9e-5b7d-4c1e-9a42-0d6b8f1e2c3a/report.csv","webhook_url":"https://example.com/hooks/images","webhook":{"url":"https://example.com/hooks/images","status":"pending","attempts":0,"last_error":null,"next_attempt_at":null},"created_at":"2025-11-25T10:00:00.000Z","updated_at":"2025-11-25T10:00:05.000Z","completed_at":"2025-11-25T10:00:05.000Z"}
+           *     data: {"request_id":"3f1c2a9e-5b7d-4c1e-9a42-0d6b8f1e2c3a","status":"Completed","file_name":"products.csv","progress":{"total":4,"processed":4,"succeeded":3,"failed":1,"cancelled":0,"pending":0,"reused":0,"percent":100},"retries":0,"cancelled_at":null,"scores":{"scored":3,"mean":0.9654,"min":0.9411},"output_csv_url":"http://localhost:3000/status/3f1c2a9e-5b7d-4c1e-9a42-0d6b8f1e2c3a/output.csv","report_csv_url":"http://localhost:3000/status/3f1c2a9e-5b7d-4c1e-9a42-0d6b8f1e2c3a/report.csv","webhook_url":"https://example.com/hooks/images","webhook":{"url":"https://example.com/hooks/images","status":"pending","attempts":0,"last_error":null,"next_attempt_at":null},"created_at":"2025-11-25T10:00:00.000Z","updated_at":"2025-11-25T10:00:05.000Z","completed_at":"2025-11-25T10:00:05.000Z"}
            */
           'text/event-stream': string;
         };
@@ -2030,7 +2056,7 @@ export interface operations {
         webhook_url?: string;
       };
       header?: {
-        /** @description Makes the upload safe to retry, as the IETF httpapi Idempotency-Key draft describes: a Structured Field String of 1 to 255 printable ASCII characters, such as `"8e03978e-40d5-43e8-bc93-6894a57f9324"` (the quotes may be left out); a new UUID per upload is best. Keys belong to the API key that sends them. For `IDEMPOTENCY_KEY_TTL_HOURS` (24 by default) after an upload with a key is stored, a retry with the same key, the same file and the same `webhook_url` answers `202` with the request that upload created and `Idempotent-Replayed: true`, creating nothing; the same key with another file or `webhook_url` answers `422`; while the first upload with the key is still being received or stored, `409`. An upload that fails (`400`, `413`...) leaves its key free. */
+        /** @description Makes the upload safe to retry, as the IETF httpapi Idempotency-Key draft describes: a Structured Field String of 1 to 255 printable ASCII characters, such as `"8e03978e-40d5-43e8-bc93-6894a57f9324"` (the quotes may be left out); a new UUID per upload is best. Keys belong to the API key that sends them. For `IDEMPOTENCY_KEY_TTL_HOURS` (24 by default) after an upload with a key is stored, a retry with the same key, the same file, `webhook_url` and `refresh` answers `202` with the request that upload created and `Idempotent-Replayed: true`, creating nothing; the same key with another file, `webhook_url` or `refresh` answers `422`; while the first upload with the key is still being received or stored, `409`. An upload that fails (`400`, `413`...) leaves its key free. */
         'Idempotency-Key'?: string;
       };
       path?: never;
@@ -2116,7 +2142,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description The `Idempotency-Key` was used for an upload with another file or `webhook_url`. */
+      /** @description The `Idempotency-Key` was used for an upload with another file, `webhook_url` or `refresh`. */
       422: {
         headers: {
           [name: string]: unknown;
@@ -2125,7 +2151,7 @@ export interface operations {
           /**
            * @example {
            *       "error": "Unprocessable Entity",
-           *       "message": "This Idempotency-Key was used for an upload with another file or webhook_url; send a new key with a new upload",
+           *       "message": "This Idempotency-Key was used for an upload with another file, webhook_url or refresh; send a new key with a new upload",
            *       "statusCode": 422
            *     }
            */

@@ -94,6 +94,8 @@ export class ImagesConfig {
   declare readonly downloadTimeoutMs: number;
   declare readonly downloadMaxBytes: number;
   declare readonly downloadMaxRedirects: number;
+  /** Whether results of earlier requests of the same owner are reused (REUSE_RESULTS). */
+  declare readonly reuseResults: boolean;
 }
 
 export class CompressionConfig {
@@ -267,6 +269,7 @@ function shapeConfig(env: Environment): Config {
       downloadTimeoutMs: env.DOWNLOAD_TIMEOUT_MS,
       downloadMaxBytes: env.DOWNLOAD_MAX_BYTES,
       downloadMaxRedirects: env.DOWNLOAD_MAX_REDIRECTS,
+      reuseResults: env.REUSE_RESULTS,
     },
     compression: {
       profile: env.COMPRESSION_PROFILE,

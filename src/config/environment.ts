@@ -263,6 +263,14 @@ export class Environment {
   @BooleanSetting()
   QUALITY_SCORE = false;
 
+  /**
+   * Reuses the stored result of an image an earlier request of the same owner processed: when
+   * its URL answers `304 Not Modified` to the kept validators, or its bytes hash to a stored
+   * result's under the same recipe. An upload's `refresh=true` processes every image afresh.
+   */
+  @BooleanSetting()
+  REUSE_RESULTS = true;
+
   @IntegerSetting({ min: 1, max: 50 })
   IMAGE_JOB_ATTEMPTS = 3;
 

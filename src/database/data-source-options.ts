@@ -7,6 +7,7 @@ import { IdempotencyKey } from '../requests/idempotency-key.entity';
 import { Image } from '../requests/image.entity';
 import { OutboxEntry } from '../requests/outbox-entry.entity';
 import { Product } from '../requests/product.entity';
+import { SourceRecord } from '../requests/source-record.entity';
 import { WebhookDelivery } from '../requests/webhook-delivery.entity';
 import { InitialSchema1764038400000 } from './migrations/1764038400000-initial-schema';
 import { RequestOwner1764043200000 } from './migrations/1764043200000-request-owner';
@@ -18,6 +19,7 @@ import { QualityScores1764600000001 } from './migrations/1764600000001-quality-s
 import { UploadFileName1764620000000 } from './migrations/1764620000000-upload-file-name';
 import { UnconfirmedUploads1764700000000 } from './migrations/1764700000000-unconfirmed-uploads';
 import { RequestPkColumns1764710000000 } from './migrations/1764710000000-request-pk-columns';
+import { SourceRecords1764720000000 } from './migrations/1764720000000-source-records';
 
 export const entities = [
   ImageProcessingRequest,
@@ -26,6 +28,7 @@ export const entities = [
   WebhookDelivery,
   OutboxEntry,
   IdempotencyKey,
+  SourceRecord,
 ];
 export const migrations = [
   InitialSchema1764038400000,
@@ -38,6 +41,7 @@ export const migrations = [
   UploadFileName1764620000000,
   UnconfirmedUploads1764700000000,
   RequestPkColumns1764710000000,
+  SourceRecords1764720000000,
 ];
 
 /**

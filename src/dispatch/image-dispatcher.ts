@@ -7,8 +7,18 @@ import {
   CompressImageJob,
   IMAGES_QUEUE,
   JobIds,
+  REUSE_QUEUE,
+  REVALIDATE_IMAGES_JOB,
+  RevalidateImagesJob,
+  REVALIDATION_BATCH,
 } from '../queue/queue.constants';
-import { DispatchRepository, OpenRequest } from '../requests/dispatch.repository';
+import {
+  DispatchableImage,
+  DispatchRepository,
+  OpenRequest,
+} from '../requests/dispatch.repository';
+import { SourceRecord } from '../requests/source-record.entity';
+import { SERVICE_OWNER, SourceRecordsRepository } from '../requests/source-records.repository';
 import { LockHeld } from '../queue/redis-lock';
 import { addJobs, ensureJobs, JobSpec } from './queued-jobs';
 
@@ -25,6 +35,11 @@ const LOWEST_PRIORITY = 2_000_000;
  * Fairness: free places are shared evenly between the requests that have images left, and each
  * job's priority is its place among its own request's queued jobs. A ten-image upload that
  * arrives behind a million-image catalog therefore runs next, not after the catalog.
+ *
+ * Images whose URLs the request's owner has processed before, with validators, are not given a
+ * job each: they go in batches to the reuse queue, whose worker revalidates a batch at once and
+ * records every unchanged image in one transaction, so that an image reused costs a fraction of
+ * a job. Each batch counts for as many places of the window as it may hold images.
  */
 @Injectable()
 export class ImageDispatcher {
@@ -32,7 +47,9 @@ export class ImageDispatcher {
 
   constructor(
     @InjectQueue(IMAGES_QUEUE) private readonly queue: Queue<CompressImageJob>,
+    @InjectQueue(REUSE_QUEUE) private readonly reuseQueue: Queue<RevalidateImagesJob>,
     private readonly dispatch: DispatchRepository,
+    private readonly sources: SourceRecordsRepository,
     private readonly config: DispatchConfig,
     private readonly images: ImagesConfig,
   ) {}
@@ -43,7 +60,12 @@ export class ImageDispatcher {
    */
   async fill(held: LockHeld = () => true): Promise<number> {
     const counts = await this.queue.getJobCounts();
-    const queued = counts.waiting + counts.active + counts.delayed;
+    const batches = await this.reuseQueue.getJobCounts();
+    const queued =
+      counts.waiting +
+      counts.active +
+      counts.delayed +
+      (batches.waiting + batches.active + batches.delayed) * REVALIDATION_BATCH;
     const free = this.config.windowSize - queued;
     if (free <= 0) return 0;
     const open = (await this.dispatch.openRequests(OPEN_REQUESTS_PER_PASS)).filter(
@@ -63,12 +85,12 @@ export class ImageDispatcher {
    */
   async resync(): Promise<number> {
     let requeued = 0;
+    const inBatches = await this.imagesInBatches();
     for (const request of await this.dispatch.openRequests(OPEN_REQUESTS_PER_PASS)) {
       if (request.dispatchedThrough === 0) continue;
-      const inFlight = await this.dispatch.dispatchedPendingImages(
-        request.requestPk,
-        request.dispatchedThrough,
-      );
+      const inFlight = (
+        await this.dispatch.dispatchedPendingImages(request.requestPk, request.dispatchedThrough)
+      ).filter((image) => !inBatches.has(image.imageId));
       requeued += await ensureJobs(
         this.queue,
         inFlight.map((image, index) => this.jobFor(image.imageId, index + 1)),
@@ -82,6 +104,12 @@ export class ImageDispatcher {
     return requeued;
   }
 
+  /** The images of the revalidation batches still to run: they have no job of their own. */
+  private async imagesInBatches(): Promise<Set<number>> {
+    const batches = await this.reuseQueue.getJobs(['waiting', 'active', 'delayed']);
+    return new Set(batches.flatMap((batch) => (batch ? batch.data.imageIds : [])));
+  }
+
   private async dispatchImagesOf(request: OpenRequest, places: number): Promise<number> {
     const images = await this.dispatch.nextPendingImages(
       request.requestPk,
@@ -92,9 +120,17 @@ export class ImageDispatcher {
     const through =
       images.length < places ? request.totalImages : images[images.length - 1].ordinal;
     const inWindow = Math.max(0, request.dispatchedThrough - request.processedImages);
+    const known = await this.revalidatable(request, images);
+    const compressed = images.filter((image) => !known.has(image.inputUrl));
     await addJobs(
       this.queue,
-      images.map((image, index) => this.jobFor(image.imageId, inWindow + index + 1)),
+      compressed.map((image, index) => this.jobFor(image.imageId, inWindow + index + 1)),
+    );
+    await addJobs(
+      this.reuseQueue,
+      batchesOf(images.filter((image) => known.has(image.inputUrl))).map((batch) =>
+        this.revalidationJobFor(batch),
+      ),
     );
     const advanced = await this.dispatch.advance(
       request.requestPk,
@@ -102,6 +138,39 @@ export class ImageDispatcher {
       through,
     );
     return advanced ? images.length : 0;
+  }
+
+  /** The URLs among `images` that the request's owner has stored results of, with validators. */
+  private async revalidatable(
+    request: OpenRequest,
+    images: DispatchableImage[],
+  ): Promise<Set<string>> {
+    if (!this.images.reuseResults || request.refresh || images.length === 0) return new Set();
+    const records = await this.sources
+      .findByUrls(
+        request.owner ?? SERVICE_OWNER,
+        images.map((image) => image.inputUrl),
+      )
+      .catch((error: unknown) => {
+        // Each image then gets a job of its own, which looks its source up again.
+        this.logger.warn(`Looking up known sources failed: ${String(error)}`);
+        return new Map<string, SourceRecord>();
+      });
+    return new Set(
+      [...records.values()].filter((record) => record.validators).map((record) => record.url),
+    );
+  }
+
+  private revalidationJobFor(batch: DispatchableImage[]): JobSpec<RevalidateImagesJob> {
+    return {
+      name: REVALIDATE_IMAGES_JOB,
+      data: { imageIds: batch.map((image) => image.imageId) },
+      opts: {
+        jobId: JobIds.revalidateImages(batch[0].imageId),
+        attempts: this.images.attempts,
+        backoff: { type: 'exponential', delay: this.images.backoffMs },
+      },
+    };
   }
 
   private jobFor(imageId: number, place: number): JobSpec<CompressImageJob> {
@@ -116,6 +185,14 @@ export class ImageDispatcher {
       },
     };
   }
+}
+
+function batchesOf(images: DispatchableImage[]): DispatchableImage[][] {
+  const batches: DispatchableImage[][] = [];
+  for (let start = 0; start < images.length; start += REVALIDATION_BATCH) {
+    batches.push(images.slice(start, start + REVALIDATION_BATCH));
+  }
+  return batches;
 }
 
 /**

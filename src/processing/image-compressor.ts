@@ -21,6 +21,7 @@
  * it is returned: its container must hold no metadata, and sharp must decode it.
  */
 import { Injectable } from '@nestjs/common';
+import { createHash } from 'node:crypto';
 import sharp, { AvifOptions, GifOptions, JpegOptions, PngOptions, Sharp, WebpOptions } from 'sharp';
 import { CompressionConfig, CompressionProfile } from '../config/config';
 import { IMAGE_FORMATS, ImageFormat } from '../storage/image-formats';
@@ -54,6 +55,9 @@ export class UnsupportedImageError extends Error {}
 
 /** Decompression-bomb guard, counting every decoded frame; imgproxy's default. */
 const MAX_INPUT_PIXELS = 50_000_000;
+
+/** Names the rule that turns a source quality into a target; a new rule needs a new name. */
+const QUALITY_RULE = 'half-of-source-quality/1';
 
 const LOSSLESS_SOURCE_QUALITY = 100;
 
@@ -131,10 +135,26 @@ interface EncodingPlan {
 export class ImageCompressor {
   private readonly settings: EncoderSettings;
   private readonly slots: CpuSlots;
+  /**
+   * A hash of everything that decides the output bytes of a given source: the quality rule,
+   * the profile's encoder settings and the sharp and libvips versions. A stored result is
+   * reused only under the same recipe.
+   */
+  readonly recipe: string;
 
   constructor(config: CompressionConfig) {
     this.settings = ENCODER_SETTINGS[config.profile];
     this.slots = new CpuSlots(config.concurrency);
+    this.recipe = createHash('sha256')
+      .update(
+        JSON.stringify({
+          rule: QUALITY_RULE,
+          profile: config.profile,
+          settings: this.settings,
+          sharp: sharp.versions,
+        }),
+      )
+      .digest('hex');
   }
 
   async compress(source: Buffer): Promise<CompressedImage> {

@@ -4,6 +4,12 @@ import { Readable } from 'node:stream';
 import { UNSAFE_ADDRESS_CODE } from '../network/guarded-agent';
 import { OutboundHttp } from '../network/outbound-http';
 import { ImagesConfig } from '../config/config';
+import {
+  confirmedValidators,
+  Headers,
+  revalidationHeadersOf,
+  validatorsOf,
+} from './source-validators';
 
 /** A download that failed; `retryable` says whether trying again later may help. */
 export class ImageFetchError extends Error {
@@ -19,6 +25,29 @@ const RETRYABLE_STATUS = new Set([408, 425, 429, 500, 502, 503, 504]);
 /** Network errors that another try will not mend. */
 const PERMANENT_NETWORK_CODES = new Set(['ENOTFOUND', 'ERR_INVALID_URL', UNSAFE_ADDRESS_CODE]);
 
+/**
+ * A source as downloaded: its bytes, or `notModified` when the origin confirmed the kept
+ * validators; either way, the validators to keep for the next time (null when none may be).
+ */
+export type FetchedSource =
+  | { notModified: true; validators: string }
+  | { notModified: false; bytes: Buffer; validators: string | null };
+
+interface Download {
+  status: number;
+  headers: Headers;
+  bytes: Buffer;
+  validators: string | null;
+}
+
+const HTTP_NOT_MODIFIED = 304;
+const EMPTY = Buffer.alloc(0);
+/** Sent with every download; the same each time, so that a `Vary` on them always matches. */
+const REQUEST_HEADERS: Record<string, string> = {
+  Accept: 'image/*',
+  'User-Agent': 'image-batch-compressor',
+};
+
 /** Downloads an image with a byte cap, timeouts and a capped number of redirects. */
 @Injectable()
 export class ImageFetcher {
@@ -27,22 +56,72 @@ export class ImageFetcher {
     private readonly outbound: OutboundHttp,
   ) {}
 
-  async fetch(url: string): Promise<Buffer> {
+  /**
+   * Downloads `url`. With the validators kept from an earlier download, asks with
+   * `If-None-Match` / `If-Modified-Since` first, and answers `notModified` on a `304` that
+   * confirms them; a `304` that does not is followed by a plain download.
+   */
+  async fetch(url: string, known: string | null = null): Promise<FetchedSource> {
+    const request = { url, headers: REQUEST_HEADERS };
+    const conditional = known ? revalidationHeadersOf(known, request) : null;
+    const downloaded = await this.download(url, conditional);
+    if (downloaded.status !== HTTP_NOT_MODIFIED) {
+      return { notModified: false, bytes: downloaded.bytes, validators: downloaded.validators };
+    }
+    const confirmed =
+      known && conditional
+        ? confirmedValidators(known, request, { status: 304, headers: downloaded.headers })
+        : null;
+    return confirmed ? { notModified: true, validators: confirmed } : this.fetch(url, null);
+  }
+
+  /**
+   * Asks with a conditional `HEAD` whether the source is still the one the kept validators
+   * describe, so that no body is sent either way: the validators to keep on a `304` that
+   * confirms them; null on any other answer or error, for a full download (and its error
+   * classification) to deal with.
+   */
+  async revalidate(url: string, known: string): Promise<string | null> {
+    const request = { url, headers: REQUEST_HEADERS };
+    const conditional = revalidationHeadersOf(known, request);
+    if (!conditional) return null;
+    try {
+      const answer = await this.download(url, conditional, false);
+      if (answer.status !== HTTP_NOT_MODIFIED) return null;
+      return confirmedValidators(known, request, { status: 304, headers: answer.headers });
+    } catch {
+      return null;
+    }
+  }
+
+  private async download(
+    url: string,
+    conditional: Record<string, string> | null,
+    readBody = true,
+  ): Promise<Download> {
     const { downloadMaxBytes: maxBytes, downloadTimeoutMs: timeoutMs } = this.config;
     const abort = new AbortController();
     const timer = setTimeout(() => abort.abort(), timeoutMs);
     try {
-      const response = await axios.get<Readable>(url, {
+      const response = await axios.request<Readable>({
         ...this.outbound.axiosConfig,
+        url,
+        method: readBody ? 'GET' : 'HEAD',
         responseType: 'stream',
         timeout: timeoutMs,
         signal: abort.signal,
         maxRedirects: this.config.downloadMaxRedirects,
         decompress: true,
         validateStatus: () => true,
-        headers: { Accept: 'image/*', 'User-Agent': 'image-batch-compressor' },
+        headers: { ...REQUEST_HEADERS, ...conditional },
       });
       const body = response.data;
+      const headers = { ...(response.headers as Headers) };
+      if ((response.status === HTTP_NOT_MODIFIED && conditional) || !readBody) {
+        // A 304 or a HEAD has no body: read to its end, its connection goes back to the pool.
+        body.resume();
+        return { status: response.status, headers, bytes: EMPTY, validators: null };
+      }
       if (response.status < 200 || response.status >= 300) {
         body.destroy();
         throw new ImageFetchError(
@@ -59,7 +138,16 @@ export class ImageFetcher {
         );
       }
       const encoded = response.headers['content-encoding'] !== undefined;
-      return await readCapped(body, maxBytes, Number.isFinite(declared) && !encoded ? declared : 0);
+      const bytes = await readCapped(
+        body,
+        maxBytes,
+        Number.isFinite(declared) && !encoded ? declared : 0,
+      );
+      const validators = validatorsOf(
+        { url, headers: REQUEST_HEADERS },
+        { status: response.status, headers },
+      );
+      return { status: response.status, headers, bytes, validators };
     } catch (error) {
       throw toFetchError(error, abort.signal.aborted, timeoutMs);
     } finally {

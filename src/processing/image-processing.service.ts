@@ -1,10 +1,18 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { createHash } from 'node:crypto';
+import { ImagesConfig } from '../config/config';
 import { DispatchLoop } from '../dispatch/dispatch-loop';
 import { MetricsService } from '../metrics/metrics.service';
 import { CompressImageJob } from '../queue/queue.constants';
 import { ImageOutcome } from '../requests/image-outcome';
 import { ImageOutcomesRepository, ImageWork } from '../requests/image-outcomes.repository';
-import { ImageStatus } from '../requests/request-status';
+import { ImageStatus, ReuseReason } from '../requests/request-status';
+import { SourceRecord } from '../requests/source-record.entity';
+import {
+  RememberedSource,
+  SERVICE_OWNER,
+  SourceRecordsRepository,
+} from '../requests/source-records.repository';
 import { RequestsRepository } from '../requests/requests.repository';
 import { ImageStorage } from '../storage/image-storage';
 import { IMAGE_FORMATS } from '../storage/image-formats';
@@ -12,6 +20,7 @@ import { StorageKeys } from '../storage/storage-keys';
 import { ImageCompressor } from './image-compressor';
 import { ImageFetcher, ImageFetchError } from './image-fetcher';
 import { QualityScorer } from './quality-scorer';
+import { isImageFormat, Processed, reusedResult, SeenSource } from './reused-result';
 
 /** Writing the compressed image failed (a full disk, an unreachable bucket): worth retrying. */
 export class StorageWriteError extends Error {}
@@ -24,6 +33,11 @@ const errorMessage = (error: unknown): string =>
  * (Bull delivers at least once): the stored file is overwritten and the outcome is recorded
  * once. An image whose URL appears earlier in its request is not fetched again: the first one
  * records its outcome for all of them.
+ *
+ * A source the owner's earlier requests processed is not encoded again (REUSE_RESULTS): its URL
+ * is revalidated with the kept validators, and on `304 Not Modified`, or when the downloaded
+ * bytes hash to a stored result's under the same recipe, that result is copied to this image's
+ * own key.
  */
 @Injectable()
 export class ImageProcessingService {
@@ -38,6 +52,8 @@ export class ImageProcessingService {
     private readonly metrics: MetricsService,
     private readonly dispatch: DispatchLoop,
     private readonly scorer: QualityScorer,
+    private readonly sources: SourceRecordsRepository,
+    private readonly config: ImagesConfig,
   ) {}
 
   /**
@@ -58,13 +74,27 @@ export class ImageProcessingService {
       return;
     }
     const attempts = work.attempts + 1;
-    const outcome = await this.compressAndStore(work, attempts, finalAttempt);
+    const { outcome, source } = await this.compressAndStore(work, attempts, finalAttempt);
     if (outcome.status === ImageStatus.Completed && !(await this.requests.isLive(work.requestPk))) {
       // Deleted while this image was in hand: its deletion may have missed what was just stored.
       await this.storage.remove(outcome.outputKey);
       return;
     }
     await this.record(work, outcome, attempts);
+    if (source) await this.remember(source);
+  }
+
+  /**
+   * Remembers where the source's result now is, for the owner's next requests. Only after the
+   * outcome is recorded, so that a record never points at an object no request holds; a failure
+   * costs a later reuse, never this image.
+   */
+  private async remember(source: RememberedSource): Promise<void> {
+    try {
+      await this.sources.remember(source);
+    } catch (error) {
+      this.logger.warn(`Remembering the source ${source.url} failed: ${errorMessage(error)}`);
+    }
   }
 
   /** Records a job that Bull gave up on without an outcome as a failed image. */
@@ -94,16 +124,48 @@ export class ImageProcessingService {
     work: ImageWork,
     attempts: number,
     finalAttempt: boolean,
-  ): Promise<ImageOutcome> {
+  ): Promise<Processed> {
     let bytesIn: number | null = null;
     try {
-      const source = await this.fetcher.fetch(work.inputUrl);
+      const owner = work.owner ?? SERVICE_OWNER;
+      const reusing = this.config.reuseResults && !work.refresh;
+      const { recipe } = this.compressor;
+      const known = reusing
+        ? await this.lookUp(() => this.sources.findByUrl(owner, work.inputUrl))
+        : null;
+      const usable = known?.recipe === recipe ? known : null;
+      const fetched = await this.fetcher.fetch(work.inputUrl, usable?.validators ?? null);
+      if (fetched.notModified && usable) {
+        const reused = await this.reuse(work, usable, ReuseReason.NotModified, {
+          validators: fetched.validators,
+          sha256: usable.sha256,
+        });
+        if (reused) return reused;
+      }
+      // The kept result is gone (its request was deleted): download the source whole.
+      const downloaded = fetched.notModified ? await this.fetcher.fetch(work.inputUrl) : fetched;
+      if (downloaded.notModified) throw new ImageFetchError('Download answered 304', false);
+      const source = downloaded.bytes;
       bytesIn = source.length;
+      const sha256 = createHash('sha256').update(source).digest('hex');
+      if (reusing) {
+        const same =
+          usable?.sha256 === sha256
+            ? usable
+            : await this.lookUp(() => this.sources.findByBytes(owner, sha256, recipe));
+        const reused = same
+          ? await this.reuse(work, same, ReuseReason.SameBytes, {
+              validators: downloaded.validators,
+              sha256,
+            })
+          : null;
+        if (reused) return reused;
+      }
       const compressed = await this.compressor.compress(source);
       const score = compressed.skipReason ? null : await this.scorer.score(source, compressed);
       const outputKey = StorageKeys.image({ ...work, format: compressed.format });
       await this.store(outputKey, compressed.data, IMAGE_FORMATS[compressed.format].contentType);
-      return {
+      const outcome = {
         status: ImageStatus.Completed,
         outputKey,
         bytesIn,
@@ -115,14 +177,52 @@ export class ImageProcessingService {
         height: compressed.height,
         skipReason: compressed.skipReason,
         score,
+      } as const;
+      const remembered = this.config.reuseResults
+        ? { ...outcome, owner, url: work.inputUrl, validators: downloaded.validators }
+        : null;
+      return {
+        outcome,
+        source: remembered && { ...remembered, sha256, recipe, requestId: work.requestId },
       };
     } catch (error) {
       if (isWorthRetrying(error) && !finalAttempt) {
         await this.outcomes.recordFailedAttempt(work.imageId, attempts, errorMessage(error));
         throw error;
       }
-      return { status: ImageStatus.Failed, error: errorMessage(error), bytesIn };
+      return { outcome: { status: ImageStatus.Failed, error: errorMessage(error), bytesIn } };
     }
+  }
+
+  /** A look-up of earlier results that fails costs a reuse, never the image. */
+  private async lookUp(find: () => Promise<SourceRecord | null>): Promise<SourceRecord | null> {
+    try {
+      return await find();
+    } catch (error) {
+      this.logger.warn(`Looking up earlier results failed: ${errorMessage(error)}`);
+      return null;
+    }
+  }
+
+  /**
+   * Copies a stored result of an earlier request into this image's own key, so that deleting
+   * that request later leaves this one whole; null when that result is gone.
+   */
+  private async reuse(
+    work: ImageWork,
+    earlier: SourceRecord,
+    reason: ReuseReason,
+    seen: SeenSource,
+  ): Promise<Processed | null> {
+    if (!isImageFormat(earlier.format)) return null;
+    const outputKey = StorageKeys.image({ ...work, format: earlier.format });
+    let copied: boolean;
+    try {
+      copied = await this.storage.copy(earlier.outputKey, outputKey);
+    } catch (error) {
+      throw new StorageWriteError(`Copying the stored image failed: ${errorMessage(error)}`);
+    }
+    return copied ? reusedResult(work, earlier, reason, seen, outputKey) : null;
   }
 
   private async store(key: string, data: Buffer, contentType: string): Promise<void> {

@@ -8,11 +8,21 @@ import { ImageCompressor } from './image-compressor';
 import { ImageFetcher } from './image-fetcher';
 import { ImageProcessingService } from './image-processing.service';
 import { ImageProcessor } from './image.processor';
+import { ImageRevalidationProcessor } from './image-revalidation.processor';
+import { ImageRevalidationService } from './image-revalidation.service';
 import { QualityScorer } from './quality-scorer';
 
 /** The image worker: imported only when this process consumes the queues. */
 @Module({
   imports: [DispatchModule, NetworkModule, QueueModule, RequestsModule, StorageModule],
-  providers: [ImageFetcher, ImageCompressor, QualityScorer, ImageProcessingService, ImageProcessor],
+  providers: [
+    ImageFetcher,
+    ImageCompressor,
+    QualityScorer,
+    ImageProcessingService,
+    ImageProcessor,
+    ImageRevalidationService,
+    ImageRevalidationProcessor,
+  ],
 })
 export class ProcessingModule {}

@@ -2,17 +2,32 @@
 export const IMAGES_QUEUE = 'images';
 export const REQUESTS_QUEUE = 'requests';
 export const WEBHOOKS_QUEUE = 'webhooks';
+/** Batches of images whose URLs are known with validators, revalidated together. */
+export const REUSE_QUEUE = 'reuse';
 
 /** Every queue the service uses, for what registers, watches or shows them all. */
-export const QUEUE_NAMES = [IMAGES_QUEUE, REQUESTS_QUEUE, WEBHOOKS_QUEUE] as const;
+export const QUEUE_NAMES = [IMAGES_QUEUE, REQUESTS_QUEUE, WEBHOOKS_QUEUE, REUSE_QUEUE] as const;
 
 export const COMPRESS_IMAGE_JOB = 'compress-image';
 export const FINALISE_REQUEST_JOB = 'finalise-request';
 export const DELIVER_WEBHOOK_JOB = 'deliver-webhook';
+export const REVALIDATE_IMAGES_JOB = 'revalidate-images';
+
+/** Images of one request in a revalidation batch: at most this many. */
+export const REVALIDATION_BATCH = 100;
 
 /** Download, compress and store one image; the database row says everything else. */
 export interface CompressImageJob {
   imageId: number;
+}
+
+/**
+ * Revalidate the URLs of these pending images of one request, all known to its owner with
+ * validators, and copy the stored result of each one that answers `304`; the others become
+ * compress-image jobs.
+ */
+export interface RevalidateImagesJob {
+  imageIds: number[];
 }
 
 /** Write the output CSV and the final status of a request whose images all have outcomes. */
@@ -32,6 +47,7 @@ export interface DeliverWebhookJob {
  */
 export const JobIds = {
   compressImage: (imageId: number): string => `image-${imageId}`,
+  revalidateImages: (firstImageId: number): string => `revalidate-${firstImageId}`,
   finaliseRequest: (requestPk: number): string => `finalise-${requestPk}`,
   deliverWebhook: (requestPk: number, attempt: number): string => `webhook-${requestPk}-${attempt}`,
 };

@@ -14,12 +14,23 @@ export interface OpenRequest {
   processedImages: number;
   /** No image of it may be queued any more; those already queued still end. */
   cancelled: boolean;
+  /** The API key owner; null when API keys are off. */
+  owner: string | null;
+  /** Uploaded with `refresh=true`: no earlier result may be reused. */
+  refresh: boolean;
 }
 
 export interface DispatchableImage {
   imageId: number;
   ordinal: number;
+  inputUrl: string;
 }
+
+const dispatchableImage = (row: Record<string, number | string>): DispatchableImage => ({
+  imageId: Number(row.id),
+  ordinal: Number(row.ordinal),
+  inputUrl: String(row.input_url),
+});
 
 /**
  * The dispatcher's queries. A request's images are queued in output order; `dispatched_through`
@@ -41,6 +52,8 @@ export class DispatchRepository {
           'r.total_images AS total_images',
           'r.processed_images AS processed_images',
           'r.cancelled_at AS cancelled_at',
+          'r.owner AS owner',
+          'CASE WHEN r.refresh THEN 1 ELSE 0 END AS refresh',
         ])
         .where('r.completed_at IS NULL AND r.deleted_at IS NULL AND r.unconfirmed_since IS NULL')
         .orderBy('r.id', 'ASC')
@@ -53,6 +66,8 @@ export class DispatchRepository {
       totalImages: Number(row.total_images),
       processedImages: Number(row.processed_images),
       cancelled: row.cancelled_at !== null,
+      owner: row.owner === null ? null : String(row.owner),
+      refresh: Number(row.refresh) === 1,
     }));
   }
 
@@ -69,7 +84,7 @@ export class DispatchRepository {
         .limit(limit)
         .getRawMany<Record<string, number | string>>(),
     );
-    return rows.map((row) => ({ imageId: Number(row.id), ordinal: Number(row.ordinal) }));
+    return rows.map(dispatchableImage);
   }
 
   /** The pending images already handed to the queue: those whose jobs should exist. */
@@ -82,7 +97,7 @@ export class DispatchRepository {
         .andWhere('i.ordinal <= :throughOrdinal', { throughOrdinal })
         .getRawMany<Record<string, number | string>>(),
     );
-    return rows.map((row) => ({ imageId: Number(row.id), ordinal: Number(row.ordinal) }));
+    return rows.map(dispatchableImage);
   }
 
   /** Which of these images are still pending. */
@@ -130,7 +145,7 @@ function pendingImages(manager: EntityManager, requestPk: number) {
     manager
       .getRepository(Image)
       .createQueryBuilder('i')
-      .select(['i.id AS id', 'i.ordinal AS ordinal'])
+      .select(['i.id AS id', 'i.ordinal AS ordinal', 'i.input_url AS input_url'])
       // The status is spelled out, not bound, so that the partial index of pending images
       // (IDX_images_pending) is seen to apply.
       .where(`i.request_pk = :requestPk AND i.status = '${ImageStatus.Pending}'`, { requestPk })

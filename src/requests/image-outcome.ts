@@ -1,4 +1,11 @@
-import { ImageStatus } from './request-status';
+import { ImageStatus, ReuseReason } from './request-status';
+
+/** Where a reused result came from. */
+export interface ImageReuse {
+  reason: ReuseReason;
+  /** The public id of the earlier request whose stored result was copied. */
+  requestId: string;
+}
 
 /**
  * How an image ended: compressed and stored under `outputKey`, failed with a reason, or
@@ -18,6 +25,8 @@ export type ImageOutcome =
       skipReason: string | null;
       /** SSIM against the source; null when the source was kept or scoring was off. */
       score: number | null;
+      /** Set when the result was copied from an earlier request's instead of being encoded. */
+      reuse?: ImageReuse | null;
     }
   | { status: ImageStatus.Failed; error: string; bytesIn?: number | null; format?: string | null }
   | { status: ImageStatus.Cancelled };

@@ -29,6 +29,10 @@ export interface ImageWork {
   requestCancelled: boolean;
   /** Its request was deleted: nothing of it may be stored any more. */
   requestDeleted: boolean;
+  /** The API key owner of its request; null when API keys are off. */
+  owner: string | null;
+  /** Its request was uploaded with `refresh=true`: no earlier result may be reused. */
+  refresh: boolean;
 }
 
 export interface RecordedOutcome {
@@ -50,7 +54,8 @@ const FIND_WORK = `
          i.url_hash AS url_hash, i.status AS status, i.attempts AS attempts,
          same.first_id AS primary_image_id, same.images AS same_url_images,
          CASE WHEN r.cancelled_at IS NULL THEN 0 ELSE 1 END AS request_cancelled,
-         CASE WHEN r.deleted_at IS NULL THEN 0 ELSE 1 END AS request_deleted
+         CASE WHEN r.deleted_at IS NULL THEN 0 ELSE 1 END AS request_deleted,
+         r.owner AS owner, CASE WHEN r.refresh THEN 1 ELSE 0 END AS refresh
     FROM images i
     JOIN products p ON p.id = i.product_id
     JOIN image_processing_requests r ON r.id = i.request_pk
@@ -65,7 +70,7 @@ const OUTCOME_COLUMNS = `
   status = :status, output_key = :outputKey, bytes_in = :bytesIn, bytes_out = :bytesOut,
   format = :format, source_quality = :sourceQuality, target_quality = :targetQuality,
   width = :width, height = :height, skip_reason = :skipReason, score = :score, error = :error,
-  processed_at = :processedAt`;
+  reuse_reason = :reuseReason, reuse_request_id = :reuseRequestId, processed_at = :processedAt`;
 
 const RECORD_OWN = `
   UPDATE images SET ${OUTCOME_COLUMNS}, attempts = :attempts
@@ -82,6 +87,7 @@ const COUNT_OUTCOMES = `
   UPDATE image_processing_requests
      SET processed_images = processed_images + :images, failed_images = failed_images + :failed,
          cancelled_images = cancelled_images + :cancelled,
+         reused_images = reused_images + :reused,
          scored_images = scored_images + :scored, score_sum = score_sum + :scoreSum,
          min_score = CASE WHEN min_score IS NULL OR min_score > ${SCORE} THEN ${SCORE}
                           ELSE min_score END,
@@ -103,6 +109,7 @@ interface CountedOutcomes {
   images: number;
   failed: number;
   cancelled: number;
+  reused: number;
   /** Each image's score; null when they have none. */
   score: number | null;
   now: Date;
@@ -135,6 +142,8 @@ export class ImageOutcomesRepository {
       sameUrlImages: Number(row.same_url_images),
       requestCancelled: Number(row.request_cancelled) === 1,
       requestDeleted: Number(row.request_deleted) === 1,
+      owner: row.owner === null ? null : String(row.owner),
+      refresh: Number(row.refresh) === 1,
     };
   }
 
@@ -158,42 +167,73 @@ export class ImageOutcomesRepository {
     outcome: ImageOutcome,
     attempts: number,
   ): Promise<RecordedOutcome> {
+    return this.database.transaction((manager) => this.recordIn(manager, work, outcome, attempts));
+  }
+
+  /** Records several images' outcomes, each as `recordOutcome` does, in one transaction. */
+  recordOutcomes(
+    entries: readonly { work: ImageWork; outcome: ImageOutcome; attempts: number }[],
+  ): Promise<RecordedOutcome[]> {
     return this.database.transaction(async (manager) => {
-      const now = new Date();
-      const values = { ...outcomeColumns(outcome), processedAt: now, imageId: work.imageId };
-      const own = await runStatement(manager, RECORD_OWN, { ...values, attempts });
-      if (own.affected !== 1) return { recorded: false, requestFinished: false };
-      const sameUrl = { requestPk: work.requestPk, urlHash: work.urlHash, inputUrl: work.inputUrl };
-      const copies =
-        work.sameUrlImages > 1
-          ? (await runStatement(manager, RECORD_SAME_URL, { ...values, ...sameUrl })).affected
-          : 0;
-      const images = 1 + copies;
-      const requestFinished = await this.countOutcomes(manager, work.requestPk, {
-        images,
-        failed: outcome.status === ImageStatus.Failed ? images : 0,
-        cancelled: outcome.status === ImageStatus.Cancelled ? images : 0,
-        score: outcome.status === ImageStatus.Completed ? outcome.score : null,
-        now,
-      });
-      if (requestFinished) {
-        await runStatement(manager, OWE_FINALISATION, { requestPk: work.requestPk, now });
+      const recorded: RecordedOutcome[] = [];
+      for (const { work, outcome, attempts } of entries) {
+        recorded.push(await this.recordIn(manager, work, outcome, attempts));
       }
-      return { recorded: true, requestFinished };
+      return recorded;
     });
+  }
+
+  private async recordIn(
+    manager: EntityManager,
+    work: ImageWork,
+    outcome: ImageOutcome,
+    attempts: number,
+  ): Promise<RecordedOutcome> {
+    const now = new Date();
+    const values = { ...outcomeColumns(outcome), processedAt: now, imageId: work.imageId };
+    const own = await runStatement(manager, RECORD_OWN, { ...values, attempts });
+    if (own.affected !== 1) return { recorded: false, requestFinished: false };
+    const sameUrl = { requestPk: work.requestPk, urlHash: work.urlHash, inputUrl: work.inputUrl };
+    const copies =
+      work.sameUrlImages > 1
+        ? (await runStatement(manager, RECORD_SAME_URL, { ...values, ...sameUrl })).affected
+        : 0;
+    const images = 1 + copies;
+    const requestFinished = await this.countOutcomes(manager, work.requestPk, {
+      images,
+      failed: outcome.status === ImageStatus.Failed ? images : 0,
+      cancelled: outcome.status === ImageStatus.Cancelled ? images : 0,
+      reused: outcome.status === ImageStatus.Completed && outcome.reuse ? images : 0,
+      score: outcome.status === ImageStatus.Completed ? outcome.score : null,
+      now,
+    });
+    if (requestFinished) {
+      await runStatement(manager, OWE_FINALISATION, { requestPk: work.requestPk, now });
+    }
+    return { recorded: true, requestFinished };
   }
 
   /** Adds to the request's counters; true when every image now has an outcome. */
   private async countOutcomes(
     manager: EntityManager,
     requestPk: number,
-    { images, failed, cancelled, score, now }: CountedOutcomes,
+    { images, failed, cancelled, reused, score, now }: CountedOutcomes,
   ): Promise<boolean> {
     const scored = score === null ? 0 : images;
     const { rows } = await runStatement<{ processed_images: number; total_images: number }>(
       manager,
       COUNT_OUTCOMES,
-      { requestPk, images, failed, cancelled, scored, scoreSum: (score ?? 0) * scored, score, now },
+      {
+        requestPk,
+        images,
+        failed,
+        cancelled,
+        reused,
+        scored,
+        scoreSum: (score ?? 0) * scored,
+        score,
+        now,
+      },
     );
     const [counts] = rows;
     return counts !== undefined && Number(counts.processed_images) >= Number(counts.total_images);
@@ -216,5 +256,7 @@ function outcomeColumns(outcome: ImageOutcome): Record<string, unknown> {
     skipReason: completed ? outcome.skipReason : null,
     score: completed ? outcome.score : null,
     error: outcome.status === ImageStatus.Failed ? outcome.error : null,
+    reuseReason: completed ? (outcome.reuse?.reason ?? null) : null,
+    reuseRequestId: completed ? (outcome.reuse?.requestId ?? null) : null,
   };
 }

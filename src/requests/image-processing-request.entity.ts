@@ -49,6 +49,14 @@ export class ImageProcessingRequest {
   @Column({ name: 'cancelled_images', type: 'integer', default: 0 })
   cancelledImages!: number;
 
+  /** Images whose result was copied from an earlier request's instead of being encoded. */
+  @Column({ name: 'reused_images', type: 'integer', default: 0 })
+  reusedImages!: number;
+
+  /** Uploaded with `refresh=true`: every image is downloaded and encoded afresh. */
+  @Column({ type: 'boolean', default: false })
+  refresh!: boolean;
+
   /** How many times the request's failed and cancelled images were tried again. */
   @Column({ type: 'integer', default: 0 })
   retries!: number;

@@ -1,7 +1,7 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import { ImageProcessingRequest } from './image-processing-request.entity';
 import { Product } from './product.entity';
-import { ImageStatus } from './request-status';
+import { ImageStatus, ReuseReason } from './request-status';
 
 @Entity('images')
 @Index(['productId', 'position'], { unique: true })
@@ -92,6 +92,14 @@ export class Image {
   /** The image of the same request and URL whose result this one shares. */
   @Column({ name: 'reused_from', type: 'integer', nullable: true })
   reusedFrom!: number | null;
+
+  /** Why the result was copied from an earlier request's: `not-modified` or `same-bytes`. */
+  @Column({ name: 'reuse_reason', type: 'varchar', length: 16, nullable: true })
+  reuseReason!: ReuseReason | null;
+
+  /** The public id of the earlier request whose stored result this image's is a copy of. */
+  @Column({ name: 'reuse_request_id', type: 'varchar', length: 36, nullable: true })
+  reuseRequestId!: string | null;
 
   @Column({ name: 'processed_at', type: Date, nullable: true })
   processedAt!: Date | null;

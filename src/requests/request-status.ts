@@ -25,3 +25,12 @@ export enum WebhookStatus {
   Delivered = 'delivered',
   Failed = 'failed',
 }
+
+/**
+ * Why an image's result was copied from an earlier request's: its URL answered `304 Not
+ * Modified`, or its downloaded bytes hashed to those of a result already stored.
+ */
+export enum ReuseReason {
+  NotModified = 'not-modified',
+  SameBytes = 'same-bytes',
+}

@@ -7,6 +7,7 @@ import { OutboxRepository } from './outbox.repository';
 import { RequestLifecycleRepository } from './request-lifecycle.repository';
 import { RequestResults } from './request-results';
 import { RequestsRepository } from './requests.repository';
+import { SourceRecordsRepository } from './source-records.repository';
 
 const providers = [
   RequestsRepository,
@@ -16,6 +17,7 @@ const providers = [
   IdempotencyKeysRepository,
   RequestLifecycleRepository,
   RequestResults,
+  SourceRecordsRepository,
 ];
 
 @Module({ imports: [LinksModule], providers, exports: providers })

@@ -5,8 +5,9 @@ import type { CsvDelimiter } from '../csv/csv-delimiter';
 import { ParsedProduct } from '../csv/product-rows';
 import { insertRows } from './bulk-insert';
 import { ImageProcessingRequest } from './image-processing-request.entity';
+import { ImageReuse } from './image-outcome';
 import { Product } from './product.entity';
-import { ImageStatus, RequestStatus } from './request-status';
+import { ImageStatus, RequestStatus, ReuseReason } from './request-status';
 import { entityFromRow, runStatement } from './sql-statements';
 import { urlHash } from './url-hash';
 
@@ -17,6 +18,8 @@ export interface NewRequest {
   totalImages: number;
   fileName: string | null;
   csvDelimiter: CsvDelimiter;
+  /** Processes every image afresh, reusing no earlier request's result. */
+  refresh: boolean;
 }
 
 /**
@@ -48,6 +51,8 @@ export interface ImageListing {
   score: number | null;
   /** Row and position of the image whose result this one reuses. */
   reusedFrom: { rowNumber: number; position: number } | null;
+  /** Where the result was copied from, when an earlier request's was reused. */
+  reuse: ImageReuse | null;
 }
 
 /** A product with its images' outcomes, in URL order, as the output shows them. */
@@ -76,7 +81,8 @@ const PAGE_IMAGES = `
          i.attempts AS attempts, i.format AS format, i.source_quality AS source_quality,
          i.target_quality AS target_quality, i.bytes_in AS bytes_in, i.bytes_out AS bytes_out,
          i.width AS width, i.height AS height, i.skip_reason AS skip_reason,
-         i.score AS score,
+         i.score AS score, i.reuse_reason AS reuse_reason,
+         i.reuse_request_id AS reuse_request_id,
          rp.row_number AS reused_row, r.position AS reused_position
     FROM images i
     JOIN products p ON p.id = i.product_id
@@ -305,6 +311,13 @@ export class RequestsRepository {
         row.reused_row === null
           ? null
           : { rowNumber: Number(row.reused_row), position: Number(row.reused_position) },
+      reuse:
+        row.reuse_reason === null || row.reuse_request_id === null
+          ? null
+          : {
+              reason: row.reuse_reason as ReuseReason,
+              requestId: String(row.reuse_request_id),
+            },
     }));
   }
 

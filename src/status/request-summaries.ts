@@ -24,6 +24,7 @@ export class RequestSummaries {
         failed: failedImages,
         cancelled: cancelledImages,
         pending: totalImages - processedImages,
+        reused: request.reusedImages,
         percent: totalImages === 0 ? 100 : Math.round((processedImages / totalImages) * 1000) / 10,
       },
       retries: request.retries,

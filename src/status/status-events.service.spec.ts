@@ -23,6 +23,7 @@ function summary(status: RequestStatus, processed: number): RequestSummaryDto {
       failed: 0,
       cancelled: 0,
       pending: 2 - processed,
+      reused: 0,
       percent: processed * 50,
     },
     retries: 0,

@@ -73,6 +73,7 @@ const summaryExample = (
     failed,
     cancelled: 0,
     pending: 4 - processed,
+    reused: 0,
     percent: processed * 25,
   },
   retries: 0,

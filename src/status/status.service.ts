@@ -93,6 +93,7 @@ export class StatusService {
       reused_from: image.reusedFrom
         ? { row: image.reusedFrom.rowNumber, position: image.reusedFrom.position }
         : null,
+      reuse: image.reuse ? { reason: image.reuse.reason, request_id: image.reuse.requestId } : null,
       format: image.format,
       source_quality: image.sourceQuality,
       target_quality: image.targetQuality,

@@ -39,6 +39,12 @@ export abstract class ImageStorage {
    * one, never part of it. A stream is written as it comes, never held whole.
    */
   abstract save(key: string, data: Buffer | Readable, contentType: string): Promise<void>;
+  /**
+   * Makes `toKey` an object of its own with the bytes of `fromKey`, cheaply where the store can
+   * (a hard link, a server-side copy): removing either afterwards leaves the other whole.
+   * False when `fromKey` does not exist.
+   */
+  abstract copy(fromKey: string, toKey: string): Promise<boolean>;
   /** Opens an object for reading; null when it does not exist. */
   abstract open(key: string): Promise<StoredObject | null>;
   /**

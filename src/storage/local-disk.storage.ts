@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream, type StatsFs } from 'node:fs';
 import {
+  copyFile,
+  link,
   lstat,
   mkdir,
   opendir,
@@ -24,6 +26,8 @@ const temporaryPathOf = (path: string): string => `${path}.${randomUUID()}.tmp`;
 const TEMPORARY_FILE_NAME = /\.[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\.tmp$/;
 /** A write takes seconds; a temporary file this old was left by a process killed mid-write. */
 const LEFTOVER_AFTER_MS = 60 * 60 * 1000;
+/** Why a hard link may be refused where a copy works: another device, no links on the volume. */
+const LINK_REFUSED = new Set(['EXDEV', 'EPERM', 'ENOTSUP', 'EMLINK', 'ENOSYS']);
 /** Files unlinked at once while a folder is removed: a few of the thread pool's calls at a time. */
 const UNLINKS_AT_ONCE = 32;
 
@@ -44,11 +48,7 @@ export class LocalDiskStorage extends ImageStorage {
 
   async save(key: string, data: Buffer | Readable): Promise<void> {
     const path = this.pathOf(key);
-    const folder = dirname(path);
-    if (!this.folders.has(folder)) {
-      await mkdir(folder, { recursive: true });
-      this.folders.add(folder);
-    }
+    await this.makeFolderOf(path);
     // Write then rename: a reader never sees half a file, and a retried job replaces the file.
     const temporary = temporaryPathOf(path);
     try {
@@ -57,6 +57,29 @@ export class LocalDiskStorage extends ImageStorage {
       await rename(temporary, path);
     } catch (error) {
       await rm(temporary, { force: true });
+      throw error;
+    }
+  }
+
+  /**
+   * A hard link, which costs no bytes and survives the removal of the other name; a copy when
+   * the file system takes no links. Linked to a temporary name, then renamed, as `save` does.
+   */
+  async copy(fromKey: string, toKey: string): Promise<boolean> {
+    const from = this.pathOf(fromKey);
+    const path = this.pathOf(toKey);
+    await this.makeFolderOf(path);
+    const temporary = temporaryPathOf(path);
+    try {
+      await link(from, temporary).catch(async (error: NodeJS.ErrnoException) => {
+        if (!LINK_REFUSED.has(error.code ?? '')) throw error;
+        await copyFile(from, temporary);
+      });
+      await rename(temporary, path);
+      return true;
+    } catch (error) {
+      await rm(temporary, { force: true });
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
       throw error;
     }
   }
@@ -147,6 +170,13 @@ export class LocalDiskStorage extends ImageStorage {
     return freeBytes >= this.health.minFreeDiskBytes
       ? { usable: true, details }
       : { usable: false, message: 'Not enough free disk space for images', details };
+  }
+
+  private async makeFolderOf(path: string): Promise<void> {
+    const folder = dirname(path);
+    if (this.folders.has(folder)) return;
+    await mkdir(folder, { recursive: true });
+    this.folders.add(folder);
   }
 
   private pathOf(key: string): string {

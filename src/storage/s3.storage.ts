@@ -1,4 +1,5 @@
 import {
+  CopyObjectCommand,
   DeleteObjectCommand,
   DeleteObjectsCommand,
   GetObjectCommand,
@@ -76,6 +77,29 @@ export class S3Storage extends ImageStorage implements OnModuleDestroy {
       },
     });
     await upload.done();
+  }
+
+  /** A server-side CopyObject: the bytes never leave the bucket. */
+  async copy(fromKey: string, toKey: string): Promise<boolean> {
+    const source = `${this.bucket}/${this.objectKey(fromKey)}`;
+    try {
+      await this.client.send(
+        new CopyObjectCommand({
+          Bucket: this.bucket,
+          Key: this.objectKey(toKey),
+          CopySource: encodeURI(source),
+          MetadataDirective: 'COPY',
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (
+        error instanceof NoSuchKey ||
+        (error instanceof S3ServiceException && error.name === 'NoSuchKey')
+      )
+        return false;
+      throw error;
+    }
   }
 
   async open(key: string): Promise<StoredObject | null> {

@@ -21,5 +21,7 @@ describe('PayloadFingerprint', () => {
     expect(watched.of('https://hooks.example/a')).toBe(expected);
     expect(drained.of('https://hooks.example/a')).toBe(expected);
     expect(drained.of(null)).not.toBe(expected);
+    expect(drained.of('https://hooks.example/a', true)).not.toBe(expected);
+    expect(drained.of('https://hooks.example/a', false)).toBe(expected);
   });
 });

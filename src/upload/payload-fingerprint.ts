@@ -3,7 +3,8 @@ import { Readable } from 'node:stream';
 
 /**
  * What makes two uploads the same payload for an idempotency key: the SHA-256 of the file's
- * bytes, taken as they stream past (the file is never held whole), and the webhook URL.
+ * bytes, taken as they stream past (the file is never held whole), the webhook URL and whether
+ * it asked to `refresh`.
  */
 export class PayloadFingerprint {
   private readonly file = createHash('sha256');
@@ -19,10 +20,13 @@ export class PayloadFingerprint {
     return this.file.copy().digest('hex');
   }
 
-  /** The fingerprint, once the whole file has been read: SHA-256 (hex) of its hash and URL. */
-  of(webhookUrl: string | null): string {
+  /**
+   * The fingerprint, once the whole file has been read: SHA-256 (hex) of its hash, URL and
+   * `refresh` (added only when set, so that a key stored before that field existed still matches).
+   */
+  of(webhookUrl: string | null, refresh = false): string {
     return createHash('sha256')
-      .update(`${this.file.copy().digest('hex')}\n${webhookUrl ?? ''}`)
+      .update(`${this.file.copy().digest('hex')}\n${webhookUrl ?? ''}${refresh ? '\nrefresh' : ''}`)
       .digest('hex');
   }
 

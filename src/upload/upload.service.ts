@@ -49,7 +49,7 @@ export const KEY_IN_PROGRESS =
   `An upload with this ${IDEMPOTENCY_KEY_HEADER} is still being received or stored; ` +
   'retry once it has been answered';
 export const KEY_REUSED =
-  `This ${IDEMPOTENCY_KEY_HEADER} was used for an upload with another file or webhook_url; ` +
+  `This ${IDEMPOTENCY_KEY_HEADER} was used for an upload with another file, webhook_url or refresh; ` +
   'send a new key with a new upload';
 
 /**
@@ -123,6 +123,7 @@ export class UploadService {
         ),
       );
       const webhookUrl = checkWebhookUrl(upload.fields.webhook_url ?? options.webhookUrl);
+      const refresh = checkRefresh(upload.fields.refresh);
       if (upload.file.problems.length > 0) {
         throw new BadRequestException({
           statusCode: 400,
@@ -143,10 +144,12 @@ export class UploadService {
           totalImages: upload.file.images,
           fileName: upload.fileName,
           csvDelimiter: upload.file.delimiter,
+          refresh,
         },
         spool.batches(),
         key
-          ? (manager, requestPk) => key.complete(manager, requestPk, fingerprint.of(webhookUrl))
+          ? (manager, requestPk) =>
+              key.complete(manager, requestPk, fingerprint.of(webhookUrl, refresh))
           : undefined,
       );
       return this.answer(requestId, RequestStatus.Pending);
@@ -190,7 +193,8 @@ export class UploadService {
     const fingerprint = new PayloadFingerprint();
     const upload = await this.read(request, (file) => fingerprint.drain(file));
     const webhookUrl = upload.fields.webhook_url ?? options.webhookUrl;
-    if (fingerprint.of(webhookUrl || null) !== used.fingerprint) {
+    const refresh = checkRefresh(upload.fields.refresh);
+    if (fingerprint.of(webhookUrl || null, refresh) !== used.fingerprint) {
       throw new UnprocessableEntityException(KEY_REUSED);
     }
     return this.answer(used.requestId, used.status);
@@ -222,6 +226,13 @@ function readIdempotencyKey(request: IncomingMessage): string | null {
     if (error instanceof InvalidIdempotencyKeyError) throw new BadRequestException(error.message);
     throw error;
   }
+}
+
+/** `refresh=true` processes every image afresh; an empty or missing field means `false`. */
+function checkRefresh(value: string | undefined): boolean {
+  if (value === undefined || value === '' || value === 'false') return false;
+  if (value === 'true') return true;
+  throw new BadRequestException('refresh must be true or false');
 }
 
 /** An empty field (as Swagger UI and `curl -F webhook_url=` send it) means no webhook. */

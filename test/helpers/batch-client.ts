@@ -38,10 +38,15 @@ export type Headers = Record<string, string>;
 export async function uploadCsv(
   baseUrl: string,
   csv: string | Buffer,
-  { webhookUrl, headers = {} }: { webhookUrl?: string; headers?: Headers } = {},
+  {
+    webhookUrl,
+    headers = {},
+    refresh = false,
+  }: { webhookUrl?: string; headers?: Headers; refresh?: boolean } = {},
 ): Promise<string> {
   const upload = request(baseUrl).post('/upload').set(headers);
   if (webhookUrl) void upload.field('webhook_url', webhookUrl);
+  if (refresh) void upload.field('refresh', 'true');
   const response = await upload
     .attach('file', Buffer.from(csv), { filename: 'products.csv', contentType: 'text/csv' })
     .expect(202);

@@ -1,5 +1,10 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { ImageStatus, RequestStatus, WebhookStatus } from '../../requests/request-status';
+import {
+  ImageStatus,
+  RequestStatus,
+  ReuseReason,
+  WebhookStatus,
+} from '../../requests/request-status';
 
 export class ProgressDto {
   @ApiProperty({ example: 6, description: 'Images in the request.' })
@@ -19,6 +24,14 @@ export class ProgressDto {
 
   @ApiProperty({ example: 2 })
   pending!: number;
+
+  @ApiProperty({
+    example: 1,
+    description:
+      'Succeeded images whose result was copied from an earlier request of the same owner ' +
+      'instead of being encoded again.',
+  })
+  reused!: number;
 
   @ApiProperty({ example: 66.7, description: 'processed / total, in percent.' })
   percent!: number;
@@ -41,6 +54,23 @@ export class ImageSlotDto {
 
   @ApiProperty({ example: 1, description: 'Position of the URL in its row, 1-based.' })
   position!: number;
+}
+
+export class ImageReuseDto {
+  @ApiProperty({
+    enum: ReuseReason,
+    example: ReuseReason.NotModified,
+    description:
+      '`not-modified`: the URL answered 304 to the validators kept from the earlier request; ' +
+      '`same-bytes`: the downloaded bytes were those of a result already stored, whatever its URL.',
+  })
+  reason!: ReuseReason;
+
+  @ApiProperty({
+    example: '0b6f1c2e-8a4d-4f3b-9c57-2e1d0a9b8c7f',
+    description: 'The earlier request whose stored result was copied to this image.',
+  })
+  request_id!: string;
 }
 
 export class ImageResultDto {
@@ -96,6 +126,16 @@ export class ImageResultDto {
       'reuses; null when this image was fetched itself.',
   })
   reused_from!: ImageSlotDto | null;
+
+  @ApiProperty({
+    type: ImageReuseDto,
+    nullable: true,
+    example: null,
+    description:
+      "Set when the image's result was copied from an earlier request of the same owner " +
+      '(its own URL all the same); null when the image was encoded for this request.',
+  })
+  reuse!: ImageReuseDto | null;
 
   @ApiProperty({ type: String, nullable: true, example: 'jpeg' })
   format!: string | null;

@@ -36,6 +36,15 @@ export class UploadCsvBodyDto {
     example: 'https://example.com/hooks/images',
   })
   webhook_url?: string;
+
+  @ApiPropertyOptional({
+    enum: ['true', 'false'],
+    example: 'false',
+    description:
+      '`true` downloads and encodes every image afresh, reusing no result of an earlier ' +
+      'request (see REUSE_RESULTS).',
+  })
+  refresh?: 'true' | 'false';
 }
 
 /** `webhook_url` may also come as a query parameter, as the reference service's clients send it. */

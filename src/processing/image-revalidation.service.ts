@@ -1,0 +1,133 @@
+import { InjectQueue } from '@nestjs/bull';
+import { Injectable, Logger } from '@nestjs/common';
+import { Queue } from 'bull';
+import { ImagesConfig } from '../config/config';
+import { DispatchLoop } from '../dispatch/dispatch-loop';
+import { MetricsService } from '../metrics/metrics.service';
+import {
+  COMPRESS_IMAGE_JOB,
+  CompressImageJob,
+  IMAGES_QUEUE,
+  JobIds,
+  RevalidateImagesJob,
+} from '../queue/queue.constants';
+import { ImageOutcomesRepository, ImageWork } from '../requests/image-outcomes.repository';
+import { ImageStatus, ReuseReason } from '../requests/request-status';
+import { RequestsRepository } from '../requests/requests.repository';
+import { SERVICE_OWNER, SourceRecordsRepository } from '../requests/source-records.repository';
+import { ImageStorage } from '../storage/image-storage';
+import { StorageKeys } from '../storage/storage-keys';
+import { ImageCompressor } from './image-compressor';
+import { ImageFetcher } from './image-fetcher';
+import { isImageFormat, Processed, reusedResult } from './reused-result';
+
+/** Conditional requests of one batch in flight at once, over the guarded keep-alive agents. */
+const REVALIDATIONS_AT_ONCE = 16;
+
+/**
+ * Resolves a batch of images whose URLs the owner has processed before with validators: each
+ * URL is revalidated (no body is read), each `304` has its stored result copied to the image's
+ * own key, and every such image is recorded in one transaction. The rest (changed sources,
+ * another recipe, errors, results gone, cancelled requests) become compress-image jobs, which
+ * download and classify them as any other image. Safe to run twice: a copy overwrites, an
+ * outcome is recorded once.
+ */
+@Injectable()
+export class ImageRevalidationService {
+  private readonly logger = new Logger(ImageRevalidationService.name);
+
+  constructor(
+    @InjectQueue(IMAGES_QUEUE) private readonly images: Queue<CompressImageJob>,
+    private readonly outcomes: ImageOutcomesRepository,
+    private readonly requests: RequestsRepository,
+    private readonly sources: SourceRecordsRepository,
+    private readonly fetcher: ImageFetcher,
+    private readonly compressor: ImageCompressor,
+    private readonly storage: ImageStorage,
+    private readonly metrics: MetricsService,
+    private readonly dispatch: DispatchLoop,
+    private readonly config: ImagesConfig,
+  ) {}
+
+  async revalidate({ imageIds }: RevalidateImagesJob): Promise<void> {
+    const works: ImageWork[] = [];
+    for (const imageId of imageIds) {
+      const work = await this.outcomes.findWork(imageId);
+      // Done already, or another image of the request with the URL records it.
+      if (work && work.status === ImageStatus.Pending && work.primaryImageId === work.imageId) {
+        works.push(work);
+      }
+    }
+    const [first] = works;
+    if (!first || first.requestDeleted) return;
+    const reusable =
+      this.config.reuseResults && !first.refresh && !first.requestCancelled ? works : [];
+    const resolved = await this.resolve(reusable);
+    const resolvedIds = new Set(resolved.map(({ work }) => work.imageId));
+    await this.images.addBulk(
+      works
+        .filter((work) => !resolvedIds.has(work.imageId))
+        .map((work) => ({
+          name: COMPRESS_IMAGE_JOB,
+          data: { imageId: work.imageId },
+          opts: {
+            jobId: JobIds.compressImage(work.imageId),
+            attempts: this.config.attempts,
+            backoff: { type: 'exponential', delay: this.config.backoffMs },
+          },
+        })),
+    );
+    if (resolved.length === 0) return;
+    if (!(await this.requests.isLive(first.requestPk))) {
+      // Deleted meanwhile: its deletion may have missed the copies just made.
+      for (const { outcome } of resolved) {
+        if (outcome.status === ImageStatus.Completed) await this.storage.remove(outcome.outputKey);
+      }
+      return;
+    }
+    const recorded = await this.outcomes.recordOutcomes(
+      resolved.map(({ work, outcome }) => ({ work, outcome, attempts: work.attempts + 1 })),
+    );
+    recorded.forEach((result, index) => {
+      if (result.recorded) this.metrics.recordImage(resolved[index].outcome);
+    });
+    if (recorded.some((result) => result.requestFinished)) this.dispatch.kick();
+    try {
+      await this.sources.rememberAll(resolved.flatMap(({ source }) => (source ? [source] : [])));
+    } catch (error) {
+      this.logger.warn(`Remembering ${resolved.length} sources failed: ${String(error)}`);
+    }
+  }
+
+  /** The images answered `304` whose stored result was copied, with their outcomes. */
+  private async resolve(works: ImageWork[]): Promise<(Processed & { work: ImageWork })[]> {
+    if (works.length === 0) return [];
+    const owner = works[0].owner ?? SERVICE_OWNER;
+    const records = await this.sources.findByUrls(
+      owner,
+      works.map((work) => work.inputUrl),
+    );
+    const resolved: (Processed & { work: ImageWork })[] = [];
+    let next = 0;
+    const revalidateNext = async (): Promise<void> => {
+      while (next < works.length) {
+        const work = works[next++];
+        const earlier = records.get(work.inputUrl);
+        if (!earlier?.validators || earlier.recipe !== this.compressor.recipe) continue;
+        if (!isImageFormat(earlier.format)) continue;
+        const validators = await this.fetcher.revalidate(work.inputUrl, earlier.validators);
+        if (!validators) continue;
+        const outputKey = StorageKeys.image({ ...work, format: earlier.format });
+        const copied = await this.storage.copy(earlier.outputKey, outputKey).catch(() => false);
+        if (!copied) continue;
+        const seen = { validators, sha256: earlier.sha256 };
+        resolved.push({
+          work,
+          ...reusedResult(work, earlier, ReuseReason.NotModified, seen, outputKey),
+        });
+      }
+    };
+    await Promise.all(Array.from({ length: REVALIDATIONS_AT_ONCE }, revalidateNext));
+    return resolved;
+  }
+}

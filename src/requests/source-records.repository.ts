@@ -1,0 +1,117 @@
+import { Injectable } from '@nestjs/common';
+import { createHash } from 'node:crypto';
+import { EntityManager } from 'typeorm';
+import { Database } from './database';
+import { SourceRecord } from './source-record.entity';
+import { entityFromRow, runStatement } from './sql-statements';
+
+/** The owner of every source when API keys are off: the whole service is one owner. */
+export const SERVICE_OWNER = '';
+
+/** What is remembered of a source once its image has been stored. */
+export type RememberedSource = Omit<SourceRecord, 'id' | 'urlKey' | 'updatedAt'>;
+
+const FIND_BY_URL = `
+  SELECT * FROM source_records WHERE owner = :owner AND url_key = :urlKey AND url = :url`;
+
+const FIND_BY_BYTES = `
+  SELECT * FROM source_records
+   WHERE owner = :owner AND sha256 = :sha256 AND recipe = :recipe
+   ORDER BY updated_at DESC LIMIT 1`;
+
+const REMEMBERED_COLUMNS = [
+  'validators',
+  'sha256',
+  'recipe',
+  'request_id',
+  'output_key',
+  'format',
+  'bytes_in',
+  'bytes_out',
+  'source_quality',
+  'target_quality',
+  'width',
+  'height',
+  'skip_reason',
+  'score',
+  'updated_at',
+];
+
+const REMEMBER = `
+  INSERT INTO source_records (owner, url_key, url, validators, sha256, recipe, request_id,
+                              output_key, format, bytes_in, bytes_out, source_quality,
+                              target_quality, width, height, skip_reason, score, updated_at)
+  VALUES (:owner, :urlKey, :url, :validators, :sha256, :recipe, :requestId, :outputKey, :format,
+          :bytesIn, :bytesOut, :sourceQuality, :targetQuality, :width, :height, :skipReason,
+          CAST(:score AS DOUBLE PRECISION), :updatedAt)
+  ON CONFLICT (owner, url_key) DO UPDATE
+     SET ${REMEMBERED_COLUMNS.map((column) => `${column} = excluded.${column}`).join(', ')}`;
+
+/** URL keys asked about in one statement: well under either database's parameter limit. */
+const LOOKUP_CHUNK = 500;
+
+const urlKeyOf = (url: string): string => createHash('sha256').update(url).digest('hex');
+
+/** Each owner's known sources: looked up by URL, or by the hash of their bytes and recipe. */
+@Injectable()
+export class SourceRecordsRepository {
+  constructor(private readonly database: Database) {}
+
+  async findByUrl(owner: string, url: string): Promise<SourceRecord | null> {
+    return this.findOne(FIND_BY_URL, { owner, urlKey: urlKeyOf(url), url });
+  }
+
+  /** The owner's sources among `urls`, by URL. */
+  async findByUrls(owner: string, urls: readonly string[]): Promise<Map<string, SourceRecord>> {
+    const found = new Map<string, SourceRecord>();
+    for (let start = 0; start < urls.length; start += LOOKUP_CHUNK) {
+      const urlKeys = [...new Set(urls.slice(start, start + LOOKUP_CHUNK))].map(urlKeyOf);
+      await this.database.run(async (manager) => {
+        const { rows } = await runStatement<Record<string, unknown>>(
+          manager,
+          'SELECT * FROM source_records WHERE owner = :owner AND url_key IN (:...urlKeys)',
+          { owner, urlKeys },
+        );
+        for (const row of rows) {
+          const record = entityFromRow(manager, SourceRecord, row);
+          found.set(record.url, record);
+        }
+      });
+    }
+    return found;
+  }
+
+  /** The most recently stored result of these bytes under this recipe, whatever its URL. */
+  async findByBytes(owner: string, sha256: string, recipe: string): Promise<SourceRecord | null> {
+    return this.findOne(FIND_BY_BYTES, { owner, sha256, recipe });
+  }
+
+  /** Records (or replaces) what the owner's URL was last served and stored as. */
+  async remember(source: RememberedSource): Promise<void> {
+    await this.database.run((manager) => this.rememberIn(manager, source));
+  }
+
+  /** Records several sources in one transaction. */
+  async rememberAll(sources: readonly RememberedSource[]): Promise<void> {
+    if (sources.length === 0) return;
+    await this.database.transaction(async (manager) => {
+      for (const source of sources) await this.rememberIn(manager, source);
+    });
+  }
+
+  private async rememberIn(manager: EntityManager, source: RememberedSource): Promise<void> {
+    await runStatement(manager, REMEMBER, {
+      ...source,
+      urlKey: urlKeyOf(source.url),
+      updatedAt: new Date(),
+    });
+  }
+
+  private findOne(sql: string, parameters: Record<string, unknown>) {
+    return this.database.run(async (manager) => {
+      const { rows } = await runStatement<Record<string, unknown>>(manager, sql, parameters);
+      const [row] = rows;
+      return row ? entityFromRow(manager, SourceRecord, row) : null;
+    });
+  }
+}
