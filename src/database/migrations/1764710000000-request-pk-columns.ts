@@ -15,11 +15,21 @@ export class RequestPkColumns1764710000000 implements MigrationInterface {
     for (const table of TABLES) {
       await queryRunner.query(`ALTER TABLE "${table}" RENAME COLUMN "request_id" TO "request_pk"`);
     }
+    await forgetCachedTables(queryRunner);
   }
 
   public async down(queryRunner: QueryRunner): Promise<void> {
     for (const table of TABLES) {
       await queryRunner.query(`ALTER TABLE "${table}" RENAME COLUMN "request_pk" TO "request_id"`);
     }
+    await forgetCachedTables(queryRunner);
   }
+}
+
+/**
+ * The query runner keeps the tables it has read; a later migration of the same run that alters
+ * one through it (on SQLite, by copying the table) would otherwise copy the old column name.
+ */
+async function forgetCachedTables(queryRunner: QueryRunner): Promise<void> {
+  await queryRunner.getTables(TABLES);
 }
