@@ -1,4 +1,4 @@
-import { request as httpRequest } from 'node:http';
+import { connect } from 'node:net';
 import { DataSource } from 'typeorm';
 import { loadConfig } from '../src/config/config';
 import { buildDataSourceOptions } from '../src/database/data-source-options';
@@ -10,35 +10,7 @@ import { Env, removeTestData, ServiceProcess, testEnvironment } from './helpers/
 import { sleep, waitFor } from './helpers/wait-for';
 
 const ROWS = 150;
-/** Tries at reaching the moment between the commit and the answer, before the test gives up. */
-const TRIES = 8;
 const BOUNDARY = 'unconfirmed-upload-boundary';
-
-interface SentUpload {
-  /** The status the API answered with, if it answered. */
-  answered: number | undefined;
-}
-
-/** Sends a whole multipart upload over a raw connection, noting whether any answer came. */
-function sendUpload(baseUrl: string, csv: string, idempotencyKey?: string): SentUpload {
-  const sent: SentUpload = { answered: undefined };
-  const body = Buffer.from(
-    `--${BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="products.csv"\r\n` +
-      `Content-Type: text/csv\r\n\r\n${csv}\r\n--${BOUNDARY}--\r\n`,
-  );
-  const request = httpRequest(`${baseUrl}/upload`, {
-    method: 'POST',
-    headers: {
-      'Content-Type': `multipart/form-data; boundary=${BOUNDARY}`,
-      'Content-Length': body.length,
-      ...(idempotencyKey ? { 'Idempotency-Key': idempotencyKey } : {}),
-    },
-  });
-  request.on('error', () => undefined);
-  request.on('response', (response) => (sent.answered = response.statusCode));
-  request.end(body);
-  return sent;
-}
 
 const openDatabase = async (env: Env): Promise<DataSource> =>
   new DataSource({
@@ -46,59 +18,103 @@ const openDatabase = async (env: Env): Promise<DataSource> =>
     migrationsRun: false,
   }).initialize();
 
+/**
+ * Sends, on one connection, a request for an event stream that stays open and then, pipelined
+ * behind it, the upload. HTTP/1.1 answers a connection's requests in order: the upload is
+ * received and stored, but its `202` waits behind the stream and is not handed to the socket.
+ * Returns what the connection received so far.
+ */
+function uploadBehindOpenStream(
+  baseUrl: string,
+  streamPath: string,
+  csv: string,
+  idempotencyKey?: string,
+): () => string {
+  const body = Buffer.from(
+    `--${BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="products.csv"\r\n` +
+      `Content-Type: text/csv\r\n\r\n${csv}\r\n--${BOUNDARY}--\r\n`,
+  );
+  const { hostname, port } = new URL(baseUrl);
+  let received = '';
+  const socket = connect(Number(port), hostname);
+  socket.on('data', (chunk: Buffer) => (received += chunk.toString('latin1')));
+  socket.on('error', () => undefined);
+  socket.write(
+    `GET ${streamPath} HTTP/1.1\r\nHost: ${hostname}\r\nAccept: text/event-stream\r\n\r\n`,
+  );
+  socket.write(
+    `POST /upload HTTP/1.1\r\nHost: ${hostname}\r\n` +
+      `Content-Type: multipart/form-data; boundary=${BOUNDARY}\r\n` +
+      `Content-Length: ${body.length}\r\n` +
+      (idempotencyKey ? `Idempotency-Key: ${idempotencyKey}\r\n` : '') +
+      '\r\n',
+  );
+  socket.write(body);
+  return () => received;
+}
+
 interface KilledUpload {
   env: Env;
   requestId: string;
+  requestPk: number;
 }
 
 /**
- * Uploads to an API process and kills it after the upload's transaction committed but before
- * its `202` was written. The process is let run a moment at a time once it starts
- * storing, and the database is looked at while it is stopped, so the kill lands right after
- * the commit; a try in which the answer got out all the same is made again on a fresh service.
+ * Uploads to an API process and kills it after the upload's transaction committed, while its
+ * `202` waits behind an open event stream on the same connection: it was never written.
  */
 async function killBetweenCommitAndAnswer(
   csv: string,
   idempotencyKey?: string,
 ): Promise<KilledUpload> {
-  for (let attempt = 1; attempt <= TRIES; attempt++) {
-    const env = await testEnvironment({ MODE: 'api' });
-    const api = new ServiceProcess(env);
-    let database: DataSource | undefined;
-    let requestId: string | undefined;
-    try {
-      await api.waitForLog('Listening on');
-      database = await openDatabase(env);
-      const upload = sendUpload(env.PUBLIC_BASE_URL, csv, idempotencyKey);
-      await api.waitForLog('Storing request');
-      requestId = /Storing request ([0-9a-f-]{36})/.exec(api.log)?.[1];
-      for (;;) {
-        api.kill('SIGSTOP');
-        const [{ count }] = await database.query<{ count: number | string }[]>(
-          `SELECT COUNT(*) AS count FROM image_processing_requests WHERE request_id = '${requestId}'`,
-        );
-        if (Number(count) > 0) break;
-        api.kill('SIGCONT');
-        await new Promise(setImmediate);
-      }
-      await api.stop('SIGKILL');
-      // Whatever the API had handed to its socket reaches the client even so.
-      await sleep(300);
-      if (upload.answered === undefined && requestId) {
-        const [row] = await database.query<{ unconfirmed_since: unknown }[]>(
-          `SELECT unconfirmed_since FROM image_processing_requests WHERE request_id = '${requestId}'`,
-        );
-        expect(row.unconfirmed_since).not.toBeNull();
-        return { env, requestId };
-      }
-    } finally {
-      await api.stop('SIGKILL');
-      await database?.destroy();
-    }
-    console.info(`Try ${attempt}: the answer was out before the API stopped; trying again`);
+  // Nothing is dispatched, so the watched request never finishes and its stream stays open.
+  const env = await testEnvironment({ MODE: 'api', DISPATCHER: 'false' });
+  const api = new ServiceProcess(env);
+  let database: DataSource | undefined;
+  try {
+    await api.waitForLog('Listening on');
+    database = await openDatabase(env);
+    const watched = await uploadCsv(
+      env.PUBLIC_BASE_URL,
+      'S. No.,Product Name,Input Image Urls\n1,Watched,http://127.0.0.1:9/watched.jpg\n',
+    );
+    const logBefore = api.log.length;
+    const received = uploadBehindOpenStream(
+      env.PUBLIC_BASE_URL,
+      `/status/${watched}/events`,
+      csv,
+      idempotencyKey,
+    );
+    const requestId = await waitFor(
+      () => /Storing request ([0-9a-f-]{36})/.exec(api.log.slice(logBefore))?.[1],
+      { what: 'the upload to be stored', progress: () => api.log.length },
+    );
+    const stored = database;
+    await waitFor(
+      async () =>
+        (
+          await stored.query<{ unconfirmed_since: unknown }[]>(
+            `SELECT unconfirmed_since FROM image_processing_requests WHERE request_id = '${requestId}'`,
+          )
+        )[0],
+      { what: 'the upload to be committed' },
+    );
+    await api.stop('SIGKILL');
+
+    expect(received()).toContain('text/event-stream');
+    expect(received()).not.toContain('202 Accepted');
+    const [row] = await database.query<{ id: number; unconfirmed_since: unknown }[]>(
+      `SELECT id, unconfirmed_since FROM image_processing_requests WHERE request_id = '${requestId}'`,
+    );
+    expect(row.unconfirmed_since).not.toBeNull();
+    return { env, requestId, requestPk: Number(row.id) };
+  } catch (error) {
+    await api.stop('SIGKILL');
     await removeTestData(env);
+    throw error;
+  } finally {
+    await database?.destroy();
   }
-  throw new Error(`No try of ${TRIES} stopped the API between the commit and the answer`);
 }
 
 /**
@@ -132,31 +148,34 @@ describe('An upload whose answer never left the API', () => {
   });
 
   it('is never processed, and is deleted once the grace period is over', async () => {
-    const { env, requestId } = await killBetweenCommitAndAnswer(csvOf('lost', ROWS));
-    // The next process takes the port of the one killed.
+    const { env, requestPk } = await killBetweenCommitAndAnswer(csvOf('lost', ROWS));
+    // The next processes take the port of the one killed.
     const baseUrl = env.PUBLIC_BASE_URL;
-    const next = new ServiceProcess({
-      ...env,
-      MODE: 'all',
-      UNCONFIRMED_UPLOAD_GRACE_MS: '1000',
-      LIFECYCLE_SWEEP_INTERVAL_MS: '200',
-    });
     const database = await openDatabase(env);
+    let next = new ServiceProcess({ ...env, MODE: 'all', DISPATCHER: 'true' });
     try {
       await next.waitForLog('Listening on');
-      const [{ id }] = await database.query<{ id: number }[]>(
-        `SELECT id FROM image_processing_requests WHERE request_id = '${requestId}'`,
-      );
-      // The new process processes what it answered for, and nothing else.
+      // A process processes what it answered for, and nothing else,
       const answered = await uploadCsv(baseUrl, csvOf('answered', 5));
       expect((await waitUntilFinished(baseUrl, answered)).progress).toMatchObject({
         processed: 5,
         failed: 0,
       });
       expect(downloadsOf('lost')).toEqual([]);
+      expect(await rowsOf(database, requestPk)).toBeGreaterThan(0);
+      await next.stop();
 
-      await waitFor(async () => (await rowsOf(database, id)) === 0, {
+      // and one that runs once the grace period is over deletes it.
+      next = new ServiceProcess({
+        ...env,
+        MODE: 'all',
+        DISPATCHER: 'true',
+        UNCONFIRMED_UPLOAD_GRACE_MS: '1000',
+        LIFECYCLE_SWEEP_INTERVAL_MS: '200',
+      });
+      await waitFor(async () => (await rowsOf(database, requestPk)) === 0, {
         what: 'the unconfirmed request to be deleted',
+        progress: () => next.log.length,
       });
       expect(downloadsOf('lost')).toEqual([]);
       expect(next.log).toContain('uploads whose answer never reached the client');
@@ -171,7 +190,7 @@ describe('An upload whose answer never left the API', () => {
     const key = `"unconfirmed-${Date.now()}"`;
     const { env, requestId } = await killBetweenCommitAndAnswer(csvOf('kept', ROWS), key);
     const baseUrl = env.PUBLIC_BASE_URL;
-    const next = new ServiceProcess({ ...env, MODE: 'all' });
+    const next = new ServiceProcess({ ...env, MODE: 'all', DISPATCHER: 'true' });
     try {
       await next.waitForLog('Listening on');
       // Nothing starts before the client hears of the request.
