@@ -1,5 +1,6 @@
-import { ListObjectsCommand, S3Client } from '@aws-sdk/client-s3';
+import { ListObjectsCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { existsSync, readdirSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { S3Server } from './s3-server';
 import type { Env } from './test-app';
@@ -14,7 +15,8 @@ const S3_KEY_PREFIX = 'batches';
 /**
  * Where a test's service keeps its images, seen from outside the service: a folder on local
  * disk, or a bucket of s3rver's read over the S3 protocol. `environment()` gives the settings
- * that send a service there; `storedUnder()` lists what is left of a request's folder.
+ * that send a service there; `store()` writes a file there as the service would, and
+ * `storedUnder()` lists what is left of a request's folder.
  */
 export class TestStorage {
   private constructor(
@@ -64,6 +66,24 @@ export class TestStorage {
       marker = keys.at(-1);
     }
     return names.length === 0 ? null : names.sort();
+  }
+
+  /** Writes `name` into a request's folder, where the service keeps that request's images. */
+  async store(env: Env, requestId: string, name: string, body: Buffer): Promise<void> {
+    if (!this.s3 || !this.client) {
+      const folder = join(env.STORAGE_DIR, requestId);
+      await mkdir(folder, { recursive: true });
+      await writeFile(join(folder, name), body);
+      return;
+    }
+    await this.client.send(
+      new PutObjectCommand({
+        Bucket: this.s3.bucket,
+        Key: `${S3_KEY_PREFIX}/${requestId}/${name}`,
+        Body: body,
+        ContentType: 'image/jpeg',
+      }),
+    );
   }
 
   async stop(): Promise<void> {
