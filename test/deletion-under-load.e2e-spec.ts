@@ -57,7 +57,7 @@ class FirstImageWatcher {
     this.done = (async () => {
       while (this.running) {
         const [row] = await database.query<{ first: number | string | null }[]>(
-          `SELECT MIN(ordinal) AS first FROM images WHERE request_id = ${requestPk}`,
+          `SELECT MIN(ordinal) AS first FROM images WHERE request_pk = ${requestPk}`,
         );
         this.seen.add(row.first === null ? null : Number(row.first));
         await sleep(20);
@@ -110,7 +110,7 @@ async function growRequest(
         manager,
         'products',
         [
-          'request_id',
+          'request_pk',
           'row_number',
           'line_number',
           'serial_number',
@@ -143,7 +143,7 @@ async function growRequest(
         manager,
         'images',
         [
-          ...['product_id', 'request_id', 'ordinal', 'position', 'input_url', 'url_hash'],
+          ...['product_id', 'request_pk', 'ordinal', 'position', 'input_url', 'url_hash'],
           ...['status', 'output_key', 'bytes_in', 'bytes_out', 'format', 'width', 'height'],
           ...['attempts', 'processed_at'],
         ],
