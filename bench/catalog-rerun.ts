@@ -99,7 +99,10 @@ export async function measureCatalogRerun(
   const seeds = Array.from({ length: images }, (_, index) => index + 1);
   const bodies = await drawAll(seeds);
   const origin = await new ValidatingImageServer().start();
-  const { service, stop } = await services.start('catalog re-run', { MODE: 'all' });
+  const { service, stop } = await services.start('catalog re-run', {
+    MODE: 'all',
+    REUSE_RESULTS: 'true',
+  });
   try {
     const paths = seeds.map((seed) => `/rerun/${seed}.jpg`);
     const serveAll = (validators: boolean) =>

@@ -77,6 +77,8 @@ export async function benchEnvironment(dataDir: string, overrides: Env): Promise
     STORAGE_DIR: join(dataDir, 'images'),
     QUEUE_PREFIX: `bench-${randomUUID()}`,
     ALLOW_PRIVATE_NETWORKS: 'true',
+    // Rounds upload the same images again: each must be processed, not reused from the last.
+    REUSE_RESULTS: 'false',
     ...overrides,
   };
 }
