@@ -1,9 +1,12 @@
 import { ChildProcess, fork } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { setPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { S3Server } from './s3-server';
 import type { Env } from './test-app';
+
+/** The niceness of a process that runs only when nothing else wants the CPU. */
+const LOWEST_PRIORITY = 19;
 
 /** What the process says once its server listens. */
 interface Listening {
@@ -30,6 +33,9 @@ export class S3ServerProcess {
       execArgv: ['-r', 'ts-node/register/transpile-only'],
     });
     try {
+      // It stands for a store on other machines: on a busy one its work should wait for the
+      // service's, not take the service's share of the cores.
+      if (child.pid !== undefined) setPriority(child.pid, LOWEST_PRIORITY);
       const { port } = await new Promise<Listening>((resolve, reject) => {
         child.once('message', (message) => resolve(message as Listening));
         child.once('exit', (code) => reject(new Error(`s3rver exited (${code}) before listening`)));
