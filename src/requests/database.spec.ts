@@ -1,7 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import { setTimeout as sleep, setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import BetterSqlite3 from 'better-sqlite3';
 import { DataSource } from 'typeorm';
 import { Database, ReentrantMutex } from './database';
 
@@ -70,6 +71,26 @@ describe('Database on SQLite', () => {
 
     const [{ n }] = await dataSource.query<{ n: number }[]>('SELECT n FROM counter');
     expect(n).toBe(2);
+  });
+  it('lets the event loop run while background work waits for another process to write', async () => {
+    // Another process's connection, in the middle of a write.
+    const other = new BetterSqlite3(join(directory, 'test.sqlite'));
+    const events: string[] = [];
+    try {
+      other.exec('BEGIN IMMEDIATE');
+      const done = database
+        .backgroundStatement('UPDATE counter SET n = n + 1 WHERE id = 1', {})
+        .then(() => events.push('statement ran'));
+      await sleep(50);
+      events.push('the event loop ran');
+      other.exec('COMMIT');
+      await done;
+    } finally {
+      other.close();
+    }
+    expect(events).toEqual(['the event loop ran', 'statement ran']);
+    const [{ n }] = await dataSource.query<{ n: number }[]>('SELECT n FROM counter');
+    expect(n).toBe(1);
   });
 });
 

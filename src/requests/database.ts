@@ -1,8 +1,12 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { runStatement, StatementResult } from './sql-statements';
+
+/** How long background work waits before it tries a busy SQLite database again. */
+const BUSY_RETRY_MS = 5;
 
 /**
  * A FIFO mutex that the holder's own async continuations may enter again, so that every query
@@ -76,6 +80,40 @@ export class Database {
     parameters: Record<string, unknown>,
   ): Promise<StatementResult<Row>> {
     return this.run((manager) => runStatement<Row>(manager, sql, parameters));
+  }
+
+  /**
+   * Runs one statement of background work (a deletion's batch) that can wait its turn. On SQLite
+   * a statement that finds another process writing would wait for it synchronously, with the
+   * event loop held and every request of this process answered late; this one gives up at once
+   * instead, and tries again a few milliseconds later with the loop free, for as long as the busy
+   * timeout would have waited.
+   */
+  async backgroundStatement<Row = Record<string, unknown>>(
+    sql: string,
+    parameters: Record<string, unknown>,
+  ): Promise<StatementResult<Row>> {
+    if (!this.mutex) return this.statement<Row>(sql, parameters);
+    const started = performance.now();
+    for (;;) {
+      let busyTimeoutMs = 0;
+      try {
+        return await this.run(async (manager) => {
+          const [setting] = await manager.query<{ timeout: number }[]>('PRAGMA busy_timeout');
+          busyTimeoutMs = setting.timeout;
+          await manager.query('PRAGMA busy_timeout = 0');
+          try {
+            return await runStatement<Row>(manager, sql, parameters);
+          } finally {
+            await manager.query(`PRAGMA busy_timeout = ${Number(busyTimeoutMs)}`);
+          }
+        });
+      } catch (error) {
+        const code = (error as { driverError?: { code?: unknown } }).driverError?.code;
+        if (code !== 'SQLITE_BUSY' || performance.now() - started >= busyTimeoutMs) throw error;
+        await sleep(BUSY_RETRY_MS);
+      }
+    }
   }
 
   private serialised<T>(work: () => Promise<T>): Promise<T> {

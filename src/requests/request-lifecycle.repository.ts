@@ -311,7 +311,8 @@ export class RequestLifecycleRepository {
 
   /** Deletes the images of a deleted request numbered `from` up to, not including, `to`. */
   async deleteImages(requestPk: number, from: number, to: number): Promise<number> {
-    return (await this.database.statement(DELETE_IMAGES, { requestPk, from, to })).affected;
+    return (await this.database.backgroundStatement(DELETE_IMAGES, { requestPk, from, to }))
+      .affected;
   }
 
   /** The lowest and highest row number among a request's products left; null when none is. */
@@ -321,7 +322,8 @@ export class RequestLifecycleRepository {
 
   /** Deletes the products, their images gone, numbered `from` up to, not including, `to`. */
   async deleteProducts(requestPk: number, from: number, to: number): Promise<number> {
-    return (await this.database.statement(DELETE_PRODUCTS, { requestPk, from, to })).affected;
+    return (await this.database.backgroundStatement(DELETE_PRODUCTS, { requestPk, from, to }))
+      .affected;
   }
 
   /**

@@ -18,19 +18,31 @@ const S3RVER_CREDENTIALS = { AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY:
 export class S3Server {
   readonly bucket = 'images';
   private server: S3rver | undefined;
-  private port = 0;
 
-  private constructor(readonly directory: string) {}
+  private constructor(
+    readonly directory: string,
+    private _port = 0,
+  ) {}
 
-  static async start(): Promise<S3Server> {
-    Object.assign(process.env, S3RVER_CREDENTIALS);
-    const s3 = new S3Server(mkdtempSync(join(tmpdir(), 's3rver-')));
+  /** In a new temporary directory, or in `directory` with the objects it holds. */
+  static async start(directory = mkdtempSync(join(tmpdir(), 's3rver-'))): Promise<S3Server> {
+    const s3 = S3Server.describe(directory, 0);
     await s3.resume();
     return s3;
   }
 
+  /** One that another process runs on `port`, not started here. */
+  static describe(directory: string, port: number): S3Server {
+    Object.assign(process.env, S3RVER_CREDENTIALS);
+    return new S3Server(directory, port);
+  }
+
+  get port(): number {
+    return this._port;
+  }
+
   get endpoint(): string {
-    return `http://127.0.0.1:${this.port}`;
+    return `http://127.0.0.1:${this._port}`;
   }
 
   /** The URL of an object (s3rver serves objects without credentials too). */
@@ -55,12 +67,12 @@ export class S3Server {
     if (this.server) return;
     const server = new S3rver({
       address: '127.0.0.1',
-      port: this.port,
+      port: this._port,
       silent: true,
       directory: this.directory,
       configureBuckets: [{ name: this.bucket }],
     });
-    this.port = (await server.run()).port;
+    this._port = (await server.run()).port;
     this.server = server;
   }
 

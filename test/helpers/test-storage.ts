@@ -3,6 +3,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { S3Server } from './s3-server';
+import { S3ServerProcess } from './s3-server-process';
 import type { Env } from './test-app';
 
 /** The storage drivers that every test of a request's life runs on. */
@@ -21,13 +22,20 @@ const S3_KEY_PREFIX = 'batches';
 export class TestStorage {
   private constructor(
     readonly driver: StorageDriverName,
-    private readonly s3: S3Server | undefined,
+    private readonly s3: S3Server | S3ServerProcess | undefined,
     private readonly client: S3Client | undefined,
   ) {}
 
-  static async start(driver: StorageDriverName): Promise<TestStorage> {
+  /**
+   * `inOwnProcess` runs s3rver in a process of its own (see S3ServerProcess), for a test that
+   * measures how fast the service answers.
+   */
+  static async start(
+    driver: StorageDriverName,
+    { inOwnProcess = false } = {},
+  ): Promise<TestStorage> {
     if (driver === 'local') return new TestStorage(driver, undefined, undefined);
-    const s3 = await S3Server.start();
+    const s3 = await (inOwnProcess ? S3ServerProcess.start() : S3Server.start());
     const client = new S3Client({
       region: 'us-east-1',
       endpoint: s3.endpoint,
