@@ -32,6 +32,12 @@ const RUNNING_ROWS = 20_000;
 const SAMPLE_INTERVAL_MS = 25;
 /** Samples taken before the deletion starts, and as many again after it ends. */
 const BASELINE_MS = 12_000;
+/**
+ * Added to twice the p99 around the deletion: a quiet machine answers in about 20 ms, where one
+ * late tick of the sampler's own timer would count as a doubling. Far below the stall of a
+ * deletion in one statement (about 600 ms on SQLite).
+ */
+const TIMER_NOISE_MS = 20;
 
 /** Nearest-rank percentile. */
 function percentile(values: number[], p: number): number {
@@ -266,7 +272,7 @@ describe.each(STORAGE_DRIVERS)('Deleting a large request, stored on %s', (driver
       // Its images went a batch at a time: the first one left was seen to move many times.
       expect(firstImages.size).toBeGreaterThanOrEqual(10);
       expect(during.length).toBeGreaterThanOrEqual(50);
-      expect(figures.during.p99).toBeLessThanOrEqual(2 * figures.baseline.p99);
+      expect(figures.during.p99).toBeLessThanOrEqual(2 * figures.baseline.p99 + TIMER_NOISE_MS);
 
       expect(await rowsOf(database, bigPk)).toBe(0);
       expect(await storage.storedUnder(env, bigId)).toBeNull();
