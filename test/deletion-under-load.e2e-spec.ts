@@ -29,7 +29,7 @@ const RUNNING_ROWS = 20_000;
  * A status is asked for this often, whether or not the previous answers are in: often enough
  * that a deletion of a few seconds gives the 50 samples its p99 is read from.
  */
-const SAMPLE_INTERVAL_MS = 25;
+const SAMPLE_INTERVAL_MS = 15;
 /** Samples taken before the deletion starts, and as many again after it ends. */
 const BASELINE_MS = 12_000;
 /**
