@@ -1,65 +1,37 @@
-import { ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { RequestStatusResponse } from '../src/client';
 import { freePort } from './helpers/free-port';
+import { StartedCommand } from './helpers/started-command';
 import { removeRedisKeys, SHARED_REDIS_URL, testQueuePrefix } from './helpers/test-run';
 import { waitFor } from './helpers/wait-for';
 
-const ROOT = resolve(__dirname, '..');
-
-/** `npm run demo`, as that script runs it, with its output collected. */
-class DemoProcess {
-  output = '';
-  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  private readonly child: ChildProcess;
-
-  constructor(env: Record<string, string>) {
-    this.child = spawn(
-      process.execPath,
-      ['-r', 'ts-node/register/transpile-only', 'scripts/demo.ts'],
-      // Nothing else from this process's environment, but where temporary files go: the demo
-      // must run on its own defaults.
-      {
-        cwd: ROOT,
-        env: { PATH: process.env.PATH ?? '', TMPDIR: tmpdir(), ...env },
-        stdio: 'pipe',
-      },
-    );
-    this.child.stdout?.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
-    this.child.stderr?.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
-    this.exited = new Promise((resolveExit) =>
-      this.child.once('exit', (code, signal) => resolveExit({ code, signal })),
-    );
-  }
-
-  get running(): boolean {
-    return this.child.exitCode === null && this.child.signalCode === null;
-  }
-
-  /** The first URL printed after `label`. */
-  printed(label: string): string {
-    const match = new RegExp(`${label}\\s+(http\\S+)`).exec(this.output);
-    if (!match) throw new Error(`No "${label}" URL in the demo's output:\n${this.output}`);
-    return match[1];
-  }
-
-  interrupt(): void {
-    this.child.kill('SIGINT');
-  }
+/** The first URL printed after `label`. */
+function urlAfter(output: string, label: string): string {
+  const match = new RegExp(`${label}\\s+(http\\S+)`).exec(output);
+  if (!match) throw new Error(`No "${label}" URL in the demo's output:\n${output}`);
+  return match[1];
 }
+
+/** `npm run demo`, as that script runs it: on its own defaults, with nothing of this environment. */
+const startDemo = (env: Record<string, string>) =>
+  new StartedCommand(
+    process.execPath,
+    ['-r', 'ts-node/register/transpile-only', 'scripts/demo.ts'],
+    env,
+  );
 
 describe('npm run demo', () => {
   let dataDir: string;
   let port: number;
-  let demo: DemoProcess;
+  let demo: StartedCommand;
   const queuePrefix = testQueuePrefix();
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'image-batch-demo-'));
     port = await freePort();
-    demo = new DemoProcess({
+    demo = startDemo({
       PORT: String(port),
       DEMO_IMAGES_PORT: '0',
       DEMO_DATA_DIR: dataDir,
@@ -77,7 +49,7 @@ describe('npm run demo', () => {
 
   afterAll(async () => {
     if (demo.running) {
-      demo.interrupt();
+      demo.signal('SIGINT');
       await demo.exited;
     }
     rmSync(dataDir, { recursive: true, force: true });
@@ -85,7 +57,7 @@ describe('npm run demo', () => {
   });
 
   it('prints the console URL of the uploaded request, and the console answers there', async () => {
-    const consoleUrl = demo.printed('Watch it in the console:');
+    const consoleUrl = urlAfter(demo.output, 'Watch it in the console:');
     const requestId = /#\/requests\/([0-9a-f-]{36})$/.exec(consoleUrl)?.[1];
 
     expect(consoleUrl).toBe(`http://localhost:${port}/#/requests/${requestId}`);
@@ -95,7 +67,7 @@ describe('npm run demo', () => {
   });
 
   it('processes the sample batch to the end, every image Completed', async () => {
-    const statusUrl = demo.printed('Status:');
+    const statusUrl = urlAfter(demo.output, 'Status:');
     const status = (await (await fetch(statusUrl)).json()) as RequestStatusResponse;
 
     expect(statusUrl).toBe(`http://localhost:${port}/status/${status.request_id}`);
@@ -109,7 +81,7 @@ describe('npm run demo', () => {
   it('keeps the service running until Ctrl-C, then stops', async () => {
     expect((await fetch(`http://localhost:${port}/health/live`)).status).toBe(200);
 
-    demo.interrupt();
+    demo.signal('SIGINT');
     const { code, signal } = await demo.exited;
 
     expect(code === 0 || signal === 'SIGINT').toBe(true);
