@@ -1,6 +1,7 @@
 import { InjectQueue } from '@nestjs/bull';
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
-import { Queue } from 'bull';
+import { Job, Queue } from 'bull';
+import { startJobWorker } from '../queue/job-worker';
 import { REUSE_QUEUE, REVALIDATE_IMAGES_JOB, RevalidateImagesJob } from '../queue/queue.constants';
 import { ImageRevalidationService } from './image-revalidation.service';
 
@@ -21,10 +22,12 @@ export class ImageRevalidationProcessor implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.queue
-      .process(REVALIDATE_IMAGES_JOB, BATCHES_AT_ONCE, (job) =>
-        this.revalidation.revalidate(job.data),
-      )
-      .catch((error: unknown) => this.logger.error(`Reuse worker stopped: ${String(error)}`));
+    startJobWorker(
+      this.queue,
+      REVALIDATE_IMAGES_JOB,
+      BATCHES_AT_ONCE,
+      (job: Job<RevalidateImagesJob>) => this.revalidation.revalidate(job.data),
+      this.logger,
+    );
   }
 }
