@@ -59,7 +59,7 @@ describe("Removing a request's folder from a bucket", () => {
     await s3.remove();
   });
 
-  it('removes more than 1,000 objects of a folder, a DeleteObjects batch at a time', async () => {
+  it('removes a folder of 1,250 objects, a DeleteObjects batch of 250 keys at a time', async () => {
     const keys = Array.from({ length: 1_250 }, (_, index) => `many/${index + 1}-1.jpg`);
     for (let start = 0; start < keys.length; start += 50) {
       await Promise.all(
@@ -77,12 +77,36 @@ describe("Removing a request's folder from a bucket", () => {
       command instanceof DeleteObjectsCommand ? [command.input.Delete?.Objects?.length ?? 0] : [],
     );
     send.mockRestore();
-    expect(batches).toEqual([1_000, 250]);
+    expect(batches).toEqual([250, 250, 250, 250, 250]);
     expect(removed.objects).toBe(1_250);
     expect(removed.bytes).toBe(keys.reduce((sum, key) => sum + key.length, 0));
     expect(await storage.open('many/1-1.jpg')).toBeNull();
     expect(await storage.open('many/1250-1.jpg')).toBeNull();
     expect(await storage.open('other/1-1.jpg')).not.toBeNull();
+  });
+
+  it('pauses between batches, and stops when told to, leaving the rest for the next pass', async () => {
+    const keys = Array.from({ length: 600 }, (_, index) => `paced/${index + 1}-1.jpg`);
+    for (let start = 0; start < keys.length; start += 50) {
+      await Promise.all(
+        keys
+          .slice(start, start + 50)
+          .map((key) => storage.save(key, Buffer.from(key), 'image/jpeg')),
+      );
+    }
+    const batchTimes: number[] = [];
+
+    const cut = await storage.removeFolder('paced', (batchMs) => {
+      batchTimes.push(batchMs);
+      return Promise.resolve(false);
+    });
+
+    expect(cut).toMatchObject({ objects: 250, finished: false });
+    expect(batchTimes).toHaveLength(1);
+    expect(batchTimes[0]).toBeGreaterThan(0);
+    const rest = await storage.removeFolder('paced', () => Promise.resolve(true));
+    expect(rest).toMatchObject({ objects: 350, finished: true });
+    expect(await storage.open('paced/600-1.jpg')).toBeNull();
   });
 });
 

@@ -34,6 +34,12 @@ export class RequestDeleter {
   /** Returns false when it stopped before the end because `stillHeld` said so. */
   async remove(request: UnfinishedChange, stillHeld: LockHeld): Promise<boolean> {
     const { requestPk, requestId } = request;
+    // At least as long a breath as the batch took: a deletion takes at most half of the
+    // database's and the bucket's time (and of the event loop's), however busy the machine.
+    const breathe = async (batchMs: number): Promise<boolean> => {
+      await sleep(Math.max(PAUSE_BETWEEN_BATCHES_MS, batchMs));
+      return stillHeld();
+    };
     const tables = [
       {
         left: () => this.lifecycle.imageOrdinals(requestPk),
@@ -53,13 +59,11 @@ export class RequestDeleter {
       for (let from = range.first; from <= range.last; from += ROWS_PER_BATCH) {
         const started = performance.now();
         await deleteBatch(from, from + ROWS_PER_BATCH);
-        // At least as long a breath as the batch took: a deletion takes at most half of the
-        // database's time (and, on SQLite, of the event loop's), however busy the machine.
-        await sleep(Math.max(PAUSE_BETWEEN_BATCHES_MS, performance.now() - started));
-        if (!stillHeld()) return false;
+        if (!(await breathe(performance.now() - started))) return false;
       }
     }
-    const removed = await this.storage.removeFolder(StorageKeys.requestFolder(requestId));
+    const removed = await this.storage.removeFolder(StorageKeys.requestFolder(requestId), breathe);
+    if (!removed.finished) return false;
     if (await this.lifecycle.removeRequest(requestPk)) {
       this.metrics.recordRequestRemoved(removed.bytes);
     }

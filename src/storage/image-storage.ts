@@ -15,10 +15,21 @@ export interface PresignOptions {
 export interface RemovedObjects {
   objects: number;
   bytes: number;
+  finished: boolean;
 }
 
-/** Objects removed at once: S3's DeleteObjects takes up to 1,000 keys. */
-export const REMOVAL_BATCH = 1000;
+/**
+ * Objects listed and removed at once. S3's DeleteObjects takes up to 1,000 keys, but the SDK's
+ * CPU per key grows with the page: a listing of 1,000 keys cost 54–117 ms of CPU where four of
+ * 250 cost 24 ms, and a DeleteObjects of 1,000 keys 34–45 ms where four of 250 cost 16 ms.
+ */
+export const REMOVAL_BATCH = 250;
+
+/**
+ * Called between two batches of a folder's removal with how long the batch took; it waits as
+ * long as the caller wants the store left to others, and says whether to go on.
+ */
+export type BetweenBatches = (batchMs: number) => Promise<boolean>;
 
 /** Whether the store can take the next objects, and what was measured to tell. */
 export interface StorageHealth {
@@ -59,9 +70,10 @@ export abstract class ImageStorage {
   /**
    * Removes every object whose key starts with `folder/`, a bounded batch at a time, so that a
    * folder of a million objects neither fills memory nor holds up other work. Returns what it
-   * removed; a folder that does not exist is no error.
+   * removed, and `finished: false` when `betweenBatches` said to stop; a folder that does not
+   * exist is no error.
    */
-  abstract removeFolder(folder: string): Promise<RemovedObjects>;
+  abstract removeFolder(folder: string, betweenBatches?: BetweenBatches): Promise<RemovedObjects>;
 
   /**
    * Removes what writes that were cut short (a killed process) left behind; returns how many

@@ -19,7 +19,14 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { removeStaleFiles } from '../common/stale-files';
 import { HealthConfig, StorageConfig } from '../config/config';
-import { ImageStorage, RemovedObjects, StorageHealth, StoredObject } from './image-storage';
+import {
+  BetweenBatches,
+  ImageStorage,
+  REMOVAL_BATCH,
+  RemovedObjects,
+  StorageHealth,
+  StoredObject,
+} from './image-storage';
 
 /** A file being written is `<key>.<uuid>.tmp` until it is renamed to its key. */
 const temporaryPathOf = (path: string): string => `${path}.${randomUUID()}.tmp`;
@@ -105,10 +112,13 @@ export class LocalDiskStorage extends ImageStorage {
    * Reads the folder as it goes rather than whole, and unlinks a few files at a time, so that
    * neither memory nor libuv's thread pool (which every other file and DNS call shares) fills up.
    */
-  async removeFolder(folder: string): Promise<RemovedObjects> {
+  async removeFolder(
+    folder: string,
+    betweenBatches: BetweenBatches = () => Promise.resolve(true),
+  ): Promise<RemovedObjects> {
     const path = this.pathOf(folder);
     this.folders.delete(path);
-    const removed: RemovedObjects = { objects: 0, bytes: 0 };
+    const removed: RemovedObjects = { objects: 0, bytes: 0, finished: false };
     const unlinkCounted = async (name: string): Promise<void> => {
       const file = join(path, name);
       const stats = await lstat(file).catch(() => null);
@@ -123,20 +133,30 @@ export class LocalDiskStorage extends ImageStorage {
     try {
       directory = await opendir(path, { bufferSize: UNLINKS_AT_ONCE });
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return removed;
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { ...removed, finished: true };
       throw error;
     }
     let names: string[] = [];
+    let batchStarted = performance.now();
+    let inBatch = 0;
     for await (const entry of directory) {
       names.push(entry.name);
       if (names.length < UNLINKS_AT_ONCE) continue;
       await Promise.all(names.map(unlinkCounted));
+      inBatch += names.length;
       names = [];
+      if (inBatch < REMOVAL_BATCH) continue;
+      if (!(await betweenBatches(performance.now() - batchStarted))) {
+        await directory.close().catch(() => undefined);
+        return removed;
+      }
+      batchStarted = performance.now();
+      inBatch = 0;
     }
     await Promise.all(names.map(unlinkCounted));
     // Whatever a write that was under way meanwhile left, and the folder itself.
     await rm(path, { recursive: true, force: true });
-    return removed;
+    return { ...removed, finished: true };
   }
 
   /** Removes the temporary files of writes killed mid-way; returns how many. */

@@ -17,6 +17,7 @@ import { OnModuleDestroy } from '@nestjs/common';
 import { Readable } from 'node:stream';
 import { S3BucketConfig } from '../config/config';
 import {
+  BetweenBatches,
   ImageStorage,
   PresignOptions,
   REMOVAL_BATCH,
@@ -148,11 +149,15 @@ export class S3Storage extends ImageStorage implements OnModuleDestroy {
     );
   }
 
-  /** One page of the listing (up to 1,000 keys), then one DeleteObjects of that page, in turn. */
-  async removeFolder(folder: string): Promise<RemovedObjects> {
-    const removed: RemovedObjects = { objects: 0, bytes: 0 };
+  /** One page of the listing, then one DeleteObjects of that page, in turn. */
+  async removeFolder(
+    folder: string,
+    betweenBatches: BetweenBatches = () => Promise.resolve(true),
+  ): Promise<RemovedObjects> {
+    const removed: RemovedObjects = { objects: 0, bytes: 0, finished: false };
     const prefix = `${this.objectKey(folder)}/`;
     for (;;) {
+      const started = performance.now();
       // Deleted keys leave the listing, so every page is read from the start of the folder and
       // no continuation is needed: the first version of ListObjects does, and every
       // S3-compatible store (s3rver included, whose ListObjectsV2 fails on a truncated page
@@ -161,7 +166,7 @@ export class S3Storage extends ImageStorage implements OnModuleDestroy {
         new ListObjectsCommand({ Bucket: this.bucket, Prefix: prefix, MaxKeys: REMOVAL_BATCH }),
       );
       const objects = (page.Contents ?? []).filter((object) => object.Key !== undefined);
-      if (objects.length === 0) return removed;
+      if (objects.length === 0) return { ...removed, finished: true };
       const deleted = await this.client.send(
         new DeleteObjectsCommand({
           Bucket: this.bucket,
@@ -177,6 +182,7 @@ export class S3Storage extends ImageStorage implements OnModuleDestroy {
       }
       removed.objects += objects.length;
       removed.bytes += objects.reduce((sum, object) => sum + (object.Size ?? 0), 0);
+      if (!(await betweenBatches(performance.now() - started))) return removed;
     }
   }
 
