@@ -1,4 +1,6 @@
 import request from 'supertest';
+import { DataSource } from 'typeorm';
+import { SourceRecord } from '../src/requests/source-record.entity';
 import { ImageStorage } from '../src/storage/image-storage';
 import { getStatus, Headers, waitUntilFinished } from './helpers/batch-client';
 import { jpegPhoto, pngPhoto } from './helpers/fixture-images';
@@ -100,6 +102,16 @@ describe.each([
       },
       { what: `the objects of request ${earlier.requestId} to be removed` },
     );
+    await waitFor(async () => (await sourcesRememberedFrom(earlier)) === 0, {
+      what: `the sources remembered from request ${earlier.requestId} to be forgotten`,
+    });
+  }
+
+  function sourcesRememberedFrom(earlier: Run): Promise<number> {
+    return service.app
+      .get(DataSource)
+      .getRepository(SourceRecord)
+      .countBy({ requestId: earlier.requestId });
   }
 
   it('copies the results of a catalog whose URLs answer 304, downloading no body', async () => {
@@ -298,6 +310,10 @@ describe.each([
     const second = await run(csvOf(url), alice);
     expect(second.images[0].reuse?.request_id).toBe(first.requestId);
 
+    // The source is remembered from the latest request that stored its result.
+    expect(await sourcesRememberedFrom(first)).toBe(0);
+    expect(await sourcesRememberedFrom(second)).toBe(1);
+
     await deleteRequest(first, alice);
 
     expect(await download(second.images[0], alice)).toEqual(original);
@@ -305,13 +321,9 @@ describe.each([
     const third = await run(csvOf(url), alice);
     expect(third.images[0].reuse).toBeNull();
     expect(await download(third.images[0], alice)).toEqual(original);
-    // Its kept result gone, the image is downloaded whole and encoded again.
-    expect(origin.answersFor('/deleted/photo.jpg')).toEqual([
-      'GET 200',
-      'HEAD 304',
-      'HEAD 304',
-      'GET 304',
-      'GET 200',
-    ]);
+    // Its kept result gone, the source is forgotten with it: the image is downloaded whole,
+    // with no conditional request that could only fail, and encoded again.
+    expect(origin.answersFor('/deleted/photo.jpg')).toEqual(['GET 200', 'HEAD 304', 'GET 200']);
+    expect(await sourcesRememberedFrom(third)).toBe(1);
   });
 });

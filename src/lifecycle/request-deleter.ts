@@ -19,8 +19,9 @@ export const PAUSE_BETWEEN_BATCHES_MS = 2;
 
 /**
  * Removes a request marked deleted: its images' rows, then its products', a bounded batch at a
- * time (a range of their numbers), then its stored objects, then its row with what goes with
- * it (outbox entries, webhook deliveries, idempotency keys). Every step can run again, so a deletion cut short by a crash
+ * time (a range of their numbers), then its stored objects and the sources remembered from
+ * them, then its row with what goes with it (outbox entries, webhook deliveries, idempotency
+ * keys). Every step can run again, so a deletion cut short by a crash
  * is finished by the next sweep; the request's row goes last, so that the sweep finds it.
  */
 @Injectable()
@@ -64,6 +65,13 @@ export class RequestDeleter {
     }
     const removed = await this.storage.removeFolder(StorageKeys.requestFolder(requestId), breathe);
     if (!removed.finished) return false;
+    // What later requests would have reused from it is gone with its objects.
+    for (;;) {
+      const started = performance.now();
+      const forgotten = await this.lifecycle.deleteSourceRecords(requestId, ROWS_PER_BATCH);
+      if (forgotten < ROWS_PER_BATCH) break;
+      if (!(await breathe(performance.now() - started))) return false;
+    }
     if (await this.lifecycle.removeRequest(requestPk)) {
       this.metrics.recordRequestRemoved(removed.bytes);
     }

@@ -141,6 +141,11 @@ const DELETE_BELONGINGS = [
   'DELETE FROM idempotency_keys WHERE request_pk = :requestPk',
 ];
 
+/** A batch of the sources remembered from a deleted request: their stored results are gone. */
+const DELETE_SOURCE_RECORDS = `
+  DELETE FROM source_records
+   WHERE id IN (SELECT id FROM source_records WHERE request_id = :requestId LIMIT :limit)`;
+
 const DELETE_REQUEST = `
   DELETE FROM image_processing_requests WHERE id = :requestPk AND deleted_at IS NOT NULL`;
 
@@ -323,6 +328,15 @@ export class RequestLifecycleRepository {
   /** Deletes the products, their images gone, numbered `from` up to, not including, `to`. */
   async deleteProducts(requestPk: number, from: number, to: number): Promise<number> {
     return (await this.database.backgroundStatement(DELETE_PRODUCTS, { requestPk, from, to }))
+      .affected;
+  }
+
+  /**
+   * Forgets up to `limit` of the sources whose remembered result a request stored; returns how
+   * many. Sources that a later request reused point at that request's copies, not at these.
+   */
+  async deleteSourceRecords(requestId: string, limit: number): Promise<number> {
+    return (await this.database.backgroundStatement(DELETE_SOURCE_RECORDS, { requestId, limit }))
       .affected;
   }
 

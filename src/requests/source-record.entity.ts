@@ -9,6 +9,7 @@ import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 @Entity('source_records')
 @Index('IDX_source_records_url', ['owner', 'urlKey'], { unique: true })
 @Index('IDX_source_records_bytes', ['owner', 'sha256', 'recipe'])
+@Index('IDX_source_records_request', ['requestId'])
 export class SourceRecord {
   @PrimaryGeneratedColumn()
   id!: number;
