@@ -20,6 +20,7 @@ import { UploadFileName1764620000000 } from './migrations/1764620000000-upload-f
 import { UnconfirmedUploads1764700000000 } from './migrations/1764700000000-unconfirmed-uploads';
 import { RequestPkColumns1764710000000 } from './migrations/1764710000000-request-pk-columns';
 import { SourceRecords1764720000000 } from './migrations/1764720000000-source-records';
+import { SharedUrlIndex1764730000000 } from './migrations/1764730000000-shared-url-index';
 
 export const entities = [
   ImageProcessingRequest,
@@ -42,6 +43,7 @@ export const migrations = [
   UnconfirmedUploads1764700000000,
   RequestPkColumns1764710000000,
   SourceRecords1764720000000,
+  SharedUrlIndex1764730000000,
 ];
 
 /**
