@@ -20,6 +20,7 @@ import { UploadFileName1764620000000 } from './migrations/1764620000000-upload-f
 import { UnconfirmedUploads1764700000000 } from './migrations/1764700000000-unconfirmed-uploads';
 import { RequestPkColumns1764710000000 } from './migrations/1764710000000-request-pk-columns';
 import { SourceRecords1764720000000 } from './migrations/1764720000000-source-records';
+import { SharedUrlIndex1764740000000 } from './migrations/1764740000000-shared-url-index';
 import { SourceRecordsByRequest1764750000000 } from './migrations/1764750000000-source-records-by-request';
 
 export const entities = [
@@ -43,6 +44,7 @@ export const migrations = [
   UnconfirmedUploads1764700000000,
   RequestPkColumns1764710000000,
   SourceRecords1764720000000,
+  SharedUrlIndex1764740000000,
   SourceRecordsByRequest1764750000000,
 ];
 

@@ -52,7 +52,9 @@ const FIND_WORK = `
   SELECT i.id AS image_id, i.request_pk AS request_pk, r.request_id AS request_uuid,
          p.row_number AS row_number, i.position AS position, i.input_url AS input_url,
          i.url_hash AS url_hash, i.status AS status, i.attempts AS attempts,
-         same.first_id AS primary_image_id, same.images AS same_url_images,
+         CASE WHEN i.shares_url THEN same.first_id
+              WHEN i.status = ${PENDING} THEN i.id END AS primary_image_id,
+         CASE WHEN i.shares_url THEN same.images ELSE 1 END AS same_url_images,
          CASE WHEN r.cancelled_at IS NULL THEN 0 ELSE 1 END AS request_cancelled,
          CASE WHEN r.deleted_at IS NULL THEN 0 ELSE 1 END AS request_deleted,
          r.owner AS owner, CASE WHEN r.refresh THEN 1 ELSE 0 END AS refresh
@@ -62,7 +64,7 @@ const FIND_WORK = `
     JOIN (SELECT MIN(CASE WHEN d.status = ${PENDING} THEN d.id END) AS first_id,
                  COUNT(*) AS images
             FROM images d JOIN images own ON own.id = :imageId
-           WHERE d.request_pk = own.request_pk AND d.url_hash = own.url_hash
+           WHERE d.shares_url AND d.request_pk = own.request_pk AND d.url_hash = own.url_hash
              AND d.input_url = own.input_url) same ON 1 = 1
    WHERE i.id = :imageId`;
 
@@ -78,8 +80,8 @@ const RECORD_OWN = `
 
 const RECORD_SAME_URL = `
   UPDATE images SET ${OUTCOME_COLUMNS}, reused_from = :imageId
-   WHERE request_pk = :requestPk AND url_hash = :urlHash AND input_url = :inputUrl
-     AND status = ${PENDING} AND id <> :imageId`;
+   WHERE shares_url AND request_pk = :requestPk AND url_hash = :urlHash
+     AND input_url = :inputUrl AND status = ${PENDING} AND id <> :imageId`;
 
 const SCORE = 'CAST(:score AS DOUBLE PRECISION)';
 

@@ -6,7 +6,9 @@ import { ImageStatus, ReuseReason } from './request-status';
 @Entity('images')
 @Index(['productId', 'position'], { unique: true })
 @Index(['requestPk', 'ordinal'], { unique: true })
-@Index(['requestPk', 'urlHash'])
+// Only images whose URL appears more than once in their request: an upload appends its images
+// to every other index, while an entry per image here would land at a random place.
+@Index('IDX_images_same_url', ['requestPk', 'urlHash'], { where: 'shares_url' })
 @Index('IDX_images_pending', ['requestPk', 'ordinal'], { where: `status = 'Pending'` })
 export class Image {
   @PrimaryGeneratedColumn()
@@ -41,6 +43,10 @@ export class Image {
   /** A 32-bit hash of `inputUrl`, to find the same URL elsewhere in the request by index. */
   @Column({ name: 'url_hash', type: 'integer', default: 0 })
   urlHash!: number;
+
+  /** Another image of the request has the same URL; set once the upload's images are stored. */
+  @Column({ name: 'shares_url', type: 'boolean', default: false })
+  sharesUrl!: boolean;
 
   @Column({ type: 'varchar', length: 16, default: ImageStatus.Pending })
   status!: ImageStatus;

@@ -92,6 +92,17 @@ const PAGE_IMAGES = `
    ORDER BY i.ordinal
    LIMIT :limit`;
 
+/**
+ * Marks the images of a request whose URL another of its images has too (or one with the same
+ * hash): only they are indexed by URL hash, and only they are looked up by it. One sort of the
+ * request's hashes, run once its images are all stored.
+ */
+const MARK_SHARED_URLS = `
+  UPDATE images SET shares_url = TRUE
+   WHERE request_pk = :requestPk AND url_hash IN (
+     SELECT url_hash FROM images WHERE request_pk = :requestPk
+      GROUP BY url_hash HAVING COUNT(*) > 1)`;
+
 /** Rows per INSERT: well under SQLite's 32,766 and PostgreSQL's 65,535 parameters. */
 const IMAGE_INSERT_CHUNK = 2000;
 
@@ -153,6 +164,7 @@ export class RequestsRepository {
       for await (const batch of products) {
         ordinal = await this.insertProducts(manager, requestPk, batch, ordinal);
       }
+      await runStatement(manager, MARK_SHARED_URLS, { requestPk });
       return requestPk;
     });
   }
