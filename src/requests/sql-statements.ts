@@ -16,13 +16,45 @@ export async function runStatement<Row = Record<string, unknown>>(
   sql: string,
   parameters: Record<string, unknown>,
 ): Promise<StatementResult<Row>> {
-  const [query, values] = manager.connection.driver.escapeQueryWithParameters(sql, parameters);
+  const { driver } = manager.connection;
+  const sqlite = manager.connection.options.type === 'better-sqlite3';
+  const [query, escaped] = driver.escapeQueryWithParameters(
+    sql,
+    sqlite ? boxNumbers(parameters) : parameters,
+  );
+  const values = sqlite ? escaped.map(toSqliteValue) : escaped;
   const run = (runner: QueryRunner) => runner.query(query, values, true);
   const result = manager.queryRunner
     ? await run(manager.queryRunner)
     : await withRunner(manager.connection, run);
   const rows = Array.isArray(result.records) ? (result.records as Row[]) : [];
   return { rows, affected: result.affected ?? rows.length };
+}
+
+/**
+ * A number to bind as a parameter. TypeORM writes numbers into SQLite statements as literals,
+ * so that a statement run with another id or size is another text: better-sqlite3 prepares it
+ * afresh every time, and the runner's cache of prepared statements holds nothing useful.
+ */
+class BoundNumber {
+  constructor(readonly value: number) {}
+}
+
+function boxNumbers(parameters: Record<string, unknown>): Record<string, unknown> {
+  const boxed: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(parameters)) {
+    boxed[name] = typeof value === 'number' ? new BoundNumber(value) : value;
+  }
+  return boxed;
+}
+
+/**
+ * better-sqlite3 binds every JavaScript number as a REAL; a whole number goes as a BigInt, so
+ * that it binds as an INTEGER and compares, divides and prints as the literal it replaces.
+ */
+function toSqliteValue(value: unknown): unknown {
+  const unboxed = value instanceof BoundNumber ? value.value : value;
+  return typeof unboxed === 'number' && Number.isSafeInteger(unboxed) ? BigInt(unboxed) : unboxed;
 }
 
 async function withRunner<T>(

@@ -1,0 +1,56 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { DataSource } from 'typeorm';
+import { runStatement } from './sql-statements';
+
+describe('runStatement on SQLite', () => {
+  let directory: string;
+  let dataSource: DataSource;
+
+  beforeEach(async () => {
+    directory = mkdtempSync(join(tmpdir(), 'sql-statements-'));
+    dataSource = new DataSource({
+      type: 'better-sqlite3',
+      database: join(directory, 'test.sqlite'),
+    });
+    await dataSource.initialize();
+    await dataSource.query('CREATE TABLE item (id INTEGER PRIMARY KEY, size INTEGER, score REAL)');
+  });
+
+  afterEach(async () => {
+    jest.restoreAllMocks();
+    await dataSource.destroy();
+    rmSync(directory, { recursive: true, force: true });
+  });
+
+  it('prepares a statement once, whatever numbers it is run with', async () => {
+    const prepare = jest.spyOn(BetterSqlite3.prototype, 'prepare');
+    for (let id = 1; id <= 50; id++) {
+      await runStatement(
+        dataSource.manager,
+        'INSERT INTO item (id, size, score) VALUES (:id, :size, :score)',
+        { id, size: id * 1000, score: id / 7 },
+      );
+    }
+    const inserts = prepare.mock.calls.filter(([sql]) => sql.startsWith('INSERT INTO item'));
+    expect(inserts).toHaveLength(1);
+    const { rows } = await runStatement<{ items: number }>(
+      dataSource.manager,
+      'SELECT COUNT(*) AS items FROM item WHERE id IN (:...ids) AND size > :size',
+      { ids: [3, 4, 5], size: 3500 },
+    );
+    expect(rows).toEqual([{ items: 2 }]);
+  });
+
+  it('binds whole numbers as integers and fractions as reals, as the literals would be', async () => {
+    const { rows } = await runStatement(
+      dataSource.manager,
+      'SELECT typeof(:whole) AS whole, :whole / 2 AS half, typeof(:fraction) AS fraction, ' +
+        "'#' || :whole AS text",
+      { whole: 7, fraction: 0.25 },
+    );
+    expect(rows).toEqual([{ whole: 'integer', half: 3, fraction: 'real', text: '#7' }]);
+  });
+});
