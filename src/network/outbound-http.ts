@@ -1,10 +1,30 @@
 import { Injectable } from '@nestjs/common';
+import * as http from 'node:http';
+import * as https from 'node:https';
 import { NetworkConfig } from '../config/config';
 import { createGuardedAgents, guardedAxiosConfig, GuardedAxiosConfig } from './guarded-agent';
+
+/** What a `HEAD` was answered: the status and headers of the last hop. */
+export interface HeadAnswer {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+}
+
+export interface HeadOptions {
+  headers: Record<string, string>;
+  timeoutMs: number;
+  maxRedirects: number;
+}
+
+const REDIRECT_STATUS = new Set([301, 302, 303, 307, 308]);
 
 /**
  * The axios settings for every request the service makes to a URL a user gave it
  * (image downloads, webhooks): SSRF-guarded agents and no proxy from the environment.
+ *
+ * `head` asks for headers only through the same agents, without axios: a revalidation of a
+ * catalog's known sources is one `HEAD` per image, where axios's per-request work (its config
+ * merging, interceptors, redirect wrapper and stream plumbing) costs several times the request.
  */
 @Injectable()
 export class OutboundHttp {
@@ -17,5 +37,50 @@ export class OutboundHttp {
         allowedHosts: config.allowedHosts,
       }),
     );
+  }
+
+  /**
+   * Sends `HEAD url` with `headers`, following at most `maxRedirects` redirects (each hop
+   * through the guarded agents, HTTP(S) only), all within `timeoutMs`. Rejects on any error,
+   * on a redirect without a usable `Location`, and on too many redirects.
+   */
+  async head(url: string, { headers, timeoutMs, maxRedirects }: HeadOptions): Promise<HeadAnswer> {
+    const abort = new AbortController();
+    const timer = setTimeout(() => abort.abort(), timeoutMs);
+    try {
+      let target = new URL(url);
+      for (let redirects = 0; ; redirects++) {
+        const answer = await this.headOnce(target, headers, abort.signal);
+        const location = answer.headers.location;
+        if (!REDIRECT_STATUS.has(answer.status)) return answer;
+        if (location === undefined) throw new Error(`HTTP ${answer.status} without a Location`);
+        if (redirects >= maxRedirects) throw new Error('Too many redirects');
+        target = new URL(location, target);
+      }
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private headOnce(
+    url: URL,
+    headers: Record<string, string>,
+    signal: AbortSignal,
+  ): Promise<HeadAnswer> {
+    const secure = url.protocol === 'https:';
+    if (!secure && url.protocol !== 'http:') {
+      return Promise.reject(new Error(`Unsupported protocol ${url.protocol}`));
+    }
+    const agent = secure ? this.axiosConfig.httpsAgent : this.axiosConfig.httpAgent;
+    const send = secure ? https.request : http.request;
+    return new Promise((resolve, reject) => {
+      const request = send(url, { method: 'HEAD', agent, headers, signal }, (response) => {
+        // A HEAD has no body: reading to its end hands the connection back to the pool.
+        response.resume();
+        resolve({ status: response.statusCode ?? 0, headers: response.headers });
+      });
+      request.once('error', reject);
+      request.end();
+    });
   }
 }

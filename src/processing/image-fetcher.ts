@@ -86,7 +86,11 @@ export class ImageFetcher {
     const conditional = revalidationHeadersOf(known, request);
     if (!conditional) return null;
     try {
-      const answer = await this.download(url, conditional, false);
+      const answer = await this.outbound.head(url, {
+        headers: { ...REQUEST_HEADERS, ...conditional },
+        timeoutMs: this.config.downloadTimeoutMs,
+        maxRedirects: this.config.downloadMaxRedirects,
+      });
       if (answer.status !== HTTP_NOT_MODIFIED) return null;
       return confirmedValidators(known, request, { status: 304, headers: answer.headers });
     } catch {
@@ -97,7 +101,6 @@ export class ImageFetcher {
   private async download(
     url: string,
     conditional: Record<string, string> | null,
-    readBody = true,
   ): Promise<Download> {
     const { downloadMaxBytes: maxBytes, downloadTimeoutMs: timeoutMs } = this.config;
     const abort = new AbortController();
@@ -106,7 +109,7 @@ export class ImageFetcher {
       const response = await axios.request<Readable>({
         ...this.outbound.axiosConfig,
         url,
-        method: readBody ? 'GET' : 'HEAD',
+        method: 'GET',
         responseType: 'stream',
         timeout: timeoutMs,
         signal: abort.signal,
@@ -117,8 +120,8 @@ export class ImageFetcher {
       });
       const body = response.data;
       const headers = { ...(response.headers as Headers) };
-      if ((response.status === HTTP_NOT_MODIFIED && conditional) || !readBody) {
-        // A 304 or a HEAD has no body: read to its end, its connection goes back to the pool.
+      if (response.status === HTTP_NOT_MODIFIED && conditional) {
+        // A 304 has no body: read to its end, its connection goes back to the pool.
         body.resume();
         return { status: response.status, headers, bytes: EMPTY, validators: null };
       }
