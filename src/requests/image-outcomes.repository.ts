@@ -48,14 +48,16 @@ const PENDING = `'${ImageStatus.Pending}'`;
  * The statements are written out, not built: a worker runs them for every image, and a query
  * builder would spend more time building them than the database spends running them.
  */
+const WORK_COLUMNS = `
+  i.id AS image_id, i.request_pk AS request_pk, r.request_id AS request_uuid,
+  p.row_number AS row_number, i.position AS position, i.input_url AS input_url,
+  i.url_hash AS url_hash, i.status AS status, i.attempts AS attempts,
+  CASE WHEN r.cancelled_at IS NULL THEN 0 ELSE 1 END AS request_cancelled,
+  CASE WHEN r.deleted_at IS NULL THEN 0 ELSE 1 END AS request_deleted,
+  r.owner AS owner, CASE WHEN r.refresh THEN 1 ELSE 0 END AS refresh`;
+
 const FIND_WORK = `
-  SELECT i.id AS image_id, i.request_pk AS request_pk, r.request_id AS request_uuid,
-         p.row_number AS row_number, i.position AS position, i.input_url AS input_url,
-         i.url_hash AS url_hash, i.status AS status, i.attempts AS attempts,
-         same.first_id AS primary_image_id, same.images AS same_url_images,
-         CASE WHEN r.cancelled_at IS NULL THEN 0 ELSE 1 END AS request_cancelled,
-         CASE WHEN r.deleted_at IS NULL THEN 0 ELSE 1 END AS request_deleted,
-         r.owner AS owner, CASE WHEN r.refresh THEN 1 ELSE 0 END AS refresh
+  SELECT ${WORK_COLUMNS}, same.first_id AS primary_image_id, same.images AS same_url_images
     FROM images i
     JOIN products p ON p.id = i.product_id
     JOIN image_processing_requests r ON r.id = i.request_pk
@@ -65,6 +67,21 @@ const FIND_WORK = `
            WHERE d.request_pk = own.request_pk AND d.url_hash = own.url_hash
              AND d.input_url = own.input_url) same ON 1 = 1
    WHERE i.id = :imageId`;
+
+/** `FIND_WORK` for several images of one request at once. */
+const FIND_WORKS = `
+  SELECT ${WORK_COLUMNS},
+         (SELECT MIN(CASE WHEN d.status = ${PENDING} THEN d.id END) FROM images d
+           WHERE d.request_pk = i.request_pk AND d.url_hash = i.url_hash
+             AND d.input_url = i.input_url) AS primary_image_id,
+         (SELECT COUNT(*) FROM images d
+           WHERE d.request_pk = i.request_pk AND d.url_hash = i.url_hash
+             AND d.input_url = i.input_url) AS same_url_images
+    FROM images i
+    JOIN products p ON p.id = i.product_id
+    JOIN image_processing_requests r ON r.id = i.request_pk
+   WHERE i.id IN (:...imageIds)
+   ORDER BY i.id`;
 
 const OUTCOME_COLUMNS = `
   status = :status, output_key = :outputKey, bytes_in = :bytesIn, bytes_out = :bytesOut,
@@ -122,29 +139,16 @@ export class ImageOutcomesRepository {
 
   /** Everything about one image a worker needs, in one query; null when it does not exist. */
   async findWork(imageId: number): Promise<ImageWork | null> {
-    const { rows } = await this.database.statement<Record<string, string | number>>(FIND_WORK, {
-      imageId,
-    });
+    const { rows } = await this.database.statement<WorkRow>(FIND_WORK, { imageId });
     const [row] = rows;
-    if (!row) return null;
-    return {
-      imageId: Number(row.image_id),
-      requestPk: Number(row.request_pk),
-      requestId: String(row.request_uuid),
-      rowNumber: Number(row.row_number),
-      position: Number(row.position),
-      inputUrl: String(row.input_url),
-      urlHash: Number(row.url_hash),
-      status: row.status as ImageStatus,
-      attempts: Number(row.attempts),
-      // The first image of the URL still to be processed; none when this one has its outcome.
-      primaryImageId: row.primary_image_id === null ? 0 : Number(row.primary_image_id),
-      sameUrlImages: Number(row.same_url_images),
-      requestCancelled: Number(row.request_cancelled) === 1,
-      requestDeleted: Number(row.request_deleted) === 1,
-      owner: row.owner === null ? null : String(row.owner),
-      refresh: Number(row.refresh) === 1,
-    };
+    return row ? workOf(row) : null;
+  }
+
+  /** `findWork` for several images at once, in the order of their ids; missing ones left out. */
+  async findWorks(imageIds: readonly number[]): Promise<ImageWork[]> {
+    if (imageIds.length === 0) return [];
+    const { rows } = await this.database.statement<WorkRow>(FIND_WORKS, { imageIds });
+    return rows.map(workOf);
   }
 
   /** A failed attempt that will be retried: the status shows it while the image waits. */
@@ -258,5 +262,28 @@ function outcomeColumns(outcome: ImageOutcome): Record<string, unknown> {
     error: outcome.status === ImageStatus.Failed ? outcome.error : null,
     reuseReason: completed ? (outcome.reuse?.reason ?? null) : null,
     reuseRequestId: completed ? (outcome.reuse?.requestId ?? null) : null,
+  };
+}
+
+type WorkRow = Record<string, string | number | null>;
+
+function workOf(row: WorkRow): ImageWork {
+  return {
+    imageId: Number(row.image_id),
+    requestPk: Number(row.request_pk),
+    requestId: String(row.request_uuid),
+    rowNumber: Number(row.row_number),
+    position: Number(row.position),
+    inputUrl: String(row.input_url),
+    urlHash: Number(row.url_hash),
+    status: row.status as ImageStatus,
+    attempts: Number(row.attempts),
+    // The first image of the URL still to be processed; none when this one has its outcome.
+    primaryImageId: row.primary_image_id === null ? 0 : Number(row.primary_image_id),
+    sameUrlImages: Number(row.same_url_images),
+    requestCancelled: Number(row.request_cancelled) === 1,
+    requestDeleted: Number(row.request_deleted) === 1,
+    owner: row.owner === null ? null : String(row.owner),
+    refresh: Number(row.refresh) === 1,
   };
 }
