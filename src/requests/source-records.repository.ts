@@ -37,15 +37,23 @@ const REMEMBERED_COLUMNS = [
   'updated_at',
 ];
 
-const REMEMBER = `
+/** One source's values; each `:name` becomes `:name_<row>` in a statement of several rows. */
+const REMEMBERED_VALUES = `
+  (:owner, :urlKey, :url, :validators, :sha256, :recipe, :requestId, :outputKey, :format,
+   :bytesIn, :bytesOut, :sourceQuality, :targetQuality, :width, :height, :skipReason,
+   CAST(:score AS DOUBLE PRECISION), :updatedAt)`;
+
+/** Records (or replaces) `rows` sources at once. */
+const rememberStatement = (rows: number): string => `
   INSERT INTO source_records (owner, url_key, url, validators, sha256, recipe, request_id,
                               output_key, format, bytes_in, bytes_out, source_quality,
                               target_quality, width, height, skip_reason, score, updated_at)
-  VALUES (:owner, :urlKey, :url, :validators, :sha256, :recipe, :requestId, :outputKey, :format,
-          :bytesIn, :bytesOut, :sourceQuality, :targetQuality, :width, :height, :skipReason,
-          CAST(:score AS DOUBLE PRECISION), :updatedAt)
+  VALUES ${Array.from({ length: rows }, (_, row) => REMEMBERED_VALUES.replace(/:(\w+)/g, `:$1_${row}`)).join(',')}
   ON CONFLICT (owner, url_key) DO UPDATE
      SET ${REMEMBERED_COLUMNS.map((column) => `${column} = excluded.${column}`).join(', ')}`;
+
+/** Sources recorded by one statement: 18 parameters each, well under either database's limit. */
+const REMEMBER_CHUNK = 100;
 
 /** URL keys asked about in one statement: well under either database's parameter limit. */
 const LOOKUP_CHUNK = 500;
@@ -88,23 +96,31 @@ export class SourceRecordsRepository {
 
   /** Records (or replaces) what the owner's URL was last served and stored as. */
   async remember(source: RememberedSource): Promise<void> {
-    await this.database.run((manager) => this.rememberIn(manager, source));
+    await this.rememberAll([source]);
   }
 
-  /** Records several sources in one transaction. */
+  /** Records several sources in one transaction, a chunk of them per statement. */
   async rememberAll(sources: readonly RememberedSource[]): Promise<void> {
-    if (sources.length === 0) return;
-    await this.database.transaction(async (manager) => {
-      for (const source of sources) await this.rememberIn(manager, source);
-    });
-  }
-
-  private async rememberIn(manager: EntityManager, source: RememberedSource): Promise<void> {
-    await runStatement(manager, REMEMBER, {
-      ...source,
-      urlKey: urlKeyOf(source.url),
-      updatedAt: new Date(),
-    });
+    // A statement may not name one row twice: the last word on a URL is the one kept.
+    const latest = [
+      ...new Map(sources.map((source) => [`${source.owner} ${source.url}`, source])).values(),
+    ];
+    if (latest.length === 0) return;
+    const updatedAt = new Date();
+    const statements: { sql: string; parameters: Record<string, unknown> }[] = [];
+    for (let start = 0; start < latest.length; start += REMEMBER_CHUNK) {
+      const chunk = latest.slice(start, start + REMEMBER_CHUNK);
+      const parameters: Record<string, unknown> = {};
+      chunk.forEach((source, row) => {
+        const values = { ...source, urlKey: urlKeyOf(source.url), updatedAt };
+        for (const [name, value] of Object.entries(values)) parameters[`${name}_${row}`] = value;
+      });
+      statements.push({ sql: rememberStatement(chunk.length), parameters });
+    }
+    const run = async (manager: EntityManager) => {
+      for (const { sql, parameters } of statements) await runStatement(manager, sql, parameters);
+    };
+    await (statements.length === 1 ? this.database.run(run) : this.database.transaction(run));
   }
 
   private findOne(sql: string, parameters: Record<string, unknown>) {
