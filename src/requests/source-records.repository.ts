@@ -43,14 +43,39 @@ const REMEMBERED_VALUES = `
    :bytesIn, :bytesOut, :sourceQuality, :targetQuality, :width, :height, :skipReason,
    CAST(:score AS DOUBLE PRECISION), :updatedAt)`;
 
+/** What `REMEMBERED_VALUES` takes from a source as it is; `urlKey` and `updatedAt` are made. */
+const SOURCE_FIELDS = [
+  'owner',
+  'url',
+  'validators',
+  'sha256',
+  'recipe',
+  'requestId',
+  'outputKey',
+  'format',
+  'bytesIn',
+  'bytesOut',
+  'sourceQuality',
+  'targetQuality',
+  'width',
+  'height',
+  'skipReason',
+  'score',
+] as const satisfies readonly (keyof RememberedSource)[];
+
 /** Records (or replaces) `rows` sources at once. */
-const rememberStatement = (rows: number): string => `
+function rememberStatement(rows: number): string {
+  const values = Array.from({ length: rows }, (_, row) =>
+    REMEMBERED_VALUES.replace(/:(\w+)/g, `:$1_${row}`),
+  );
+  return `
   INSERT INTO source_records (owner, url_key, url, validators, sha256, recipe, request_id,
                               output_key, format, bytes_in, bytes_out, source_quality,
                               target_quality, width, height, skip_reason, score, updated_at)
-  VALUES ${Array.from({ length: rows }, (_, row) => REMEMBERED_VALUES.replace(/:(\w+)/g, `:$1_${row}`)).join(',')}
+  VALUES ${values.join(', ')}
   ON CONFLICT (owner, url_key) DO UPDATE
      SET ${REMEMBERED_COLUMNS.map((column) => `${column} = excluded.${column}`).join(', ')}`;
+}
 
 /** Sources recorded by one statement: 18 parameters each, well under either database's limit. */
 const REMEMBER_CHUNK = 100;
@@ -112,8 +137,9 @@ export class SourceRecordsRepository {
       const chunk = latest.slice(start, start + REMEMBER_CHUNK);
       const parameters: Record<string, unknown> = {};
       chunk.forEach((source, row) => {
-        const values = { ...source, urlKey: urlKeyOf(source.url), updatedAt };
-        for (const [name, value] of Object.entries(values)) parameters[`${name}_${row}`] = value;
+        for (const field of SOURCE_FIELDS) parameters[`${field}_${row}`] = source[field];
+        parameters[`urlKey_${row}`] = urlKeyOf(source.url);
+        parameters[`updatedAt_${row}`] = updatedAt;
       });
       statements.push({ sql: rememberStatement(chunk.length), parameters });
     }
