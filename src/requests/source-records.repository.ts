@@ -14,6 +14,13 @@ export type RememberedSource = Omit<SourceRecord, 'id' | 'urlKey' | 'updatedAt'>
 const FIND_BY_URL = `
   SELECT * FROM source_records WHERE owner = :owner AND url_key = :urlKey AND url = :url`;
 
+const FIND_BY_URLS =
+  'SELECT * FROM source_records WHERE owner = :owner AND url_key IN (:...urlKeys)';
+
+const FIND_REVALIDATABLE_URLS = `
+  SELECT url FROM source_records
+   WHERE owner = :owner AND url_key IN (:...urlKeys) AND validators IS NOT NULL`;
+
 const FIND_BY_BYTES = `
   SELECT * FROM source_records
    WHERE owner = :owner AND sha256 = :sha256 AND recipe = :recipe
@@ -97,20 +104,19 @@ export class SourceRecordsRepository {
   /** The owner's sources among `urls`, by URL. */
   async findByUrls(owner: string, urls: readonly string[]): Promise<Map<string, SourceRecord>> {
     const found = new Map<string, SourceRecord>();
-    for (let start = 0; start < urls.length; start += LOOKUP_CHUNK) {
-      const urlKeys = [...new Set(urls.slice(start, start + LOOKUP_CHUNK))].map(urlKeyOf);
-      await this.database.run(async (manager) => {
-        const { rows } = await runStatement<Record<string, unknown>>(
-          manager,
-          'SELECT * FROM source_records WHERE owner = :owner AND url_key IN (:...urlKeys)',
-          { owner, urlKeys },
-        );
-        for (const row of rows) {
-          const record = entityFromRow(manager, SourceRecord, row);
-          found.set(record.url, record);
-        }
-      });
-    }
+    await this.selectByUrls(owner, urls, FIND_BY_URLS, (manager, row) => {
+      const record = entityFromRow(manager, SourceRecord, row);
+      found.set(record.url, record);
+    });
+    return found;
+  }
+
+  /** The URLs among `urls` that the owner's sources keep validators of: no more is read. */
+  async revalidatableUrls(owner: string, urls: readonly string[]): Promise<Set<string>> {
+    const found = new Set<string>();
+    await this.selectByUrls(owner, urls, FIND_REVALIDATABLE_URLS, (_, row) =>
+      found.add(String(row.url)),
+    );
     return found;
   }
 
@@ -147,6 +153,26 @@ export class SourceRecordsRepository {
       for (const { sql, parameters } of statements) await runStatement(manager, sql, parameters);
     };
     await (statements.length === 1 ? this.database.run(run) : this.database.transaction(run));
+  }
+
+  /** Runs `sql` for the owner's URL keys of `urls`, a chunk at a time, and hands on each row. */
+  private async selectByUrls(
+    owner: string,
+    urls: readonly string[],
+    sql: string,
+    onRow: (manager: EntityManager, row: Record<string, unknown>) => void,
+  ): Promise<void> {
+    const unique = [...new Set(urls)];
+    for (let start = 0; start < unique.length; start += LOOKUP_CHUNK) {
+      const urlKeys = unique.slice(start, start + LOOKUP_CHUNK).map(urlKeyOf);
+      await this.database.run(async (manager) => {
+        const { rows } = await runStatement<Record<string, unknown>>(manager, sql, {
+          owner,
+          urlKeys,
+        });
+        for (const row of rows) onRow(manager, row);
+      });
+    }
   }
 
   private findOne(sql: string, parameters: Record<string, unknown>) {
