@@ -89,7 +89,7 @@ export class ImageRevalidationService {
     });
     if (recorded.some((result) => result.requestFinished)) this.dispatch.kick();
     try {
-      await this.sources.rememberAll(resolved.flatMap(({ source }) => (source ? [source] : [])));
+      await this.sources.confirmAll(resolved.flatMap(({ source }) => (source ? [source] : [])));
     } catch (error) {
       this.logger.warn(`Remembering ${resolved.length} sources failed: ${String(error)}`);
     }

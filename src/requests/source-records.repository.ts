@@ -84,6 +84,13 @@ function rememberStatement(rows: number): string {
      SET ${REMEMBERED_COLUMNS.map((column) => `${column} = excluded.${column}`).join(', ')}`;
 }
 
+/** After a `304`: the URL's result is now the copy in a later request, under new validators. */
+const CONFIRM = `
+  UPDATE source_records
+     SET validators = :validators, request_id = :requestId, output_key = :outputKey,
+         updated_at = :updatedAt
+   WHERE owner = :owner AND url_key = :urlKey AND url = :url`;
+
 /** Sources recorded by one statement: 18 parameters each, well under either database's limit. */
 const REMEMBER_CHUNK = 100;
 
@@ -156,6 +163,29 @@ export class SourceRecordsRepository {
   }
 
   /** Runs `sql` for the owner's URL keys of `urls`, a chunk at a time, and hands on each row. */
+  /**
+   * Records sources whose URLs answered `304`: only where the result now is and the validators
+   * change, which costs a fraction of a whole record's upsert. A record gone meanwhile is
+   * recorded whole again.
+   */
+  async confirmAll(sources: readonly RememberedSource[]): Promise<void> {
+    if (sources.length === 0) return;
+    const updatedAt = new Date();
+    const gone = await this.database.transaction(async (manager) => {
+      const missing: RememberedSource[] = [];
+      for (const source of sources) {
+        const { owner, url, validators, requestId, outputKey } = source;
+        const { affected } = await runStatement(manager, CONFIRM, {
+          ...{ owner, url, urlKey: urlKeyOf(url), validators, requestId, outputKey },
+          updatedAt,
+        });
+        if (affected === 0) missing.push(source);
+      }
+      return missing;
+    });
+    await this.rememberAll(gone);
+  }
+
   private async selectByUrls(
     owner: string,
     urls: readonly string[],
