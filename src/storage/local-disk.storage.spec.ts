@@ -1,7 +1,7 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { HealthConfig, StorageConfig } from '../config/config';
+import { StorageConfig } from '../config/config';
 import { LocalDiskStorage } from './local-disk.storage';
 
 describe('LocalDiskStorage.copy', () => {
@@ -10,10 +10,7 @@ describe('LocalDiskStorage.copy', () => {
 
   beforeEach(() => {
     directory = mkdtempSync(join(tmpdir(), 'local-disk-'));
-    storage = new LocalDiskStorage(
-      { directory } as StorageConfig,
-      { minFreeDiskBytes: 0 } as HealthConfig,
-    );
+    storage = new LocalDiskStorage({ directory } as StorageConfig, { minFreeDiskBytes: 0 });
   });
 
   afterEach(() => rmSync(directory, { recursive: true, force: true }));
