@@ -303,6 +303,18 @@ describe.each([
     expect(bobsSecond.images[0].reuse?.request_id).not.toBe(alices.requestId);
   });
 
+  it('reuses the latest copy of a result, so that deleting the first request costs nothing', async () => {
+    const url = origin.set('/latest/photo.jpg', await jpeg(72));
+    const first = await run(csvOf(url), alice);
+    const second = await run(csvOf(url), alice);
+
+    await deleteRequest(first, alice);
+    const third = await run(csvOf(url), alice);
+
+    expect(third.images[0].reuse).toEqual({ reason: 'not-modified', request_id: second.requestId });
+    expect(origin.answersFor('/latest/photo.jpg')).toEqual(['GET 200', 'HEAD 304', 'HEAD 304']);
+  });
+
   it('keeps reused outputs downloadable after the request they came from is deleted', async () => {
     const url = origin.set('/deleted/photo.jpg', await jpeg(71));
     const first = await run(csvOf(url), alice);

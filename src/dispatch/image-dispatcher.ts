@@ -17,7 +17,6 @@ import {
   DispatchRepository,
   OpenRequest,
 } from '../requests/dispatch.repository';
-import { SourceRecord } from '../requests/source-record.entity';
 import { SERVICE_OWNER, SourceRecordsRepository } from '../requests/source-records.repository';
 import { LockHeld } from '../queue/redis-lock';
 import { addJobs, ensureJobs, JobSpec } from './queued-jobs';
@@ -146,19 +145,16 @@ export class ImageDispatcher {
     images: DispatchableImage[],
   ): Promise<Set<string>> {
     if (!this.images.reuseResults || request.refresh || images.length === 0) return new Set();
-    const records = await this.sources
-      .findByUrls(
+    return this.sources
+      .revalidatableUrls(
         request.owner ?? SERVICE_OWNER,
         images.map((image) => image.inputUrl),
       )
       .catch((error: unknown) => {
         // Each image then gets a job of its own, which looks its source up again.
         this.logger.warn(`Looking up known sources failed: ${String(error)}`);
-        return new Map<string, SourceRecord>();
+        return new Set<string>();
       });
-    return new Set(
-      [...records.values()].filter((record) => record.validators).map((record) => record.url),
-    );
   }
 
   private revalidationJobFor(batch: DispatchableImage[]): JobSpec<RevalidateImagesJob> {

@@ -4,12 +4,7 @@ import { Readable } from 'node:stream';
 import { UNSAFE_ADDRESS_CODE } from '../network/guarded-agent';
 import { OutboundHttp } from '../network/outbound-http';
 import { ImagesConfig } from '../config/config';
-import {
-  confirmedValidators,
-  Headers,
-  revalidationHeadersOf,
-  validatorsOf,
-} from './source-validators';
+import { Headers, revalidationOf, validatorsOf } from './source-validators';
 
 /** A download that failed; `retryable` says whether trying again later may help. */
 export class ImageFetchError extends Error {
@@ -62,16 +57,12 @@ export class ImageFetcher {
    * confirms them; a `304` that does not is followed by a plain download.
    */
   async fetch(url: string, known: string | null = null): Promise<FetchedSource> {
-    const request = { url, headers: REQUEST_HEADERS };
-    const conditional = known ? revalidationHeadersOf(known, request) : null;
-    const downloaded = await this.download(url, conditional);
+    const revalidation = known ? revalidationOf(known, { url, headers: REQUEST_HEADERS }) : null;
+    const downloaded = await this.download(url, revalidation?.headers ?? null);
     if (downloaded.status !== HTTP_NOT_MODIFIED) {
       return { notModified: false, bytes: downloaded.bytes, validators: downloaded.validators };
     }
-    const confirmed =
-      known && conditional
-        ? confirmedValidators(known, request, { status: 304, headers: downloaded.headers })
-        : null;
+    const confirmed = revalidation?.confirm({ status: 304, headers: downloaded.headers }) ?? null;
     return confirmed ? { notModified: true, validators: confirmed } : this.fetch(url, null);
   }
 
@@ -82,13 +73,16 @@ export class ImageFetcher {
    * classification) to deal with.
    */
   async revalidate(url: string, known: string): Promise<string | null> {
-    const request = { url, headers: REQUEST_HEADERS };
-    const conditional = revalidationHeadersOf(known, request);
-    if (!conditional) return null;
+    const revalidation = revalidationOf(known, { url, headers: REQUEST_HEADERS });
+    if (!revalidation) return null;
     try {
-      const answer = await this.download(url, conditional, false);
+      const answer = await this.outbound.head(url, {
+        headers: { ...REQUEST_HEADERS, ...revalidation.headers },
+        timeoutMs: this.config.downloadTimeoutMs,
+        maxRedirects: this.config.downloadMaxRedirects,
+      });
       if (answer.status !== HTTP_NOT_MODIFIED) return null;
-      return confirmedValidators(known, request, { status: 304, headers: answer.headers });
+      return revalidation.confirm({ status: 304, headers: answer.headers });
     } catch {
       return null;
     }
@@ -97,7 +91,6 @@ export class ImageFetcher {
   private async download(
     url: string,
     conditional: Record<string, string> | null,
-    readBody = true,
   ): Promise<Download> {
     const { downloadMaxBytes: maxBytes, downloadTimeoutMs: timeoutMs } = this.config;
     const abort = new AbortController();
@@ -106,7 +99,7 @@ export class ImageFetcher {
       const response = await axios.request<Readable>({
         ...this.outbound.axiosConfig,
         url,
-        method: readBody ? 'GET' : 'HEAD',
+        method: 'GET',
         responseType: 'stream',
         timeout: timeoutMs,
         signal: abort.signal,
@@ -117,8 +110,8 @@ export class ImageFetcher {
       });
       const body = response.data;
       const headers = { ...(response.headers as Headers) };
-      if ((response.status === HTTP_NOT_MODIFIED && conditional) || !readBody) {
-        // A 304 or a HEAD has no body: read to its end, its connection goes back to the pool.
+      if (response.status === HTTP_NOT_MODIFIED && conditional) {
+        // A 304 has no body: read to its end, its connection goes back to the pool.
         body.resume();
         return { status: response.status, headers, bytes: EMPTY, validators: null };
       }

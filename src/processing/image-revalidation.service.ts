@@ -50,14 +50,10 @@ export class ImageRevalidationService {
   ) {}
 
   async revalidate({ imageIds }: RevalidateImagesJob): Promise<void> {
-    const works: ImageWork[] = [];
-    for (const imageId of imageIds) {
-      const work = await this.outcomes.findWork(imageId);
-      // Done already, or another image of the request with the URL records it.
-      if (work && work.status === ImageStatus.Pending && work.primaryImageId === work.imageId) {
-        works.push(work);
-      }
-    }
+    // Left out: images done already, and those that another image with the URL records.
+    const works = (await this.outcomes.findWorks(imageIds)).filter(
+      (work) => work.status === ImageStatus.Pending && work.primaryImageId === work.imageId,
+    );
     const [first] = works;
     if (!first || first.requestDeleted) return;
     const reusable =
@@ -93,7 +89,7 @@ export class ImageRevalidationService {
     });
     if (recorded.some((result) => result.requestFinished)) this.dispatch.kick();
     try {
-      await this.sources.rememberAll(resolved.flatMap(({ source }) => (source ? [source] : [])));
+      await this.sources.confirmAll(resolved.flatMap(({ source }) => (source ? [source] : [])));
     } catch (error) {
       this.logger.warn(`Remembering ${resolved.length} sources failed: ${String(error)}`);
     }

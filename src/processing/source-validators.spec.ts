@@ -1,4 +1,4 @@
-import { confirmedValidators, revalidationHeadersOf, validatorsOf } from './source-validators';
+import { revalidationOf, validatorsOf } from './source-validators';
 
 const request = { url: 'https://cdn.example.com/a.jpg', headers: { Accept: 'image/*' } };
 const ETAG = '"v1"';
@@ -13,7 +13,7 @@ describe('source validators', () => {
     const kept = validatorsOf(request, served({ ETag: ETAG, 'Last-Modified': LAST_MODIFIED }));
 
     expect(kept).not.toBeNull();
-    expect(revalidationHeadersOf(kept!, request)).toEqual({
+    expect(revalidationOf(kept!, request)?.headers).toEqual({
       'if-none-match': ETAG,
       'if-modified-since': LAST_MODIFIED,
     });
@@ -30,18 +30,18 @@ describe('source validators', () => {
   });
 
   it('takes a 304 as confirmation only when it names the kept response', () => {
-    const kept = validatorsOf(request, served({ ETag: ETAG }))!;
+    const revalidation = revalidationOf(validatorsOf(request, served({ ETag: ETAG }))!, request)!;
 
-    const same = confirmedValidators(kept, request, { status: 304, headers: { ETag: ETAG } });
-    const other = confirmedValidators(kept, request, { status: 304, headers: { ETag: '"v2"' } });
+    const same = revalidation.confirm({ status: 304, headers: { ETag: ETAG } });
+    const other = revalidation.confirm({ status: 304, headers: { ETag: '"v2"' } });
 
     expect(same).not.toBeNull();
-    expect(revalidationHeadersOf(same!, request)).toEqual({ 'if-none-match': ETAG });
+    expect(revalidationOf(same!, request)?.headers).toEqual({ 'if-none-match': ETAG });
     expect(other).toBeNull();
   });
 
   it('ignores kept validators it cannot read', () => {
-    expect(revalidationHeadersOf('not json', request)).toBeNull();
-    expect(confirmedValidators('{}', request, { status: 304, headers: {} })).toBeNull();
+    expect(revalidationOf('not json', request)).toBeNull();
+    expect(revalidationOf('{}', request)).toBeNull();
   });
 });

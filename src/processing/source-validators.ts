@@ -47,40 +47,41 @@ export function validatorsOf(request: SourceRequest, response: SourceResponse): 
   return json.length <= MAX_VALIDATORS_LENGTH ? json : null;
 }
 
-/** The conditional headers that revalidate kept validators; null when they cannot be used. */
-export function revalidationHeadersOf(
-  validators: string,
-  request: SourceRequest,
-): Record<string, string> | null {
-  const policy = policyOf(validators);
-  if (!policy || !revalidatable(policy)) return null;
-  const headers = policy.revalidationHeaders(asPolicyRequest(request));
-  const conditional: Record<string, string> = {};
-  for (const name of ['if-none-match', 'if-modified-since']) {
-    const value = headers[name];
-    if (typeof value === 'string') conditional[name] = value;
-  }
-  return Object.keys(conditional).length > 0 ? conditional : null;
+/** How to revalidate kept validators: the conditional headers, and what a `304` means. */
+export interface Revalidation {
+  /** `If-None-Match` and/or `If-Modified-Since`. */
+  headers: Record<string, string>;
+  /**
+   * The validators to keep from now on after a `304` to those headers, or null when the `304`
+   * does not confirm the kept response (its validators name another one).
+   */
+  confirm(response: SourceResponse): string | null;
 }
 
 /**
- * The outcome of a `304` to a conditional request: the validators to keep from now on, or null
- * when the `304` does not confirm the kept response (its validators name another one).
+ * The revalidation of kept validators for `request`; null when they cannot be used. The kept
+ * policy is read once for both steps: a catalog's re-run revalidates every one of its images.
  */
-export function confirmedValidators(
-  validators: string,
-  request: SourceRequest,
-  response: SourceResponse,
-): string | null {
+export function revalidationOf(validators: string, request: SourceRequest): Revalidation | null {
   const policy = policyOf(validators);
-  if (!policy) return null;
-  const revalidated = policy.revalidatedPolicy(
-    asPolicyRequest(request),
-    asPolicyResponse(response),
-  );
-  if (revalidated.modified || !revalidatable(revalidated.policy)) return null;
-  const json = JSON.stringify(revalidated.policy.toObject());
-  return json.length <= MAX_VALIDATORS_LENGTH ? json : null;
+  if (!policy || !revalidatable(policy)) return null;
+  const policyRequest = asPolicyRequest(request);
+  const all = policy.revalidationHeaders(policyRequest);
+  const headers: Record<string, string> = {};
+  for (const name of ['if-none-match', 'if-modified-since']) {
+    const value = all[name];
+    if (typeof value === 'string') headers[name] = value;
+  }
+  if (Object.keys(headers).length === 0) return null;
+  return {
+    headers,
+    confirm(response) {
+      const revalidated = policy.revalidatedPolicy(policyRequest, asPolicyResponse(response));
+      if (revalidated.modified || !revalidatable(revalidated.policy)) return null;
+      const json = JSON.stringify(revalidated.policy.toObject());
+      return json.length <= MAX_VALIDATORS_LENGTH ? json : null;
+    },
+  };
 }
 
 function revalidatable(policy: CachePolicy): boolean {

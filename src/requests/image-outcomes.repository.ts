@@ -48,16 +48,19 @@ const PENDING = `'${ImageStatus.Pending}'`;
  * The statements are written out, not built: a worker runs them for every image, and a query
  * builder would spend more time building them than the database spends running them.
  */
+const WORK_COLUMNS = `
+  i.id AS image_id, i.request_pk AS request_pk, r.request_id AS request_uuid,
+  p.row_number AS row_number, i.position AS position, i.input_url AS input_url,
+  i.url_hash AS url_hash, i.status AS status, i.attempts AS attempts,
+  CASE WHEN r.cancelled_at IS NULL THEN 0 ELSE 1 END AS request_cancelled,
+  CASE WHEN r.deleted_at IS NULL THEN 0 ELSE 1 END AS request_deleted,
+  r.owner AS owner, CASE WHEN r.refresh THEN 1 ELSE 0 END AS refresh`;
+
 const FIND_WORK = `
-  SELECT i.id AS image_id, i.request_pk AS request_pk, r.request_id AS request_uuid,
-         p.row_number AS row_number, i.position AS position, i.input_url AS input_url,
-         i.url_hash AS url_hash, i.status AS status, i.attempts AS attempts,
+  SELECT ${WORK_COLUMNS},
          CASE WHEN i.shares_url THEN same.first_id
               WHEN i.status = ${PENDING} THEN i.id END AS primary_image_id,
-         CASE WHEN i.shares_url THEN same.images ELSE 1 END AS same_url_images,
-         CASE WHEN r.cancelled_at IS NULL THEN 0 ELSE 1 END AS request_cancelled,
-         CASE WHEN r.deleted_at IS NULL THEN 0 ELSE 1 END AS request_deleted,
-         r.owner AS owner, CASE WHEN r.refresh THEN 1 ELSE 0 END AS refresh
+         CASE WHEN i.shares_url THEN same.images ELSE 1 END AS same_url_images
     FROM images i
     JOIN products p ON p.id = i.product_id
     JOIN image_processing_requests r ON r.id = i.request_pk
@@ -67,6 +70,25 @@ const FIND_WORK = `
            WHERE d.shares_url AND d.request_pk = own.request_pk AND d.url_hash = own.url_hash
              AND d.input_url = own.input_url) same ON 1 = 1
    WHERE i.id = :imageId`;
+
+/** `FIND_WORK` for several images of one request at once. */
+const FIND_WORKS = `
+  SELECT ${WORK_COLUMNS},
+         CASE WHEN i.shares_url
+              THEN (SELECT MIN(CASE WHEN d.status = ${PENDING} THEN d.id END) FROM images d
+                     WHERE d.shares_url AND d.request_pk = i.request_pk
+                       AND d.url_hash = i.url_hash AND d.input_url = i.input_url)
+              WHEN i.status = ${PENDING} THEN i.id END AS primary_image_id,
+         CASE WHEN i.shares_url
+              THEN (SELECT COUNT(*) FROM images d
+                     WHERE d.shares_url AND d.request_pk = i.request_pk
+                       AND d.url_hash = i.url_hash AND d.input_url = i.input_url)
+              ELSE 1 END AS same_url_images
+    FROM images i
+    JOIN products p ON p.id = i.product_id
+    JOIN image_processing_requests r ON r.id = i.request_pk
+   WHERE i.id IN (:...imageIds)
+   ORDER BY i.id`;
 
 const OUTCOME_COLUMNS = `
   status = :status, output_key = :outputKey, bytes_in = :bytesIn, bytes_out = :bytesOut,
@@ -83,7 +105,7 @@ const RECORD_SAME_URL = `
    WHERE shares_url AND request_pk = :requestPk AND url_hash = :urlHash
      AND input_url = :inputUrl AND status = ${PENDING} AND id <> :imageId`;
 
-const SCORE = 'CAST(:score AS DOUBLE PRECISION)';
+const MIN_SCORE = 'CAST(:minScore AS DOUBLE PRECISION)';
 
 const COUNT_OUTCOMES = `
   UPDATE image_processing_requests
@@ -91,7 +113,7 @@ const COUNT_OUTCOMES = `
          cancelled_images = cancelled_images + :cancelled,
          reused_images = reused_images + :reused,
          scored_images = scored_images + :scored, score_sum = score_sum + :scoreSum,
-         min_score = CASE WHEN min_score IS NULL OR min_score > ${SCORE} THEN ${SCORE}
+         min_score = CASE WHEN min_score IS NULL OR min_score > ${MIN_SCORE} THEN ${MIN_SCORE}
                           ELSE min_score END,
          updated_at = :now
    WHERE id = :requestPk
@@ -106,15 +128,53 @@ const RECORD_FAILED_ATTEMPT = `
   UPDATE images SET attempts = :attempts, error = :error
    WHERE id = :imageId AND status = ${PENDING}`;
 
-/** Images given one outcome at once, and what they add to their request's counters. */
+/** What images' outcomes add to their request's counters. */
 interface CountedOutcomes {
   images: number;
   failed: number;
   cancelled: number;
   reused: number;
-  /** Each image's score; null when they have none. */
-  score: number | null;
-  now: Date;
+  scored: number;
+  scoreSum: number;
+  /** The lowest of their scores; null when none has one. */
+  minScore: number | null;
+}
+
+const NOTHING_COUNTED: CountedOutcomes = {
+  images: 0,
+  failed: 0,
+  cancelled: 0,
+  reused: 0,
+  scored: 0,
+  scoreSum: 0,
+  minScore: null,
+};
+
+/** What `images` images given `outcome` add to the counters. */
+function countOf(outcome: ImageOutcome, images: number): CountedOutcomes {
+  const score = outcome.status === ImageStatus.Completed ? outcome.score : null;
+  return {
+    images,
+    failed: outcome.status === ImageStatus.Failed ? images : 0,
+    cancelled: outcome.status === ImageStatus.Cancelled ? images : 0,
+    reused: outcome.status === ImageStatus.Completed && outcome.reuse ? images : 0,
+    scored: score === null ? 0 : images,
+    scoreSum: score === null ? 0 : score * images,
+    minScore: score,
+  };
+}
+
+function added(a: CountedOutcomes, b: CountedOutcomes): CountedOutcomes {
+  const scores = [a.minScore, b.minScore].filter((score) => score !== null);
+  return {
+    images: a.images + b.images,
+    failed: a.failed + b.failed,
+    cancelled: a.cancelled + b.cancelled,
+    reused: a.reused + b.reused,
+    scored: a.scored + b.scored,
+    scoreSum: a.scoreSum + b.scoreSum,
+    minScore: scores.length > 0 ? Math.min(...scores) : null,
+  };
 }
 
 /** The image worker's reads and writes. */
@@ -124,29 +184,16 @@ export class ImageOutcomesRepository {
 
   /** Everything about one image a worker needs, in one query; null when it does not exist. */
   async findWork(imageId: number): Promise<ImageWork | null> {
-    const { rows } = await this.database.statement<Record<string, string | number>>(FIND_WORK, {
-      imageId,
-    });
+    const { rows } = await this.database.statement<WorkRow>(FIND_WORK, { imageId });
     const [row] = rows;
-    if (!row) return null;
-    return {
-      imageId: Number(row.image_id),
-      requestPk: Number(row.request_pk),
-      requestId: String(row.request_uuid),
-      rowNumber: Number(row.row_number),
-      position: Number(row.position),
-      inputUrl: String(row.input_url),
-      urlHash: Number(row.url_hash),
-      status: row.status as ImageStatus,
-      attempts: Number(row.attempts),
-      // The first image of the URL still to be processed; none when this one has its outcome.
-      primaryImageId: row.primary_image_id === null ? 0 : Number(row.primary_image_id),
-      sameUrlImages: Number(row.same_url_images),
-      requestCancelled: Number(row.request_cancelled) === 1,
-      requestDeleted: Number(row.request_deleted) === 1,
-      owner: row.owner === null ? null : String(row.owner),
-      refresh: Number(row.refresh) === 1,
-    };
+    return row ? workOf(row) : null;
+  }
+
+  /** `findWork` for several images at once, in the order of their ids; missing ones left out. */
+  async findWorks(imageIds: readonly number[]): Promise<ImageWork[]> {
+    if (imageIds.length === 0) return [];
+    const { rows } = await this.database.statement<WorkRow>(FIND_WORKS, { imageIds });
+    return rows.map(workOf);
   }
 
   /** A failed attempt that will be retried: the status shows it while the image waits. */
@@ -172,14 +219,31 @@ export class ImageOutcomesRepository {
     return this.database.transaction((manager) => this.recordIn(manager, work, outcome, attempts));
   }
 
-  /** Records several images' outcomes, each as `recordOutcome` does, in one transaction. */
+  /**
+   * Records several images' outcomes, each as `recordOutcome` does, in one transaction that
+   * moves each request's counters once. `requestFinished` is true for the last recorded entry
+   * of a request that the batch finished.
+   */
   recordOutcomes(
     entries: readonly { work: ImageWork; outcome: ImageOutcome; attempts: number }[],
   ): Promise<RecordedOutcome[]> {
     return this.database.transaction(async (manager) => {
+      const now = new Date();
       const recorded: RecordedOutcome[] = [];
+      const counted = new Map<number, { counts: CountedOutcomes; last: RecordedOutcome }>();
       for (const { work, outcome, attempts } of entries) {
-        recorded.push(await this.recordIn(manager, work, outcome, attempts));
+        const images = await this.markIn(manager, work, outcome, attempts, now);
+        const result = { recorded: images > 0, requestFinished: false };
+        recorded.push(result);
+        if (images === 0) continue;
+        const counts = counted.get(work.requestPk)?.counts ?? NOTHING_COUNTED;
+        counted.set(work.requestPk, {
+          counts: added(counts, countOf(outcome, images)),
+          last: result,
+        });
+      }
+      for (const [requestPk, { counts, last }] of counted) {
+        last.requestFinished = await this.countOutcomes(manager, requestPk, counts, now);
       }
       return recorded;
     });
@@ -192,53 +256,54 @@ export class ImageOutcomesRepository {
     attempts: number,
   ): Promise<RecordedOutcome> {
     const now = new Date();
+    const images = await this.markIn(manager, work, outcome, attempts, now);
+    if (images === 0) return { recorded: false, requestFinished: false };
+    const counts = countOf(outcome, images);
+    const requestFinished = await this.countOutcomes(manager, work.requestPk, counts, now);
+    return { recorded: true, requestFinished };
+  }
+
+  /**
+   * Gives the image its outcome, and every other pending image of the request with its URL;
+   * returns how many images that was (none when the image had its outcome already).
+   */
+  private async markIn(
+    manager: EntityManager,
+    work: ImageWork,
+    outcome: ImageOutcome,
+    attempts: number,
+    now: Date,
+  ): Promise<number> {
     const values = { ...outcomeColumns(outcome), processedAt: now, imageId: work.imageId };
     const own = await runStatement(manager, RECORD_OWN, { ...values, attempts });
-    if (own.affected !== 1) return { recorded: false, requestFinished: false };
+    if (own.affected !== 1) return 0;
     const sameUrl = { requestPk: work.requestPk, urlHash: work.urlHash, inputUrl: work.inputUrl };
     const copies =
       work.sameUrlImages > 1
         ? (await runStatement(manager, RECORD_SAME_URL, { ...values, ...sameUrl })).affected
         : 0;
-    const images = 1 + copies;
-    const requestFinished = await this.countOutcomes(manager, work.requestPk, {
-      images,
-      failed: outcome.status === ImageStatus.Failed ? images : 0,
-      cancelled: outcome.status === ImageStatus.Cancelled ? images : 0,
-      reused: outcome.status === ImageStatus.Completed && outcome.reuse ? images : 0,
-      score: outcome.status === ImageStatus.Completed ? outcome.score : null,
-      now,
-    });
-    if (requestFinished) {
-      await runStatement(manager, OWE_FINALISATION, { requestPk: work.requestPk, now });
-    }
-    return { recorded: true, requestFinished };
+    return 1 + copies;
   }
 
-  /** Adds to the request's counters; true when every image now has an outcome. */
+  /**
+   * Adds to the request's counters; true when every image now has an outcome, and then owes
+   * the request's finalisation in the same transaction.
+   */
   private async countOutcomes(
     manager: EntityManager,
     requestPk: number,
-    { images, failed, cancelled, reused, score, now }: CountedOutcomes,
+    counts: CountedOutcomes,
+    now: Date,
   ): Promise<boolean> {
-    const scored = score === null ? 0 : images;
     const { rows } = await runStatement<{ processed_images: number; total_images: number }>(
       manager,
       COUNT_OUTCOMES,
-      {
-        requestPk,
-        images,
-        failed,
-        cancelled,
-        reused,
-        scored,
-        scoreSum: (score ?? 0) * scored,
-        score,
-        now,
-      },
+      { requestPk, ...counts, now },
     );
-    const [counts] = rows;
-    return counts !== undefined && Number(counts.processed_images) >= Number(counts.total_images);
+    const [row] = rows;
+    const finished = row !== undefined && Number(row.processed_images) >= Number(row.total_images);
+    if (finished) await runStatement(manager, OWE_FINALISATION, { requestPk, now });
+    return finished;
   }
 }
 
@@ -260,5 +325,28 @@ function outcomeColumns(outcome: ImageOutcome): Record<string, unknown> {
     error: outcome.status === ImageStatus.Failed ? outcome.error : null,
     reuseReason: completed ? (outcome.reuse?.reason ?? null) : null,
     reuseRequestId: completed ? (outcome.reuse?.requestId ?? null) : null,
+  };
+}
+
+type WorkRow = Record<string, string | number | null>;
+
+function workOf(row: WorkRow): ImageWork {
+  return {
+    imageId: Number(row.image_id),
+    requestPk: Number(row.request_pk),
+    requestId: String(row.request_uuid),
+    rowNumber: Number(row.row_number),
+    position: Number(row.position),
+    inputUrl: String(row.input_url),
+    urlHash: Number(row.url_hash),
+    status: row.status as ImageStatus,
+    attempts: Number(row.attempts),
+    // The first image of the URL still to be processed; none when this one has its outcome.
+    primaryImageId: row.primary_image_id === null ? 0 : Number(row.primary_image_id),
+    sameUrlImages: Number(row.same_url_images),
+    requestCancelled: Number(row.request_cancelled) === 1,
+    requestDeleted: Number(row.request_deleted) === 1,
+    owner: row.owner === null ? null : String(row.owner),
+    refresh: Number(row.refresh) === 1,
   };
 }

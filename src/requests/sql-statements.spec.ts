@@ -1,53 +1,78 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
 import { DataSource } from 'typeorm';
-import { runStatement, sqliteQuery } from './sql-statements';
+import { runStatement } from './sql-statements';
 
-describe('statements on SQLite', () => {
+describe('runStatement on SQLite', () => {
+  let directory: string;
   let dataSource: DataSource;
 
   beforeEach(async () => {
-    dataSource = new DataSource({ type: 'better-sqlite3', database: ':memory:' });
+    directory = mkdtempSync(join(tmpdir(), 'sql-statements-'));
+    dataSource = new DataSource({
+      type: 'better-sqlite3',
+      database: join(directory, 'test.sqlite'),
+    });
     await dataSource.initialize();
-    await dataSource.query('CREATE TABLE items (id INTEGER PRIMARY KEY, at DATETIME, ok BOOLEAN)');
+    await dataSource.query('CREATE TABLE item (id INTEGER PRIMARY KEY, size INTEGER, score REAL)');
   });
 
-  afterEach(() => dataSource.destroy());
-
-  it('binds numbers instead of writing them into the statement, so its text stays the same', () => {
-    const sql = 'SELECT * FROM items WHERE id > :after AND id <= :last LIMIT :limit';
-    const [first, firstValues] = sqliteQuery(sql, { after: 5, last: 105, limit: 100 });
-    const [second] = sqliteQuery(sql, { after: 2_000_000, last: 2_000_100, limit: 100 });
-
-    expect(first).toBe('SELECT * FROM items WHERE id > ? AND id <= ? LIMIT ?');
-    expect(second).toBe(first);
-    expect(firstValues).toEqual([5n, 105n, 100n]);
+  afterEach(async () => {
+    jest.restoreAllMocks();
+    await dataSource.destroy();
+    rmSync(directory, { recursive: true, force: true });
   });
 
-  it('reads bound integers as integers and fractions as reals, as literals would be', async () => {
-    const { rows } = await runStatement<Record<string, unknown>>(
+  it('prepares a statement once, whatever numbers it is run with', async () => {
+    const prepare = jest.spyOn(BetterSqlite3.prototype, 'prepare');
+    for (let id = 1; id <= 50; id++) {
+      await runStatement(
+        dataSource.manager,
+        'INSERT INTO item (id, size, score) VALUES (:id, :size, :score)',
+        { id, size: id * 1000, score: id / 7 },
+      );
+    }
+    const inserts = prepare.mock.calls.filter(([sql]) => sql.startsWith('INSERT INTO item'));
+    expect(inserts).toHaveLength(1);
+    const { rows } = await runStatement<{ items: number }>(
       dataSource.manager,
-      'SELECT typeof(:whole) AS whole, :seven / :two AS quotient, typeof(:score) AS score',
-      { whole: 42, seven: 7, two: 2, score: 0.97 },
+      'SELECT COUNT(*) AS items FROM item WHERE id IN (:...ids) AND size > :size',
+      { ids: [3, 4, 5], size: 3500 },
     );
+    expect(rows).toEqual([{ items: 2 }]);
+  });
 
-    expect(rows).toEqual([{ whole: 'integer', quotient: 3, score: 'real' }]);
+  it('binds whole numbers as integers and fractions as reals, as the literals would be', async () => {
+    const { rows } = await runStatement(
+      dataSource.manager,
+      'SELECT typeof(:whole) AS whole, :whole / 2 AS half, typeof(:fraction) AS fraction, ' +
+        "'#' || :whole AS text",
+      { whole: 7, fraction: 0.25 },
+    );
+    expect(rows).toEqual([{ whole: 'integer', half: 3, fraction: 'real', text: '#7' }]);
   });
 
   it('expands lists, and stores dates and booleans as TypeORM does', async () => {
+    await dataSource.query(
+      'CREATE TABLE stamped (id INTEGER PRIMARY KEY, at DATETIME, ok BOOLEAN)',
+    );
     const at = new Date('2025-11-25T10:00:00.000Z');
     await runStatement(
       dataSource.manager,
-      'INSERT INTO items (id, at, ok) VALUES (:id, :at, :ok)',
+      'INSERT INTO stamped (id, at, ok) VALUES (:id, :at, :ok)',
       {
         id: 1,
         at,
         ok: true,
       },
     );
-    await dataSource.query('INSERT INTO items (id) VALUES (2), (3)');
+    await dataSource.query('INSERT INTO stamped (id) VALUES (2), (3)');
 
     const { rows } = await runStatement<{ id: number; at: string | null; ok: number | null }>(
       dataSource.manager,
-      'SELECT id, at, ok FROM items WHERE id IN (:...ids) ORDER BY id',
+      'SELECT id, at, ok FROM stamped WHERE id IN (:...ids) ORDER BY id',
       { ids: [1, 3] },
     );
 

@@ -1,5 +1,4 @@
 import { DataSource, EntityManager, EntityTarget, QueryRunner } from 'typeorm';
-import { DateUtils } from 'typeorm/util/DateUtils';
 
 /** What a statement did: the rows it returned, and how many it changed. */
 export interface StatementResult<Row> {
@@ -8,20 +7,22 @@ export interface StatementResult<Row> {
 }
 
 /**
- * Runs a statement written with `:name` parameters on either database: the names become the
- * driver's placeholders and dates the driver's format. For the statements a worker runs for
- * every image and a status page runs for every answer, which a query builder would rebuild
- * each time.
+ * Runs a statement written with `:name` parameters on either database: TypeORM turns the names
+ * into the driver's placeholders and dates into the driver's format. For the statements a
+ * worker runs for every image, which a query builder would rebuild each time.
  */
 export async function runStatement<Row = Record<string, unknown>>(
   manager: EntityManager,
   sql: string,
   parameters: Record<string, unknown>,
 ): Promise<StatementResult<Row>> {
-  const [query, values] =
-    manager.connection.options.type === 'better-sqlite3'
-      ? sqliteQuery(sql, parameters)
-      : manager.connection.driver.escapeQueryWithParameters(sql, parameters);
+  const { driver } = manager.connection;
+  const sqlite = manager.connection.options.type === 'better-sqlite3';
+  const [query, escaped] = driver.escapeQueryWithParameters(
+    sql,
+    sqlite ? boxNumbers(parameters) : parameters,
+  );
+  const values = sqlite ? escaped.map(toSqliteValue) : escaped;
   const run = (runner: QueryRunner) => runner.query(query, values, true);
   const result = manager.queryRunner
     ? await run(manager.queryRunner)
@@ -30,34 +31,30 @@ export async function runStatement<Row = Record<string, unknown>>(
   return { rows, affected: result.affected ?? rows.length };
 }
 
-const NAMED_PARAMETER = /:(\.\.\.)?([A-Za-z0-9_.]+)/g;
-
 /**
- * The statement with a `?` for every parameter, and their values. TypeORM's SQLite driver writes
- * numbers into the text instead, so that a statement run for another id or page is a new one:
- * prepared again each time (a status page's join costs more to prepare than to run) and pushing
- * every other statement out of the connection's cache of prepared ones. Here numbers are bound
- * like any value, integers as SQLite integers, exactly as the literal would have been read.
+ * A number to bind as a parameter. TypeORM writes numbers into SQLite statements as literals,
+ * so that a statement run with another id or size is another text: better-sqlite3 prepares it
+ * afresh every time, and the runner's cache of prepared statements holds nothing useful.
  */
-export function sqliteQuery(sql: string, parameters: Record<string, unknown>): [string, unknown[]] {
-  const values: unknown[] = [];
-  const bind = (value: unknown): string => {
-    values.push(sqliteValue(value));
-    return '?';
-  };
-  const query = sql.replace(NAMED_PARAMETER, (whole: string, spread: unknown, key: string) => {
-    if (!Object.hasOwn(parameters, key)) return whole;
-    const value = parameters[key];
-    return spread ? (value as unknown[]).map(bind).join(', ') : bind(value);
-  });
-  return [query, values];
+class BoundNumber {
+  constructor(readonly value: number) {}
 }
 
-function sqliteValue(value: unknown): unknown {
-  if (typeof value === 'number') return Number.isSafeInteger(value) ? BigInt(value) : value;
-  if (typeof value === 'boolean') return value ? 1 : 0;
-  if (value instanceof Date) return DateUtils.mixedDateToUtcDatetimeString(value);
-  return value;
+function boxNumbers(parameters: Record<string, unknown>): Record<string, unknown> {
+  const boxed: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(parameters)) {
+    boxed[name] = typeof value === 'number' ? new BoundNumber(value) : value;
+  }
+  return boxed;
+}
+
+/**
+ * better-sqlite3 binds every JavaScript number as a REAL; a whole number goes as a BigInt, so
+ * that it binds as an INTEGER and compares, divides and prints as the literal it replaces.
+ */
+function toSqliteValue(value: unknown): unknown {
+  const unboxed = value instanceof BoundNumber ? value.value : value;
+  return typeof unboxed === 'number' && Number.isSafeInteger(unboxed) ? BigInt(unboxed) : unboxed;
 }
 
 async function withRunner<T>(

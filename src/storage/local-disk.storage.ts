@@ -70,12 +70,22 @@ export class LocalDiskStorage extends ImageStorage {
 
   /**
    * A hard link, which costs no bytes and survives the removal of the other name; a copy when
-   * the file system takes no links. Linked to a temporary name, then renamed, as `save` does.
+   * the file system takes no links. A link appears whole, so it is made under its own name at
+   * once; only when that name is taken (a retry) is it linked to a temporary name and renamed
+   * over it, as `save` does.
    */
   async copy(fromKey: string, toKey: string): Promise<boolean> {
     const from = this.pathOf(fromKey);
     const path = this.pathOf(toKey);
     await this.makeFolderOf(path);
+    try {
+      await link(from, path);
+      return true;
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') return false;
+      if (code !== 'EEXIST' && !LINK_REFUSED.has(code ?? '')) throw error;
+    }
     const temporary = temporaryPathOf(path);
     try {
       await link(from, temporary).catch(async (error: NodeJS.ErrnoException) => {
