@@ -20,6 +20,8 @@ export interface NewRequest {
   csvDelimiter: CsvDelimiter;
   /** Processes every image afresh, reusing no earlier request's result. */
   refresh: boolean;
+  /** The modern formats each image gets a variant in, as `variantListText` writes them. */
+  variants: string;
 }
 
 /**
