@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { Database } from './database';
 import { EntityManager } from 'typeorm';
-import { ImageOutcome } from './image-outcome';
+import { parseVariantList, VariantFormat } from '../common/variant-formats';
+import { ImageOutcome, OwedVariant } from './image-outcome';
 import { OutboxKind } from './outbox-entry.entity';
-import { ImageStatus } from './request-status';
+import { ImageStatus, VariantStatus } from './request-status';
 import { runStatement } from './sql-statements';
 
 /** What a worker needs to process one image. */
@@ -33,6 +34,8 @@ export interface ImageWork {
   owner: string | null;
   /** Its request was uploaded with `refresh=true`: no earlier result may be reused. */
   refresh: boolean;
+  /** The modern formats its request asked for next to each same-format output. */
+  variants: VariantFormat[];
 }
 
 export interface RecordedOutcome {
@@ -40,6 +43,8 @@ export interface RecordedOutcome {
   recorded: boolean;
   /** True for the one outcome that gave the request its last image. */
   requestFinished: boolean;
+  /** The variants of the image to encode now, by id. */
+  pendingVariants: number[];
 }
 
 const PENDING = `'${ImageStatus.Pending}'`;
@@ -55,7 +60,8 @@ const FIND_WORK = `
          same.first_id AS primary_image_id, same.images AS same_url_images,
          CASE WHEN r.cancelled_at IS NULL THEN 0 ELSE 1 END AS request_cancelled,
          CASE WHEN r.deleted_at IS NULL THEN 0 ELSE 1 END AS request_deleted,
-         r.owner AS owner, CASE WHEN r.refresh THEN 1 ELSE 0 END AS refresh
+         r.owner AS owner, CASE WHEN r.refresh THEN 1 ELSE 0 END AS refresh,
+         r.variants AS variants
     FROM images i
     JOIN products p ON p.id = i.product_id
     JOIN image_processing_requests r ON r.id = i.request_pk
@@ -91,18 +97,81 @@ const COUNT_OUTCOMES = `
          scored_images = scored_images + :scored, score_sum = score_sum + :scoreSum,
          min_score = CASE WHEN min_score IS NULL OR min_score > ${SCORE} THEN ${SCORE}
                           ELSE min_score END,
+         total_variants = total_variants + :variants,
+         processed_variants = processed_variants + :droppedVariants,
          updated_at = :now
    WHERE id = :requestPk
-  RETURNING processed_images, total_images`;
+  RETURNING processed_images, total_images, processed_variants, total_variants`;
 
 export const OWE_FINALISATION = `
   INSERT INTO outbox (kind, request_pk, attempt, due_at)
   VALUES ('${OutboxKind.FinaliseRequest}', :requestPk, 1, :now)
   ON CONFLICT DO NOTHING`;
 
+const INSERT_VARIANT = `
+  INSERT INTO image_variants (image_id, request_pk, format, status, target_score, reason,
+                              processed_at)
+  VALUES (:imageId, :requestPk, :format, :status, :targetScore, :reason, :processedAt)
+  ON CONFLICT DO NOTHING
+  RETURNING id, status`;
+
 const RECORD_FAILED_ATTEMPT = `
   UPDATE images SET attempts = :attempts, error = :error
    WHERE id = :imageId AND status = ${PENDING}`;
+
+/** The counters a request is finished by: every image, and every variant, has an outcome. */
+export interface DoneCounts {
+  processed_images: number | string;
+  total_images: number | string;
+  processed_variants: number | string;
+  total_variants: number | string;
+}
+
+export function isFinished(counts: DoneCounts | undefined): boolean {
+  return (
+    counts !== undefined &&
+    Number(counts.processed_images) >= Number(counts.total_images) &&
+    Number(counts.processed_variants) >= Number(counts.total_variants)
+  );
+}
+
+/**
+ * Writes the variants an image's outcome owes, in the transaction that records the outcome;
+ * returns the ids of those to encode and how many were dropped at once. Written once per
+ * image: a second try changes nothing.
+ */
+async function oweVariants(
+  manager: EntityManager,
+  requestPk: number,
+  imageId: number,
+  variants: readonly OwedVariant[],
+  now: Date,
+): Promise<{ pending: number[]; dropped: number; written: number }> {
+  const pending: number[] = [];
+  let dropped = 0;
+  let written = 0;
+  for (const variant of variants) {
+    const { rows } = await runStatement<{ id: number; status: VariantStatus }>(
+      manager,
+      INSERT_VARIANT,
+      {
+        imageId,
+        requestPk,
+        format: variant.format,
+        status: variant.dropReason ? VariantStatus.Dropped : VariantStatus.Pending,
+        targetScore: variant.targetScore,
+        reason: variant.dropReason,
+        processedAt: variant.dropReason ? now : null,
+      },
+    );
+    for (const row of rows) {
+      written += 1;
+      if (row.status === VariantStatus.Pending) pending.push(Number(row.id));
+      else dropped += 1;
+    }
+  }
+  return { pending, dropped, written };
+}
 
 /** Images given one outcome at once, and what they add to their request's counters. */
 interface CountedOutcomes {
@@ -112,6 +181,9 @@ interface CountedOutcomes {
   reused: number;
   /** Each image's score; null when they have none. */
   score: number | null;
+  /** Variants the outcome owes, and how many of them were dropped at once. */
+  variants: number;
+  droppedVariants: number;
   now: Date;
 }
 
@@ -144,6 +216,7 @@ export class ImageOutcomesRepository {
       requestDeleted: Number(row.request_deleted) === 1,
       owner: row.owner === null ? null : String(row.owner),
       refresh: Number(row.refresh) === 1,
+      variants: parseVariantList(String(row.variants ?? '')) ?? [],
     };
   }
 
@@ -192,51 +265,54 @@ export class ImageOutcomesRepository {
     const now = new Date();
     const values = { ...outcomeColumns(outcome), processedAt: now, imageId: work.imageId };
     const own = await runStatement(manager, RECORD_OWN, { ...values, attempts });
-    if (own.affected !== 1) return { recorded: false, requestFinished: false };
+    if (own.affected !== 1) return { recorded: false, requestFinished: false, pendingVariants: [] };
     const sameUrl = { requestPk: work.requestPk, urlHash: work.urlHash, inputUrl: work.inputUrl };
     const copies =
       work.sameUrlImages > 1
         ? (await runStatement(manager, RECORD_SAME_URL, { ...values, ...sameUrl })).affected
         : 0;
     const images = 1 + copies;
+    const owed =
+      outcome.status === ImageStatus.Completed && outcome.variants
+        ? await oweVariants(manager, work.requestPk, work.imageId, outcome.variants, now)
+        : { pending: [], dropped: 0, written: 0 };
     const requestFinished = await this.countOutcomes(manager, work.requestPk, {
       images,
       failed: outcome.status === ImageStatus.Failed ? images : 0,
       cancelled: outcome.status === ImageStatus.Cancelled ? images : 0,
       reused: outcome.status === ImageStatus.Completed && outcome.reuse ? images : 0,
       score: outcome.status === ImageStatus.Completed ? outcome.score : null,
+      variants: owed.written,
+      droppedVariants: owed.dropped,
       now,
     });
     if (requestFinished) {
       await runStatement(manager, OWE_FINALISATION, { requestPk: work.requestPk, now });
     }
-    return { recorded: true, requestFinished };
+    return { recorded: true, requestFinished, pendingVariants: owed.pending };
   }
 
-  /** Adds to the request's counters; true when every image now has an outcome. */
+  /** Adds to the request's counters; true when every image and variant now has an outcome. */
   private async countOutcomes(
     manager: EntityManager,
     requestPk: number,
-    { images, failed, cancelled, reused, score, now }: CountedOutcomes,
+    { images, failed, cancelled, reused, score, variants, droppedVariants, now }: CountedOutcomes,
   ): Promise<boolean> {
     const scored = score === null ? 0 : images;
-    const { rows } = await runStatement<{ processed_images: number; total_images: number }>(
-      manager,
-      COUNT_OUTCOMES,
-      {
-        requestPk,
-        images,
-        failed,
-        cancelled,
-        reused,
-        scored,
-        scoreSum: (score ?? 0) * scored,
-        score,
-        now,
-      },
-    );
-    const [counts] = rows;
-    return counts !== undefined && Number(counts.processed_images) >= Number(counts.total_images);
+    const { rows } = await runStatement<DoneCounts>(manager, COUNT_OUTCOMES, {
+      requestPk,
+      images,
+      failed,
+      cancelled,
+      reused,
+      scored,
+      scoreSum: (score ?? 0) * scored,
+      score,
+      variants,
+      droppedVariants,
+      now,
+    });
+    return isFinished(rows[0]);
   }
 }
 
