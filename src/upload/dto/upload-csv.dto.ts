@@ -51,7 +51,7 @@ export class UploadCsvBodyDto {
     description:
       'Modern formats to offer next to each same-format output: `webp`, `avif` or both, ' +
       'comma-separated; `none` for none. Each variant is encoded at the lowest quality whose ' +
-      'score reaches the same-format output\'s, and kept only when it is smaller. Missing or ' +
+      "score reaches the same-format output's, and kept only when it is smaller. Missing or " +
       'empty: the `OUTPUT_VARIANTS` setting.',
   })
   variants?: string;
