@@ -1,5 +1,8 @@
+import Bull from 'bull';
 import sharp from 'sharp';
 import request from 'supertest';
+import { VariantProcessor } from '../src/processing/variant.processor';
+import { VARIANTS_QUEUE } from '../src/queue/queue.constants';
 import { jpegPhoto, photo } from './helpers/fixture-images';
 import { getStatus, uploadCsv, waitUntilFinished } from './helpers/batch-client';
 import { FixtureServer } from './helpers/fixture-server';
@@ -225,5 +228,59 @@ describe.each(STORAGE_DRIVERS)('WebP and AVIF variants, stored on %s', (driver) 
       what: 'the deletion of the variants',
     });
     await request(service.baseUrl).get(`/images/${requestId}/1-1.avif`).expect(404);
+  });
+});
+
+/**
+ * OUTPUT_VARIANTS gives every upload that names none its variants, scored against the
+ * same-format output even with QUALITY_SCORE off. A variant job lost from Redis (here, never
+ * consumed, then deleted) is queued again by the resync, and the request still finishes.
+ */
+describe('Variants by default, their jobs lost and queued again', () => {
+  it('finishes the request with every variant done', async () => {
+    const images = await new FixtureServer().start();
+    const jpeg = images.file('/photo.jpg', await jpegPhoto(320, 240, 92), 'image/jpeg');
+    const env = await testEnvironment({ OUTPUT_VARIANTS: 'webp', QUALITY_SCORE: 'false' });
+    const idle = await startTestApp(env, {
+      override: (builder) =>
+        builder.overrideProvider(VariantProcessor).useValue({ onModuleInit: () => undefined }),
+    });
+    let service: TestApp | undefined;
+    const probe = new Bull('probe', env.REDIS_URL, { prefix: env.QUEUE_PREFIX });
+    try {
+      const requestId = await uploadCsv(idle.baseUrl, `${HEADER}1,Mug,${jpeg}\n`);
+      const waiting = await waitFor(
+        async () => {
+          const status = await getStatus(idle.baseUrl, requestId);
+          return status.progress.processed === 1 && status;
+        },
+        { what: 'the image to be processed' },
+      );
+      expect(waiting.status).toBe('Processing');
+      expect((waiting as unknown as { variants: VariantCounts }).variants).toMatchObject({
+        formats: ['webp'],
+        total: 1,
+        processed: 0,
+      });
+      const keys = await probe.client.keys(`${env.QUEUE_PREFIX}:${VARIANTS_QUEUE}:*`);
+      expect(keys.length).toBeGreaterThan(0);
+      await probe.client.del(...keys);
+      await idle.close();
+
+      service = await startTestApp(env);
+      const finished = await waitUntilFinished(service.baseUrl, requestId);
+      expect(finished.status).toBe('Completed');
+      const [image] = (await getStatus(service.baseUrl, requestId)).images
+        .items as unknown as Item[];
+      expect(image.score).toBeNull();
+      expect(image.variants).toEqual([
+        expect.objectContaining({ format: 'webp', status: 'Kept', reason: null }),
+      ]);
+    } finally {
+      await probe.close();
+      await service?.close();
+      await images.stop();
+      await removeTestData(env);
+    }
   });
 });
