@@ -1,4 +1,5 @@
 import Bull from 'bull';
+import Papa from 'papaparse';
 import sharp from 'sharp';
 import request from 'supertest';
 import { VariantProcessor } from '../src/processing/variant.processor';
@@ -214,6 +215,29 @@ describe.each(STORAGE_DRIVERS)('WebP and AVIF variants, stored on %s', (driver) 
     await waitFor(() => receiver.received.length > 0, { what: 'the webhook' });
     const hook = receiver.received[0].json as { data: { variants: unknown } };
     expect(hook.data.variants).toEqual({ total: 8, kept, dropped: 8 - kept });
+  });
+
+  it('lists the variants in the report CSV, and leaves the output CSV as it was', async () => {
+    const api = request(service.baseUrl);
+    const report = await api.get(`/status/${requestId}/report.csv`).buffer(true).expect(200);
+    const rows = Papa.parse<Record<string, string>>(report.text, {
+      header: true,
+      skipEmptyLines: true,
+    }).data;
+    const webp = variant('1:/photo.jpg', 'webp');
+    expect(rows[0]).toMatchObject({
+      'WebP Url': webp.url,
+      'WebP Bytes': String(webp.bytes),
+      'WebP Score': webp.score?.toFixed(4),
+    });
+    expect(rows[2]['Variants Dropped']).toBe('webp: animated; avif: animated');
+    expect(rows[3]['Variants Dropped']).toContain('avif: not-smaller');
+
+    const output = await api.get(`/status/${requestId}/output.csv`).buffer(true).expect(200);
+    expect(output.text.split('\r\n')[0]).toBe(
+      'S. No.,Product Name,Input Image Urls,Output Image Urls',
+    );
+    expect(output.text).not.toMatch(/\.(webp|avif)\b/);
   });
 
   it('stores the variants beside the outputs, keeps no source, and deletes them all', async () => {
