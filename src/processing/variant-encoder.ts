@@ -95,7 +95,7 @@ export class VariantEncoder {
       const data = await encodeAs(decoded(source), format, quality, VARIANT_SETTINGS);
       const metadata = await findMetadata(data, format);
       if (metadata !== null) throw new Error(`The ${format} variant carries metadata: ${metadata}`);
-      score = await this.scorer.measure(source, { data, ...size });
+      score = await this.scorer.measure(source, { width: size.width, height: size.height, data });
       if (score !== null && score >= targetScore) return { reached: true, data, quality, score };
       if (quality === HIGHEST_QUALITY) break;
       quality = Math.min(HIGHEST_QUALITY, quality + STEP_UP);
