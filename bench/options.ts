@@ -10,6 +10,8 @@ export interface BenchOptions {
   deleteImages: number;
   /** Images of the catalog uploaded again and again; 0 skips it. */
   rerunImages: number;
+  /** The first images of the corpus given WebP and AVIF variants. */
+  variantImages: number;
   statusSeconds: number;
   timeoutSeconds: number;
   redisUrl: string;
@@ -62,6 +64,7 @@ export function readOptions(): BenchOptions {
     catalogRows: integerList('BENCH_CATALOG_ROWS', [100_000, 1_000_000]),
     deleteImages: integer('BENCH_DELETE_IMAGES', 100_000, 0),
     rerunImages: integer('BENCH_RERUN_IMAGES', 2000, 0),
+    variantImages: integer('BENCH_VARIANT_IMAGES', 20, 1),
     statusSeconds: integer('BENCH_STATUS_SECONDS', 10, 1),
     timeoutSeconds: integer('BENCH_TIMEOUT_SECONDS', 1500, 30),
     redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',

@@ -5,6 +5,7 @@ import { DeletionFigures } from './deletion';
 import { RunFigures } from './figures';
 import { ProfileFigures } from './profiles';
 import { QualityFigures } from './quality';
+import { VariantFigures } from './variants';
 import { GroupComparison } from './throughput';
 
 export interface Target {
@@ -32,6 +33,7 @@ export interface BenchResults {
   throughput?: GroupComparison[];
   profiles?: ProfileFigures[];
   quality?: QualityFigures[];
+  variants?: VariantFigures[];
   catalogs: CatalogFigures[];
   deletion?: DeletionFigures;
   rerun?: CatalogRerunFigures;
@@ -187,6 +189,31 @@ export function qualitySection(quality: QualityFigures[]): string[] {
     ),
     '  score: SSIM against the source on luma at most 1 MP; kept sources have none.',
     '  score CPU share: scoring the images over compressing them (what QUALITY_SCORE costs).',
+    '',
+  ];
+}
+
+export function variantsSection(variants: VariantFigures[]): string[] {
+  return [
+    'WebP and AVIF variants beside the same-format output (balanced profile, one image per core)',
+    ...variants.flatMap(({ format, outputs }) => [
+      `  ${format} sources`,
+      table(
+        ['output', 'images', 'kept', 'MB', 'mean score', 'MP/s', 'CPU ms/img'],
+        outputs.map((figures) => [
+          figures.output,
+          String(figures.images),
+          String(figures.kept),
+          megabytes(figures.bytes),
+          fixed(figures.meanScore, 4),
+          fixed(figures.megapixelsPerSecond, 1),
+          fixed(figures.cpuMsPerImage, 1),
+        ]),
+      ),
+    ]),
+    "  variants: encoded at the lowest quality whose score reaches the same-format output's;",
+    '  images: those that reached it; kept: those also smaller than the same-format output;',
+    '  MB: of the variants that reached the score; MP/s and CPU: the whole search and encode.',
     '',
   ];
 }
@@ -410,6 +437,7 @@ export function formatReport(results: BenchResults): string {
     ...(results.throughput ? throughputSection(results.throughput) : []),
     ...(results.profiles ? profilesSection(results.profiles) : []),
     ...(results.quality ? qualitySection(results.quality) : []),
+    ...(results.variants ? variantsSection(results.variants) : []),
     ...(results.catalogs.length > 0 ? catalogSection(results.catalogs) : []),
     ...(results.deletion ? deletionSection(results.deletion) : []),
     ...(results.rerun ? rerunSection(results.rerun) : []),

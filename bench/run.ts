@@ -12,7 +12,9 @@
  *   BENCH_STATUS_SECONDS  length of each GET /status load (default 10)
  *   BENCH_TIMEOUT_SECONDS the whole run is stopped and cleaned up after this (default 1500)
  *   BENCH_ONLY            run only the phases whose name starts with one of these, comma-separated
- *                         (throughput, profiles, quality, catalog, deletion, catalog re-run)
+ *                         (throughput, profiles, quality, quality variants, catalog, deletion,
+ *                         catalog re-run)
+ *   BENCH_VARIANT_IMAGES  the first images of the corpus given WebP and AVIF variants (default 20)
  *   BENCH_SERVICE_ENV     service settings to try, e.g. "IMAGE_CONCURRENCY=16 COMPRESSION_PROFILE=fastest"
  *   REDIS_URL             Redis for the services' queues (default redis://127.0.0.1:6379)
  */
@@ -30,6 +32,7 @@ import { BenchOptions, Env, readOptions } from './options';
 import { BenchImage, generateImages } from './photo-corpus';
 import { measureProfiles } from './profiles';
 import { measureQuality } from './quality';
+import { measureVariants } from './variants';
 import { BenchResults, CorpusSummary, evaluateTargets, formatReport } from './report';
 import {
   benchEnvironment,
@@ -224,6 +227,9 @@ async function main(): Promise<void> {
     });
     await phase('quality', async () => {
       results.quality = await measureQuality(images, cores);
+    });
+    await phase('quality variants', async () => {
+      results.variants = await measureVariants(images.slice(0, options.variantImages), cores);
     });
     for (const rows of options.catalogRows) {
       await phase(`catalog ${rows}`, async () => {

@@ -134,7 +134,8 @@ describe('The image-batch command line', () => {
       .expect(200);
     expect(readFileSync(join(workDir, 'report-out.csv'), 'utf8')).toBe(served.text);
     expect(served.text).toMatch(
-      /^S\. No\.,Product Name,Position,.*\r\n1,Shoes,1,.*,Compressed,\r\n$/s,
+      // Compressed, no details, and no variant (none was asked for).
+      /^S\. No\.,Product Name,Position,.*\r\n1,Shoes,1,.*,Compressed,,,,,,,,\r\n$/s,
     );
   });
 

@@ -133,7 +133,7 @@ describeInChromium('The web console at /, in Chromium', () => {
     let csvDir: string;
 
     beforeAll(async () => {
-      service = await startConsoleApp(assets);
+      service = await startConsoleApp(assets, { OUTPUT_VARIANTS: 'webp' });
       csvDir = mkdtempSync(join(tmpdir(), 'console-csv-'));
       writeFileSync(
         join(csvDir, 'products.csv'),
@@ -288,6 +288,25 @@ describeInChromium('The web console at /, in Chromium', () => {
         /Before.*quality \d+.*After.*quality \d+ JPEG/s,
       );
       await page.screenshot({ path: join(ARTIFACTS, 'console-image-pair.png') });
+
+      // The format switch shows the WebP variant in the After place, and back.
+      const formats = viewer.getByRole('group', { name: 'Compressed format' });
+      await formats.getByRole('button', { name: 'WebP' }).click();
+      await waitFor(async () => (await sizes()).at(1)?.[1] === 400, { what: 'the WebP variant' });
+      expect(await sizes()).toEqual([
+        ['Original of Sock, image 2', 400],
+        ['WebP of Sock, image 2', 400],
+      ]);
+      await expect(viewer.textContent()).resolves.toMatch(
+        /After.*quality \d+, score 0\.\d{4} WebP/s,
+      );
+      await expect(
+        formats.getByRole('button', { name: 'WebP' }).getAttribute('aria-pressed'),
+      ).resolves.toBe('true');
+      await formats.getByRole('button', { name: 'JPEG' }).click();
+      await waitFor(async () => (await sizes()).at(1)?.[0] === 'Compressed Sock, image 2', {
+        what: 'the JPEG again',
+      });
       await page.keyboard.press('Escape');
       await viewer.waitFor({ state: 'hidden' });
       // The dialog's close event, which drops the pair, is queued after it hides.

@@ -9,6 +9,9 @@ import { Thumbnails } from './thumbnails';
 
 const PAGE_SIZE = 25;
 const POLL_INTERVAL_MS = 2000;
+/** How the switch of the before/after view names each variant format. */
+const VARIANT_LABELS = { webp: 'WebP', avif: 'AVIF' } as const;
+
 /** Failed stream attempts in a row before the view falls back to polling. */
 const STREAM_ATTEMPTS = 3;
 /** Image rows are read again at most this often while the request runs. */
@@ -456,9 +459,28 @@ export class RequestView {
       this.viewer.open({
         name,
         originalUrl: image.input_url,
-        compressedUrl,
         originalFacts: `${bytes(image.bytes_in)}, quality ${quality(image.source_quality, image.format, 'source')}`,
-        compressedFacts: `${bytes(image.bytes_out)}, quality ${quality(image.target_quality, image.format, 'target')}${format}`,
+        compressed: [
+          {
+            label: image.format ? image.format.toUpperCase() : 'Compressed',
+            url: compressedUrl,
+            facts: `${bytes(image.bytes_out)}, quality ${quality(image.target_quality, image.format, 'target')}${format}`,
+          },
+          ...image.variants.flatMap((variant) =>
+            variant.url
+              ? [
+                  {
+                    label: VARIANT_LABELS[variant.format],
+                    url: variant.url,
+                    facts:
+                      `${bytes(variant.bytes)}, quality ${variant.quality ?? '?'}` +
+                      `${variant.score === null ? '' : `, score ${variant.score.toFixed(4)}`} ` +
+                      VARIANT_LABELS[variant.format],
+                  },
+                ]
+              : [],
+          ),
+        ],
       }),
     );
     return button;

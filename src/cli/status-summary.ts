@@ -4,6 +4,7 @@ import { percentDone } from './progress-lines';
 type ErrorDetail = components['schemas']['ErrorDetailDto'];
 type WebhookState = components['schemas']['WebhookStateDto'];
 type QualityScores = components['schemas']['QualityScoresDto'];
+type VariantCounts = components['schemas']['VariantCountsDto'];
 
 /** `2025-11-25 10:00:05 UTC` from an ISO timestamp. */
 export function formatTimestamp(iso: string): string {
@@ -50,6 +51,7 @@ export function formatStatusSummary(status: RequestStatusResponse): string[] {
     ['Created', formatTimestamp(status.created_at)],
     ['Finished', status.completed_at ? formatTimestamp(status.completed_at) : undefined],
     ['Scores', status.scores ? formatScores(status.scores) : undefined],
+    ['Variants', status.variants ? formatVariants(status.variants) : undefined],
     ['Output CSV', status.output_csv_url ?? undefined],
     ['Report', status.report_csv_url ?? undefined],
     ['Webhook', status.webhook ? formatWebhook(status.webhook) : undefined],
@@ -66,6 +68,14 @@ function formatReused(reused: number, succeeded: number): string {
 function formatScores({ scored, mean, min }: QualityScores): string {
   const images = `${scored} image${scored === 1 ? '' : 's'}`;
   return `mean ${mean.toFixed(4)}, lowest ${min.toFixed(4)} (SSIM against the source, ${images})`;
+}
+
+function formatVariants({ formats, total, processed, kept, dropped }: VariantCounts): string {
+  const asked = formats.map((format) => (format === 'avif' ? 'AVIF' : 'WebP')).join(' and ');
+  const pending = total - processed;
+  const counts = [`${kept} kept`, `${dropped} dropped`];
+  if (pending > 0) counts.push(`${pending} pending`);
+  return `${asked}: ${counts.join(', ')} (a variant is kept when smaller at the same score)`;
 }
 
 function formatWebhook(webhook: WebhookState): string {

@@ -409,6 +409,30 @@ export interface components {
       status: 'Pending' | 'Completed' | 'Failed' | 'Cancelled';
       /** @example 45 */
       target_quality: number | null;
+      /**
+       * @description The WebP and AVIF variants its request asked for (`variants`, or `OUTPUT_VARIANTS`), once the image is compressed; empty when none were asked.
+       * @example [
+       *       {
+       *         "bytes": 41210,
+       *         "format": "webp",
+       *         "quality": 71,
+       *         "reason": null,
+       *         "score": 0.9725,
+       *         "status": "Kept",
+       *         "url": "http://localhost:3000/images/3f1c2a9e-5b7d-4c1e-9a42-0d6b8f1e2c3a/1-1.webp"
+       *       },
+       *       {
+       *         "bytes": 62240,
+       *         "format": "avif",
+       *         "quality": 64,
+       *         "reason": "not-smaller",
+       *         "score": 0.9716,
+       *         "status": "Dropped",
+       *         "url": null
+       *       }
+       *     ]
+       */
+      variants: components['schemas']['VariantResultDto'][];
       /** @example 1024 */
       width: number | null;
     };
@@ -560,6 +584,7 @@ export interface components {
        * @example 2025-11-25T10:00:05.000Z
        */
       updated_at: string;
+      variants: components['schemas']['VariantCountsDto'] | null;
       webhook: components['schemas']['WebhookStateDto'] | null;
       /** @example null */
       webhook_url: string | null;
@@ -619,6 +644,7 @@ export interface components {
        * @example 2025-11-25T10:00:05.000Z
        */
       updated_at: string;
+      variants: components['schemas']['VariantCountsDto'] | null;
       webhook: components['schemas']['WebhookStateDto'] | null;
       /** @example null */
       webhook_url: string | null;
@@ -680,6 +706,7 @@ export interface components {
        * @example 2025-11-25T10:00:05.000Z
        */
       updated_at: string;
+      variants: components['schemas']['VariantCountsDto'] | null;
       webhook: components['schemas']['WebhookStateDto'] | null;
       /** @example null */
       webhook_url: string | null;
@@ -721,11 +748,94 @@ export interface components {
        */
       refresh?: 'true' | 'false';
       /**
+       * @description Modern formats to offer next to each same-format output: `webp`, `avif` or both, comma-separated; `none` for none. Each variant is encoded at the lowest quality whose score reaches the same-format output's, and kept only when it is smaller. Missing or empty: the `OUTPUT_VARIANTS` setting.
+       * @example webp,avif
+       */
+      variants?: string;
+      /**
        * Format: uri
        * @description Called with a POST of the final status once every image has been processed, e.g. `https://example.com/hooks/images`.
        * @example https://example.com/hooks/images
        */
       webhook_url?: string;
+    };
+    VariantCountsDto: {
+      /**
+       * @description Dropped, each with a reason in its image.
+       * @example 3
+       */
+      dropped: number;
+      /**
+       * @example [
+       *       "webp",
+       *       "avif"
+       *     ]
+       */
+      formats: ('webp' | 'avif')[];
+      /**
+       * @description Kept: smaller than the same-format output at its score.
+       * @example 5
+       */
+      kept: number;
+      /**
+       * @description Of those, kept or dropped.
+       * @example 8
+       */
+      processed: number;
+      /**
+       * @description Variants owed so far: one per compressed image and format.
+       * @example 8
+       */
+      total: number;
+    };
+    VariantResultDto: {
+      /**
+       * @description The variant's size; for a `not-smaller` one, the size it would have had.
+       * @example 30112
+       */
+      bytes: number | null;
+      /**
+       * @example avif
+       * @enum {string}
+       */
+      format: 'webp' | 'avif';
+      /**
+       * @description The encoder quality (1–100) chosen to reach the same-format output's score.
+       * @example 58
+       */
+      quality: number | null;
+      /**
+       * @description Why it was dropped: `not-smaller` (not smaller than the same-format output at its score), `below-score` (no quality reached that score), `too-large` (AVIF above `AVIF_MAX_MEGAPIXELS`), `animated` (animations get no variant), `same-format`, `not-scored` (too small to score), `cancelled`, or `failed`.
+       * @example null
+       * @enum {string|null}
+       */
+      reason:
+        | 'not-smaller'
+        | 'below-score'
+        | 'too-large'
+        | 'animated'
+        | 'same-format'
+        | 'not-scored'
+        | 'cancelled'
+        | 'failed'
+        | null;
+      /**
+       * @description Its score against the source, taken as the same-format output's is: at least that output's score when kept.
+       * @example 0.9731
+       */
+      score: number | null;
+      /**
+       * @description `Pending` until encoded; `Kept` when stored; `Dropped` with a `reason`.
+       * @example Kept
+       * @enum {string}
+       */
+      status: 'Pending' | 'Kept' | 'Dropped';
+      /**
+       * Format: uri
+       * @description Where the variant is downloaded, beside the same-format output; null unless kept.
+       * @example http://localhost:3000/images/3f1c2a9e-5b7d-4c1e-9a42-0d6b8f1e2c3a/1-1.avif
+       */
+      url: string | null;
     };
     WebhookData: {
       /**
@@ -758,7 +868,7 @@ export interface components {
        */
       product_count: number;
       /** @description Every product, in CSV order, when the request has at most `WEBHOOK_MAX_PRODUCTS` (default 1000) products; empty for a larger request, whose results are in the output CSV. */
-      products: components['schemas']['WebhookProduct'][];
+      products: components['schemas']['WebhookProductDto'][];
       /**
        * Format: uuid
        * @example 3f1c2a9e-5b7d-4c1e-9a42-0d6b8f1e2c3a
@@ -778,6 +888,7 @@ export interface components {
       status_url: string;
       /** @example 2 */
       total_images: number;
+      variants: components['schemas']['WebhookProduct'] | null;
     };
     /** @enum {string} */
     WebhookEventType:
@@ -795,6 +906,14 @@ export interface components {
       type: components['schemas']['WebhookEventType'];
     };
     WebhookProduct: {
+      /** @example 1 */
+      dropped: number;
+      /** @example 3 */
+      kept: number;
+      /** @example 4 */
+      total: number;
+    };
+    WebhookProductDto: {
       /**
        * @example [
        *       "https://images.example.com/a.jpg",
@@ -869,10 +988,13 @@ export type SchemaRequestSummaryDto = components['schemas']['RequestSummaryDto']
 export type SchemaStatusResponseDto = components['schemas']['StatusResponseDto'];
 export type SchemaUploadAcceptedDto = components['schemas']['UploadAcceptedDto'];
 export type SchemaUploadCsvBodyDto = components['schemas']['UploadCsvBodyDto'];
+export type SchemaVariantCountsDto = components['schemas']['VariantCountsDto'];
+export type SchemaVariantResultDto = components['schemas']['VariantResultDto'];
 export type SchemaWebhookData = components['schemas']['WebhookData'];
 export type SchemaWebhookEventType = components['schemas']['WebhookEventType'];
 export type SchemaWebhookPayload = components['schemas']['WebhookPayload'];
 export type SchemaWebhookProduct = components['schemas']['WebhookProduct'];
+export type SchemaWebhookProductDto = components['schemas']['WebhookProductDto'];
 export type SchemaWebhookRequestStatus = components['schemas']['WebhookRequestStatus'];
 export type SchemaWebhookStateDto = components['schemas']['WebhookStateDto'];
 export type SchemaWebhookStatus = components['schemas']['WebhookStatus'];
@@ -1737,17 +1859,17 @@ export interface operations {
            * @example event: progress
            *     id: 1
            *     retry: 3000
-           *     data: {"request_id":"3f1c2a9e-5b7d-4c1e-9a42-0d6b8f1e2c3a","status":"Processing","file_name":"products.csv","progress":{"total":4,"processed":1,"succeeded":1,"failed":0,"cancelled":0,"pending":3,"reused":0,"percent":25},"retries":0,"cancelled_at":null,"scores":{"scored":1,"mean":0.9654,"min":0.9411},"output_csv_url":null,"report_csv_url":null,"webhook_url":"https://example.com/hooks/images","webhook":{"url":"https://example.com/hooks/images","status":null,"attempts":0,"last_error":null,"next_attempt_at":null},"created_at":"2025-11-25T10:00:00.000Z","updated_at":"2025-11-25T10:00:02.000Z","completed_at":null}
+           *     data: {"request_id":"3f1c2a9e-5b7d-4c1e-9a42-0d6b8f1e2c3a","status":"Processing","file_name":"products.csv","progress":{"total":4,"processed":1,"succeeded":1,"failed":0,"cancelled":0,"pending":3,"reused":0,"percent":25},"retries":0,"cancelled_at":null,"scores":{"scored":1,"mean":0.9654,"min":0.9411},"variants":null,"output_csv_url":null,"report_csv_url":null,"webhook_url":"https://example.com/hooks/images","webhook":{"url":"https://example.com/hooks/images","status":null,"attempts":0,"last_error":null,"next_attempt_at":null},"created_at":"2025-11-25T10:00:00.000Z","updated_at":"2025-11-25T10:00:02.000Z","completed_at":null}
            *
            *     : keep-alive
            *
            *     event: progress
            *     id: 3
-           *     data: {"request_id":"3f1c2a9e-5b7d-4c1e-9a42-0d6b8f1e2c3a","status":"Processing","file_name":"products.csv","progress":{"total":4,"processed":3,"succeeded":2,"failed":1,"cancelled":0,"pending":1,"reused":0,"percent":75},"retries":0,"cancelled_at":null,"scores":{"scored":2,"mean":0.9654,"min":0.9411},"output_csv_url":null,"report_csv_url":null,"webhook_url":"https://example.com/hooks/images","webhook":{"url":"https://example.com/hooks/images","status":null,"attempts":0,"last_error":null,"next_attempt_at":null},"created_at":"2025-11-25T10:00:00.000Z","updated_at":"2025-11-25T10:00:02.000Z","completed_at":null}
+           *     data: {"request_id":"3f1c2a9e-5b7d-4c1e-9a42-0d6b8f1e2c3a","status":"Processing","file_name":"products.csv","progress":{"total":4,"processed":3,"succeeded":2,"failed":1,"cancelled":0,"pending":1,"reused":0,"percent":75},"retries":0,"cancelled_at":null,"scores":{"scored":2,"mean":0.9654,"min":0.9411},"variants":null,"output_csv_url":null,"report_csv_url":null,"webhook_url":"https://example.com/hooks/images","webhook":{"url":"https://example.com/hooks/images","status":null,"attempts":0,"last_error":null,"next_attempt_at":null},"created_at":"2025-11-25T10:00:00.000Z","updated_at":"2025-11-25T10:00:02.000Z","completed_at":null}
            *
            *     event: finished
            *     id: 4
-           *     data: {"request_id":"3f1c2a9e-5b7d-4c1e-9a42-0d6b8f1e2c3a","status":"Completed","file_name":"products.csv","progress":{"total":4,"processed":4,"succeeded":3,"failed":1,"cancelled":0,"pending":0,"reused":0,"percent":100},"retries":0,"cancelled_at":null,"scores":{"scored":3,"mean":0.9654,"min":0.9411},"output_csv_url":"http://localhost:3000/status/3f1c2a9e-5b7d-4c1e-9a42-0d6b8f1e2c3a/output.csv","report_csv_url":"http://localhost:3000/status/3f1c2a9e-5b7d-4c1e-9a42-0d6b8f1e2c3a/report.csv","webhook_url":"https://example.com/hooks/images","webhook":{"url":"https://example.com/hooks/images","status":"pending","attempts":0,"last_error":null,"next_attempt_at":null},"created_at":"2025-11-25T10:00:00.000Z","updated_at":"2025-11-25T10:00:05.000Z","completed_at":"2025-11-25T10:00:05.000Z"}
+           *     data: {"request_id":"3f1c2a9e-5b7d-4c1e-9a42-0d6b8f1e2c3a","status":"Completed","file_name":"products.csv","progress":{"total":4,"processed":4,"succeeded":3,"failed":1,"cancelled":0,"pending":0,"reused":0,"percent":100},"retries":0,"cancelled_at":null,"scores":{"scored":3,"mean":0.9654,"min":0.9411},"variants":null,"output_csv_url":"http://localhost:3000/status/3f1c2a9e-5b7d-4c1e-9a42-0d6b8f1e2c3a/output.csv","report_csv_url":"http://localhost:3000/status/3f1c2a9e-5b7d-4c1e-9a42-0d6b8f1e2c3a/report.csv","webhook_url":"https://example.com/hooks/images","webhook":{"url":"https://example.com/hooks/images","status":"pending","attempts":0,"last_error":null,"next_attempt_at":null},"created_at":"2025-11-25T10:00:00.000Z","updated_at":"2025-11-25T10:00:05.000Z","completed_at":"2025-11-25T10:00:05.000Z"}
            */
           'text/event-stream': string;
         };
@@ -1959,7 +2081,7 @@ export interface operations {
         };
         content: {
           /**
-           * @example S. No.,Product Name,Position,Input Image Url,Output Image Url,Format,Source Quality,Target Quality,Bytes In,Bytes Out,Saved %,Score,Result,Details
+           * @example S. No.,Product Name,Position,Input Image Url,Output Image Url,Format,Source Quality,Target Quality,Bytes In,Bytes Out,Saved %,Score,Result,Details,WebP Url,WebP Bytes,WebP Score,AVIF Url,AVIF Bytes,AVIF Score,Variants Dropped
            *     1,SKU1,1,https://images.example.com/a.jpg,http://localhost:3000/images/3f1c2a9e-5b7d-4c1e-9a42-0d6b8f1e2c3a/1-1.jpg,jpeg,90,45,184233,61022,66.9,0.9712,Compressed,
            *     1,SKU1,2,https://images.example.com/b.jpg,,,,,,,,,Failed,Download failed with HTTP 404
            */
@@ -2056,7 +2178,7 @@ export interface operations {
         webhook_url?: string;
       };
       header?: {
-        /** @description Makes the upload safe to retry, as the IETF httpapi Idempotency-Key draft describes: a Structured Field String of 1 to 255 printable ASCII characters, such as `"8e03978e-40d5-43e8-bc93-6894a57f9324"` (the quotes may be left out); a new UUID per upload is best. Keys belong to the API key that sends them. For `IDEMPOTENCY_KEY_TTL_HOURS` (24 by default) after an upload with a key is stored, a retry with the same key, the same file, `webhook_url` and `refresh` answers `202` with the request that upload created and `Idempotent-Replayed: true`, creating nothing; the same key with another file, `webhook_url` or `refresh` answers `422`; while the first upload with the key is still being received or stored, `409`. An upload that fails (`400`, `413`...) leaves its key free. */
+        /** @description Makes the upload safe to retry, as the IETF httpapi Idempotency-Key draft describes: a Structured Field String of 1 to 255 printable ASCII characters, such as `"8e03978e-40d5-43e8-bc93-6894a57f9324"` (the quotes may be left out); a new UUID per upload is best. Keys belong to the API key that sends them. For `IDEMPOTENCY_KEY_TTL_HOURS` (24 by default) after an upload with a key is stored, a retry with the same key, the same file, `webhook_url`, `refresh` and `variants` answers `202` with the request that upload created and `Idempotent-Replayed: true`, creating nothing; the same key with another file, `webhook_url`, `refresh` or `variants` answers `422`; while the first upload with the key is still being received or stored, `409`. An upload that fails (`400`, `413`...) leaves its key free. */
         'Idempotency-Key'?: string;
       };
       path?: never;
@@ -2142,7 +2264,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description The `Idempotency-Key` was used for an upload with another file, `webhook_url` or `refresh`. */
+      /** @description The `Idempotency-Key` was used for an upload with another file, `webhook_url`, `refresh` or `variants`. */
       422: {
         headers: {
           [name: string]: unknown;

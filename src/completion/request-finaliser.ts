@@ -25,7 +25,11 @@ export class RequestFinaliser {
 
   async finalise(requestPk: number): Promise<void> {
     const request = await this.requests.findRequestByPk(requestPk);
-    if (!request || request.completedAt || request.processedImages < request.totalImages) {
+    const unfinished =
+      !request ||
+      request.processedImages < request.totalImages ||
+      request.processedVariants < request.totalVariants;
+    if (unfinished || request.completedAt) {
       await this.outbox.dropFinalisation(requestPk);
       return;
     }

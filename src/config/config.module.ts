@@ -19,6 +19,7 @@ import {
   QueueDashboardConfig,
   StatusConfig,
   StorageConfig,
+  VariantsConfig,
   WebhookConfig,
 } from './config';
 
@@ -33,6 +34,7 @@ const NAMESPACES = {
   images: ImagesConfig,
   compression: CompressionConfig,
   quality: QualityConfig,
+  variants: VariantsConfig,
   network: NetworkConfig,
   auth: AuthConfig,
   csv: CsvConfig,

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { parseVariantList, VariantFormat } from '../common/variant-formats';
 import {
   AppMode,
   CompressionProfile,
@@ -109,6 +110,15 @@ export class QualityConfig {
   declare readonly scoreImages: boolean;
 }
 
+export class VariantsConfig {
+  /** The variants a request gets when its upload names none (OUTPUT_VARIANTS). */
+  declare readonly defaultFormats: readonly VariantFormat[];
+  /** AVIF encodes at once in one process. */
+  declare readonly avifConcurrency: number;
+  /** The largest image, in pixels, that gets an AVIF variant. */
+  declare readonly avifMaxPixels: number;
+}
+
 export class NetworkConfig {
   declare readonly allowPrivateNetworks: boolean;
   declare readonly allowedHosts: readonly string[];
@@ -172,6 +182,7 @@ export class Config {
   declare readonly images: ImagesConfig;
   declare readonly compression: CompressionConfig;
   declare readonly quality: QualityConfig;
+  declare readonly variants: VariantsConfig;
   declare readonly network: NetworkConfig;
   declare readonly auth: AuthConfig;
   declare readonly csv: CsvConfig;
@@ -184,6 +195,7 @@ export class Config {
 }
 
 const MEGABYTE = 1024 * 1024;
+const MEGAPIXEL = 1_000_000;
 const HOUR_MS = 60 * 60 * 1000;
 
 const commaSeparated = (value: string): string[] =>
@@ -277,6 +289,11 @@ function shapeConfig(env: Environment): Config {
     },
     quality: {
       scoreImages: env.QUALITY_SCORE,
+    },
+    variants: {
+      defaultFormats: parseVariantList(env.OUTPUT_VARIANTS) ?? [],
+      avifConcurrency: env.AVIF_CONCURRENCY,
+      avifMaxPixels: env.AVIF_MAX_MEGAPIXELS * MEGAPIXEL,
     },
     network: {
       allowPrivateNetworks: env.ALLOW_PRIVATE_NETWORKS,

@@ -15,6 +15,7 @@ import {
 import { isValid as isIpAddress, parseCIDR } from 'ipaddr.js';
 import { availableParallelism } from 'node:os';
 import { emptyToUndefined, toNumber } from '../common/validation/transforms';
+import { parseVariantList, VARIANT_LIST_RULE } from '../common/variant-formats';
 import {
   BooleanSetting,
   IntegerSetting,
@@ -262,6 +263,28 @@ export class Environment {
    */
   @BooleanSetting()
   QUALITY_SCORE = false;
+
+  /**
+   * Comma-separated modern formats (`webp`, `avif`) every request gets next to its same-format
+   * outputs, unless its upload names its own with the `variants` field. Empty: none.
+   */
+  @IsString()
+  @ValidateBy({
+    name: 'variantList',
+    validator: {
+      validate: (value: unknown) => typeof value === 'string' && parseVariantList(value) !== null,
+      defaultMessage: () => `OUTPUT_VARIANTS: ${VARIANT_LIST_RULE}`,
+    },
+  })
+  OUTPUT_VARIANTS = '';
+
+  /** AVIF variants one worker process encodes at once: each may take several cores and GBs. */
+  @IntegerSetting({ min: 1, max: 64 })
+  AVIF_CONCURRENCY = 1;
+
+  /** Images larger than this many megapixels get no AVIF variant (a reason says so). */
+  @IntegerSetting({ min: 1, max: 50 })
+  AVIF_MAX_MEGAPIXELS = 12;
 
   /**
    * Reuses the stored result of an image an earlier request of the same owner processed: when

@@ -14,15 +14,17 @@ const compressed: ReportCsvRow = {
   score: 0.97,
   result: 'Compressed',
   details: null,
+  variants: [],
 };
 
 describe('ReportCsv', () => {
   it('writes one row per image, with the share saved and the score in four decimals', () => {
     expect(ReportCsv.header() + ReportCsv.rows([compressed])).toBe(
       'S. No.,Product Name,Position,Input Image Url,Output Image Url,Format,Source Quality,' +
-        'Target Quality,Bytes In,Bytes Out,Saved %,Score,Result,Details\r\n' +
+        'Target Quality,Bytes In,Bytes Out,Saved %,Score,Result,Details,' +
+        'WebP Url,WebP Bytes,WebP Score,AVIF Url,AVIF Bytes,AVIF Score,Variants Dropped\r\n' +
         '1,"Mug, large",1,http://in/a.jpg,http://out/1-1.jpg,jpeg,90,45,200000,61022,69.5,' +
-        '0.9700,Compressed,\r\n',
+        '0.9700,Compressed,,,,,,,,\r\n',
     );
   });
 
@@ -41,7 +43,27 @@ describe('ReportCsv', () => {
       details: 'Download failed with HTTP 404',
     };
     expect(ReportCsv.rows([failed])).toBe(
-      '1,"Mug, large",2,http://in/a.jpg,,,,,,,,,Failed,Download failed with HTTP 404\r\n',
+      '1,"Mug, large",2,http://in/a.jpg,,,,,,,,,Failed,Download failed with HTTP 404,,,,,,,\r\n',
+    );
+  });
+
+  it('gives each kept variant its URL, bytes and score, and says why the others were dropped', () => {
+    const row: ReportCsvRow = {
+      ...compressed,
+      variants: [
+        {
+          format: 'webp',
+          url: 'http://out/1-1.webp',
+          bytes: 40_210,
+          score: 0.9712,
+          dropReason: null,
+        },
+        { format: 'avif', url: null, bytes: 63_000, score: 0.9701, dropReason: 'not-smaller' },
+      ],
+    };
+    expect(ReportCsv.rows([row])).toBe(
+      '1,"Mug, large",1,http://in/a.jpg,http://out/1-1.jpg,jpeg,90,45,200000,61022,69.5,' +
+        '0.9700,Compressed,,http://out/1-1.webp,40210,0.9712,,,,avif: not-smaller\r\n',
     );
   });
 

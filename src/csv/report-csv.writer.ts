@@ -20,7 +20,25 @@ export interface ReportCsvRow {
   result: ImageReportResult;
   /** Why the source was kept, or why the image failed. */
   details: string | null;
+  /** The image's WebP and AVIF variants, kept or dropped; none when none were asked. */
+  variants: readonly ReportVariant[];
 }
+
+export interface ReportVariant {
+  format: string;
+  /** Set when the variant was kept. */
+  url: string | null;
+  bytes: number | null;
+  score: number | null;
+  /** Why it was dropped; null when it was kept (or is still pending). */
+  dropReason: string | null;
+}
+
+/** The variant formats, each with the columns it gets, named as people know them. */
+const VARIANT_COLUMNS = [
+  { format: 'webp', name: 'WebP' },
+  { format: 'avif', name: 'AVIF' },
+] as const;
 
 export const REPORT_CSV_COLUMNS = [
   SERIAL_NUMBER,
@@ -37,6 +55,8 @@ export const REPORT_CSV_COLUMNS = [
   'Score',
   'Result',
   'Details',
+  ...VARIANT_COLUMNS.flatMap(({ name }) => [`${name} Url`, `${name} Bytes`, `${name} Score`]),
+  'Variants Dropped',
 ] as const;
 
 /**
@@ -66,10 +86,22 @@ export const ReportCsv = {
         row.score === null ? '' : row.score.toFixed(4),
         row.result,
         row.details ?? '',
+        ...VARIANT_COLUMNS.flatMap(({ format }) => variantCells(row, format)),
+        row.variants
+          .filter((variant) => variant.dropReason !== null)
+          .map((variant) => `${variant.format}: ${variant.dropReason}`)
+          .join('; '),
       ]),
     );
   },
 };
+
+/** A kept variant's URL, bytes and score; empty cells for one not kept. */
+function variantCells(row: ReportCsvRow, format: string): string[] {
+  const variant = row.variants.find((each) => each.format === format && each.url !== null);
+  if (!variant) return ['', '', ''];
+  return [variant.url ?? '', cell(variant.bytes), variant.score?.toFixed(4) ?? ''];
+}
 
 function cell(value: number | null): string {
   return value === null ? '' : String(value);

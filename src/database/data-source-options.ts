@@ -5,6 +5,7 @@ import { DatabaseConfig } from '../config/config';
 import { ImageProcessingRequest } from '../requests/image-processing-request.entity';
 import { IdempotencyKey } from '../requests/idempotency-key.entity';
 import { Image } from '../requests/image.entity';
+import { ImageVariant } from '../requests/image-variant.entity';
 import { OutboxEntry } from '../requests/outbox-entry.entity';
 import { Product } from '../requests/product.entity';
 import { SourceRecord } from '../requests/source-record.entity';
@@ -20,6 +21,7 @@ import { UploadFileName1764620000000 } from './migrations/1764620000000-upload-f
 import { UnconfirmedUploads1764700000000 } from './migrations/1764700000000-unconfirmed-uploads';
 import { RequestPkColumns1764710000000 } from './migrations/1764710000000-request-pk-columns';
 import { SourceRecords1764720000000 } from './migrations/1764720000000-source-records';
+import { ImageVariants1764730000000 } from './migrations/1764730000000-image-variants';
 import { SharedUrlIndex1764740000000 } from './migrations/1764740000000-shared-url-index';
 import { SourceRecordsByRequest1764750000000 } from './migrations/1764750000000-source-records-by-request';
 
@@ -31,6 +33,7 @@ export const entities = [
   OutboxEntry,
   IdempotencyKey,
   SourceRecord,
+  ImageVariant,
 ];
 export const migrations = [
   InitialSchema1764038400000,
@@ -44,6 +47,7 @@ export const migrations = [
   UnconfirmedUploads1764700000000,
   RequestPkColumns1764710000000,
   SourceRecords1764720000000,
+  ImageVariants1764730000000,
   SharedUrlIndex1764740000000,
   SourceRecordsByRequest1764750000000,
 ];

@@ -5,13 +5,16 @@ import { DispatchConfig, ImagesConfig } from '../config/config';
 import {
   COMPRESS_IMAGE_JOB,
   CompressImageJob,
+  EncodeVariantJob,
   IMAGES_QUEUE,
   JobIds,
   REUSE_QUEUE,
   REVALIDATE_IMAGES_JOB,
   RevalidateImagesJob,
   REVALIDATION_BATCH,
+  VARIANTS_QUEUE,
 } from '../queue/queue.constants';
+import { ImageVariantsRepository } from '../requests/image-variants.repository';
 import {
   DispatchableImage,
   DispatchRepository,
@@ -20,9 +23,12 @@ import {
 import { SERVICE_OWNER, SourceRecordsRepository } from '../requests/source-records.repository';
 import { LockHeld } from '../queue/redis-lock';
 import { addJobs, ensureJobs, JobSpec } from './queued-jobs';
+import { variantJobFor } from './variant-jobs';
 
 /** Unfinished requests looked at in one pass; older ones first. */
 const OPEN_REQUESTS_PER_PASS = 1000;
+/** Variant jobs of one request checked in one pass; the next pass sees the next ones. */
+const VARIANTS_PER_REQUEST = 1000;
 /** Bull's lowest priority that still sorts correctly. */
 const LOWEST_PRIORITY = 2_000_000;
 
@@ -47,7 +53,9 @@ export class ImageDispatcher {
   constructor(
     @InjectQueue(IMAGES_QUEUE) private readonly queue: Queue<CompressImageJob>,
     @InjectQueue(REUSE_QUEUE) private readonly reuseQueue: Queue<RevalidateImagesJob>,
+    @InjectQueue(VARIANTS_QUEUE) private readonly variantsQueue: Queue<EncodeVariantJob>,
     private readonly dispatch: DispatchRepository,
+    private readonly variants: ImageVariantsRepository,
     private readonly sources: SourceRecordsRepository,
     private readonly config: DispatchConfig,
     private readonly images: ImagesConfig,
@@ -80,13 +88,16 @@ export class ImageDispatcher {
 
   /**
    * Queues again the images that the database has handed to the queue but Redis no longer
-   * holds (a restart without persistence, a flush, an eviction). Returns how many.
+   * holds (a restart without persistence, a flush, an eviction), and the variants owed by
+   * recorded images whose jobs are gone (lost with Redis, or never added because the image's
+   * worker stopped right after recording). Returns how many.
    */
   async resync(): Promise<number> {
     let requeued = 0;
     const inBatches = await this.imagesInBatches();
     for (const request of await this.dispatch.openRequests(OPEN_REQUESTS_PER_PASS)) {
       if (request.dispatchedThrough === 0) continue;
+      if (request.hasVariants) requeued += await this.ensureVariantJobs(request.requestPk);
       const inFlight = (
         await this.dispatch.dispatchedPendingImages(request.requestPk, request.dispatchedThrough)
       ).filter((image) => !inBatches.has(image.imageId));
@@ -99,8 +110,21 @@ export class ImageDispatcher {
         },
       );
     }
-    if (requeued > 0) this.logger.warn(`Queued again ${requeued} image jobs that Redis had lost`);
+    if (requeued > 0)
+      this.logger.warn(`Queued again ${requeued} image and variant jobs that were lost`);
     return requeued;
+  }
+
+  private async ensureVariantJobs(requestPk: number): Promise<number> {
+    const pending = await this.variants.pendingOfRequest(requestPk, VARIANTS_PER_REQUEST);
+    return ensureJobs(
+      this.variantsQueue,
+      pending.map((variantId) => variantJobFor(variantId, this.images)),
+      async (jobs) => {
+        const still = await this.variants.stillPending(jobs.map((job) => job.data.variantId));
+        return jobs.filter((job) => still.has(job.data.variantId));
+      },
+    );
   }
 
   /** The images of the revalidation batches still to run: they have no job of their own. */
@@ -144,7 +168,14 @@ export class ImageDispatcher {
     request: OpenRequest,
     images: DispatchableImage[],
   ): Promise<Set<string>> {
-    if (!this.images.reuseResults || request.refresh || images.length === 0) return new Set();
+    if (
+      !this.images.reuseResults ||
+      request.refresh ||
+      request.hasVariants ||
+      images.length === 0
+    ) {
+      return new Set();
+    }
     return this.sources
       .revalidatableUrls(
         request.owner ?? SERVICE_OWNER,

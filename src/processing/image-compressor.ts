@@ -37,6 +37,8 @@ export interface CompressedImage {
   format: ImageFormat;
   width: number;
   height: number;
+  /** Frames of the image: more than one for an animation. */
+  frames: number;
   /** Estimated quality of the source on its encoder's 1–100 scale; null when unknown. */
   sourceQuality: number | null;
   targetQuality: number | null;
@@ -54,7 +56,7 @@ interface StoredBytes {
 export class UnsupportedImageError extends Error {}
 
 /** Decompression-bomb guard, counting every decoded frame; imgproxy's default. */
-const MAX_INPUT_PIXELS = 50_000_000;
+export const MAX_INPUT_PIXELS = 50_000_000;
 
 /** Names the rule that turns a source quality into a target; a new rule needs a new name. */
 const QUALITY_RULE = 'half-of-source-quality/1';
@@ -187,6 +189,7 @@ export class ImageCompressor {
         // Animated output is one tall strip of frames; the image's height is one frame's.
         width: info.width,
         height: info.pageHeight ?? info.height,
+        frames: info.pages ?? 1,
       };
     } catch (error) {
       if (isPixelLimitError(error)) throw await oversizedImageError(source, format, formatName);

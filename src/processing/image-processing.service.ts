@@ -1,11 +1,19 @@
+import { InjectQueue } from '@nestjs/bull';
 import { Injectable, Logger } from '@nestjs/common';
+import { Queue } from 'bull';
 import { createHash } from 'node:crypto';
-import { ImagesConfig } from '../config/config';
+import { ImagesConfig, VariantsConfig } from '../config/config';
 import { DispatchLoop } from '../dispatch/dispatch-loop';
+import { addJobs } from '../dispatch/queued-jobs';
+import { variantJobFor } from '../dispatch/variant-jobs';
 import { MetricsService } from '../metrics/metrics.service';
-import { CompressImageJob } from '../queue/queue.constants';
-import { ImageOutcome } from '../requests/image-outcome';
-import { ImageOutcomesRepository, ImageWork } from '../requests/image-outcomes.repository';
+import { CompressImageJob, EncodeVariantJob, VARIANTS_QUEUE } from '../queue/queue.constants';
+import { ImageOutcome, OwedVariant } from '../requests/image-outcome';
+import {
+  ImageOutcomesRepository,
+  ImageWork,
+  RecordedOutcome,
+} from '../requests/image-outcomes.repository';
 import { ImageStatus, ReuseReason } from '../requests/request-status';
 import { SourceRecord } from '../requests/source-record.entity';
 import {
@@ -17,10 +25,11 @@ import { RequestsRepository } from '../requests/requests.repository';
 import { ImageStorage } from '../storage/image-storage';
 import { IMAGE_FORMATS } from '../storage/image-formats';
 import { StorageKeys } from '../storage/storage-keys';
-import { ImageCompressor } from './image-compressor';
+import { CompressedImage, ImageCompressor } from './image-compressor';
 import { ImageFetcher, ImageFetchError } from './image-fetcher';
 import { QualityScorer } from './quality-scorer';
 import { isImageFormat, Processed, reusedResult, SeenSource } from './reused-result';
+import { planVariants } from './variant-plan';
 
 /** Writing the compressed image failed (a full disk, an unreachable bucket): worth retrying. */
 export class StorageWriteError extends Error {}
@@ -54,6 +63,8 @@ export class ImageProcessingService {
     private readonly scorer: QualityScorer,
     private readonly sources: SourceRecordsRepository,
     private readonly config: ImagesConfig,
+    private readonly variants: VariantsConfig,
+    @InjectQueue(VARIANTS_QUEUE) private readonly variantsQueue: Queue<EncodeVariantJob>,
   ) {}
 
   /**
@@ -78,9 +89,15 @@ export class ImageProcessingService {
     if (outcome.status === ImageStatus.Completed && !(await this.requests.isLive(work.requestPk))) {
       // Deleted while this image was in hand: its deletion may have missed what was just stored.
       await this.storage.remove(outcome.outputKey);
+      await this.storage.remove(StorageKeys.variantSource(work));
       return;
     }
-    await this.record(work, outcome, attempts);
+    const recorded = await this.record(work, outcome, attempts);
+    // A job lost between the commit and here is queued again by the dispatcher's resync.
+    await addJobs(
+      this.variantsQueue,
+      recorded.pendingVariants.map((variantId) => variantJobFor(variantId, this.config)),
+    );
     if (source) await this.remember(source);
   }
 
@@ -110,7 +127,11 @@ export class ImageProcessingService {
     );
   }
 
-  private async record(work: ImageWork, outcome: ImageOutcome, attempts: number): Promise<void> {
+  private async record(
+    work: ImageWork,
+    outcome: ImageOutcome,
+    attempts: number,
+  ): Promise<RecordedOutcome> {
     const recorded = await this.outcomes.recordOutcome(work, outcome, attempts);
     if (recorded.recorded) this.metrics.recordImage(outcome);
     if (recorded.requestFinished) this.dispatch.kick();
@@ -118,6 +139,7 @@ export class ImageProcessingService {
       `Image ${work.requestId}/${work.rowNumber}-${work.position}: ${outcome.status}` +
         (recorded.recorded ? '' : ' (already recorded)'),
     );
+    return recorded;
   }
 
   private async compressAndStore(
@@ -128,7 +150,8 @@ export class ImageProcessingService {
     let bytesIn: number | null = null;
     try {
       const owner = work.owner ?? SERVICE_OWNER;
-      const reusing = this.config.reuseResults && !work.refresh;
+      // Variants are encoded from the source's pixels, which a reused result does not bring.
+      const reusing = this.config.reuseResults && !work.refresh && work.variants.length === 0;
       const { recipe } = this.compressor;
       const known = reusing
         ? await this.lookUp(() => this.sources.findByUrl(owner, work.inputUrl))
@@ -165,6 +188,7 @@ export class ImageProcessingService {
       const score = compressed.skipReason ? null : await this.scorer.score(source, compressed);
       const outputKey = StorageKeys.image({ ...work, format: compressed.format });
       await this.store(outputKey, compressed.data, IMAGE_FORMATS[compressed.format].contentType);
+      const variants = await this.owedVariants(work, source, compressed, score);
       const outcome = {
         status: ImageStatus.Completed,
         outputKey,
@@ -177,6 +201,7 @@ export class ImageProcessingService {
         height: compressed.height,
         skipReason: compressed.skipReason,
         score,
+        variants,
       } as const;
       const remembered = this.config.reuseResults
         ? { ...outcome, owner, url: work.inputUrl, validators: downloaded.validators }
@@ -192,6 +217,30 @@ export class ImageProcessingService {
       }
       return { outcome: { status: ImageStatus.Failed, error: errorMessage(error), bytesIn } };
     }
+  }
+
+  /**
+   * The variants the image's request asked for, each to encode or dropped with its reason. The
+   * same-format output's score is what they must reach, taken even with QUALITY_SCORE off;
+   * the source is kept in storage for the variant jobs, which run after this one.
+   */
+  private async owedVariants(
+    work: ImageWork,
+    source: Buffer,
+    compressed: CompressedImage,
+    score: number | null,
+  ): Promise<OwedVariant[]> {
+    if (work.variants.length === 0) return [];
+    const targetScore = score ?? (await this.scorer.measure(source, compressed));
+    const variants = planVariants(
+      work.variants,
+      { ...compressed, targetScore },
+      this.variants.avifMaxPixels,
+    );
+    if (variants.some((variant) => variant.dropReason === null)) {
+      await this.store(StorageKeys.variantSource(work), source, 'application/octet-stream');
+    }
+    return variants;
   }
 
   /** A look-up of earlier results that fails costs a reuse, never the image. */

@@ -57,7 +57,12 @@ export class ImageRevalidationService {
     const [first] = works;
     if (!first || first.requestDeleted) return;
     const reusable =
-      this.config.reuseResults && !first.refresh && !first.requestCancelled ? works : [];
+      this.config.reuseResults &&
+      !first.refresh &&
+      first.variants.length === 0 &&
+      !first.requestCancelled
+        ? works
+        : [];
     const resolved = await this.resolve(reusable);
     const resolvedIds = new Set(resolved.map(({ work }) => work.imageId));
     await this.images.addBulk(

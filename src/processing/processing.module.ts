@@ -11,6 +11,9 @@ import { ImageProcessor } from './image.processor';
 import { ImageRevalidationProcessor } from './image-revalidation.processor';
 import { ImageRevalidationService } from './image-revalidation.service';
 import { QualityScorer } from './quality-scorer';
+import { VariantEncoder } from './variant-encoder';
+import { VariantProcessingService } from './variant-processing.service';
+import { VariantProcessor } from './variant.processor';
 
 /** The image worker: imported only when this process consumes the queues. */
 @Module({
@@ -23,6 +26,9 @@ import { QualityScorer } from './quality-scorer';
     ImageProcessor,
     ImageRevalidationService,
     ImageRevalidationProcessor,
+    VariantEncoder,
+    VariantProcessingService,
+    VariantProcessor,
   ],
 })
 export class ProcessingModule {}

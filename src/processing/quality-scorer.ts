@@ -66,7 +66,14 @@ export class QualityScorer {
    * is worth less than the image it describes.
    */
   async score(source: Buffer, output: ScoredImage): Promise<number | null> {
-    if (!this.enabled) return null;
+    return this.enabled ? this.measure(source, output) : null;
+  }
+
+  /**
+   * The same score whether QUALITY_SCORE is on or not: what an image's variants must reach, and
+   * what they reach.
+   */
+  async measure(source: Buffer, output: ScoredImage): Promise<number | null> {
     try {
       return await this.slots.run(() => scoreOf(source, output));
     } catch (error) {
@@ -85,6 +92,11 @@ async function scoreOf(source: Buffer, output: ScoredImage): Promise<number | nu
     comparisonLuma(output.data, size),
   ]);
   const similarity = await structuralSimilarity(reference, distorted, { step: mapStep(size) });
+  return roundScore(similarity);
+}
+
+/** A score as it is shown and compared: four decimals. */
+export function roundScore(similarity: number): number {
   return Number(similarity.toFixed(SCORE_DECIMALS));
 }
 

@@ -4,14 +4,23 @@ export const REQUESTS_QUEUE = 'requests';
 export const WEBHOOKS_QUEUE = 'webhooks';
 /** Batches of images whose URLs are known with validators, revalidated together. */
 export const REUSE_QUEUE = 'reuse';
+/** WebP and AVIF variants, apart from the images so that they never hold up an image's job. */
+export const VARIANTS_QUEUE = 'variants';
 
 /** Every queue the service uses, for what registers, watches or shows them all. */
-export const QUEUE_NAMES = [IMAGES_QUEUE, REQUESTS_QUEUE, WEBHOOKS_QUEUE, REUSE_QUEUE] as const;
+export const QUEUE_NAMES = [
+  IMAGES_QUEUE,
+  REQUESTS_QUEUE,
+  WEBHOOKS_QUEUE,
+  REUSE_QUEUE,
+  VARIANTS_QUEUE,
+] as const;
 
 export const COMPRESS_IMAGE_JOB = 'compress-image';
 export const FINALISE_REQUEST_JOB = 'finalise-request';
 export const DELIVER_WEBHOOK_JOB = 'deliver-webhook';
 export const REVALIDATE_IMAGES_JOB = 'revalidate-images';
+export const ENCODE_VARIANT_JOB = 'encode-variant';
 
 /** Images of one request in a revalidation batch: at most this many. */
 export const REVALIDATION_BATCH = 100;
@@ -28,6 +37,11 @@ export interface CompressImageJob {
  */
 export interface RevalidateImagesJob {
   imageIds: number[];
+}
+
+/** Encode, score and store one variant of a compressed image; its row says everything else. */
+export interface EncodeVariantJob {
+  variantId: number;
 }
 
 /** Write the output CSV and the final status of a request whose images all have outcomes. */
@@ -48,6 +62,7 @@ export interface DeliverWebhookJob {
 export const JobIds = {
   compressImage: (imageId: number): string => `image-${imageId}`,
   revalidateImages: (firstImageId: number): string => `revalidate-${firstImageId}`,
+  encodeVariant: (variantId: number): string => `variant-${variantId}`,
   finaliseRequest: (requestPk: number): string => `finalise-${requestPk}`,
   deliverWebhook: (requestPk: number, attempt: number): string => `webhook-${requestPk}-${attempt}`,
 };

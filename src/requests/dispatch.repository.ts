@@ -18,6 +18,8 @@ export interface OpenRequest {
   owner: string | null;
   /** Uploaded with `refresh=true`: no earlier result may be reused. */
   refresh: boolean;
+  /** Asks for variants, which are encoded from the sources: no earlier result may be reused. */
+  hasVariants: boolean;
 }
 
 export interface DispatchableImage {
@@ -54,6 +56,7 @@ export class DispatchRepository {
           'r.cancelled_at AS cancelled_at',
           'r.owner AS owner',
           'CASE WHEN r.refresh THEN 1 ELSE 0 END AS refresh',
+          'r.variants AS variants',
         ])
         .where('r.completed_at IS NULL AND r.deleted_at IS NULL AND r.unconfirmed_since IS NULL')
         .orderBy('r.id', 'ASC')
@@ -68,6 +71,7 @@ export class DispatchRepository {
       cancelled: row.cancelled_at !== null,
       owner: row.owner === null ? null : String(row.owner),
       refresh: Number(row.refresh) === 1,
+      hasVariants: typeof row.variants === 'string' && row.variants !== '',
     }));
   }
 

@@ -1,4 +1,12 @@
-import { ImageStatus, ReuseReason } from './request-status';
+import { VariantFormat } from '../common/variant-formats';
+import { ImageStatus, ReuseReason, VariantDropReason } from './request-status';
+
+/** A variant an image's outcome owes: to encode, or dropped at once with its reason. */
+export interface OwedVariant {
+  format: VariantFormat;
+  targetScore: number | null;
+  dropReason: VariantDropReason | null;
+}
 
 /** Where a reused result came from. */
 export interface ImageReuse {
@@ -27,6 +35,8 @@ export type ImageOutcome =
       score: number | null;
       /** Set when the result was copied from an earlier request's instead of being encoded. */
       reuse?: ImageReuse | null;
+      /** The variants its request asked for, written with the outcome. */
+      variants?: OwedVariant[];
     }
   | { status: ImageStatus.Failed; error: string; bytesIn?: number | null; format?: string | null }
   | { status: ImageStatus.Cancelled };

@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { Database } from './database';
 import { EntityManager } from 'typeorm';
-import { ImageOutcome } from './image-outcome';
+import { parseVariantList, VariantFormat } from '../common/variant-formats';
+import { ImageOutcome, OwedVariant } from './image-outcome';
 import { OutboxKind } from './outbox-entry.entity';
-import { ImageStatus } from './request-status';
+import { ImageStatus, VariantStatus } from './request-status';
 import { runStatement } from './sql-statements';
 
 /** What a worker needs to process one image. */
@@ -33,6 +34,8 @@ export interface ImageWork {
   owner: string | null;
   /** Its request was uploaded with `refresh=true`: no earlier result may be reused. */
   refresh: boolean;
+  /** The modern formats its request asked for next to each same-format output. */
+  variants: VariantFormat[];
 }
 
 export interface RecordedOutcome {
@@ -40,6 +43,8 @@ export interface RecordedOutcome {
   recorded: boolean;
   /** True for the one outcome that gave the request its last image. */
   requestFinished: boolean;
+  /** The variants of the image to encode now, by id. */
+  pendingVariants: number[];
 }
 
 const PENDING = `'${ImageStatus.Pending}'`;
@@ -54,7 +59,7 @@ const WORK_COLUMNS = `
   i.url_hash AS url_hash, i.status AS status, i.attempts AS attempts,
   CASE WHEN r.cancelled_at IS NULL THEN 0 ELSE 1 END AS request_cancelled,
   CASE WHEN r.deleted_at IS NULL THEN 0 ELSE 1 END AS request_deleted,
-  r.owner AS owner, CASE WHEN r.refresh THEN 1 ELSE 0 END AS refresh`;
+  r.owner AS owner, CASE WHEN r.refresh THEN 1 ELSE 0 END AS refresh, r.variants AS variants`;
 
 const FIND_WORK = `
   SELECT ${WORK_COLUMNS},
@@ -115,18 +120,90 @@ const COUNT_OUTCOMES = `
          scored_images = scored_images + :scored, score_sum = score_sum + :scoreSum,
          min_score = CASE WHEN min_score IS NULL OR min_score > ${MIN_SCORE} THEN ${MIN_SCORE}
                           ELSE min_score END,
+         total_variants = total_variants + :variants,
+         processed_variants = processed_variants + :droppedVariants,
          updated_at = :now
    WHERE id = :requestPk
-  RETURNING processed_images, total_images`;
+  RETURNING processed_images, total_images, processed_variants, total_variants`;
 
 export const OWE_FINALISATION = `
   INSERT INTO outbox (kind, request_pk, attempt, due_at)
   VALUES ('${OutboxKind.FinaliseRequest}', :requestPk, 1, :now)
   ON CONFLICT DO NOTHING`;
 
+const INSERT_VARIANT = `
+  INSERT INTO image_variants (image_id, request_pk, format, status, target_score, reason,
+                              processed_at)
+  VALUES (:imageId, :requestPk, :format, :status, :targetScore, :reason, :processedAt)
+  ON CONFLICT DO NOTHING
+  RETURNING id, status`;
+
 const RECORD_FAILED_ATTEMPT = `
   UPDATE images SET attempts = :attempts, error = :error
    WHERE id = :imageId AND status = ${PENDING}`;
+
+/** The counters a request is finished by: every image, and every variant, has an outcome. */
+export interface DoneCounts {
+  processed_images: number | string;
+  total_images: number | string;
+  processed_variants: number | string;
+  total_variants: number | string;
+}
+
+export function isFinished(counts: DoneCounts | undefined): boolean {
+  return (
+    counts !== undefined &&
+    Number(counts.processed_images) >= Number(counts.total_images) &&
+    Number(counts.processed_variants) >= Number(counts.total_variants)
+  );
+}
+
+/** The variants an image's outcome owes: those to encode, by id, and how many were dropped. */
+interface OwedVariants {
+  pending: number[];
+  dropped: number;
+  written: number;
+}
+
+const NO_VARIANTS: OwedVariants = { pending: [], dropped: 0, written: 0 };
+
+/**
+ * Writes the variants an image's outcome owes, in the transaction that records the outcome;
+ * returns the ids of those to encode and how many were dropped at once. Written once per
+ * image: a second try changes nothing.
+ */
+async function oweVariants(
+  manager: EntityManager,
+  requestPk: number,
+  imageId: number,
+  variants: readonly OwedVariant[],
+  now: Date,
+): Promise<OwedVariants> {
+  const pending: number[] = [];
+  let dropped = 0;
+  let written = 0;
+  for (const variant of variants) {
+    const { rows } = await runStatement<{ id: number; status: VariantStatus }>(
+      manager,
+      INSERT_VARIANT,
+      {
+        imageId,
+        requestPk,
+        format: variant.format,
+        status: variant.dropReason ? VariantStatus.Dropped : VariantStatus.Pending,
+        targetScore: variant.targetScore,
+        reason: variant.dropReason,
+        processedAt: variant.dropReason ? now : null,
+      },
+    );
+    for (const row of rows) {
+      written += 1;
+      if (row.status === VariantStatus.Pending) pending.push(Number(row.id));
+      else dropped += 1;
+    }
+  }
+  return { pending, dropped, written };
+}
 
 /** What images' outcomes add to their request's counters. */
 interface CountedOutcomes {
@@ -138,6 +215,9 @@ interface CountedOutcomes {
   scoreSum: number;
   /** The lowest of their scores; null when none has one. */
   minScore: number | null;
+  /** Variants the outcomes owe, and how many of them were dropped at once. */
+  variants: number;
+  droppedVariants: number;
 }
 
 const NOTHING_COUNTED: CountedOutcomes = {
@@ -148,10 +228,12 @@ const NOTHING_COUNTED: CountedOutcomes = {
   scored: 0,
   scoreSum: 0,
   minScore: null,
+  variants: 0,
+  droppedVariants: 0,
 };
 
-/** What `images` images given `outcome` add to the counters. */
-function countOf(outcome: ImageOutcome, images: number): CountedOutcomes {
+/** What `images` images given `outcome`, owing `owed` variants, add to the counters. */
+function countOf(outcome: ImageOutcome, images: number, owed: OwedVariants): CountedOutcomes {
   const score = outcome.status === ImageStatus.Completed ? outcome.score : null;
   return {
     images,
@@ -161,6 +243,8 @@ function countOf(outcome: ImageOutcome, images: number): CountedOutcomes {
     scored: score === null ? 0 : images,
     scoreSum: score === null ? 0 : score * images,
     minScore: score,
+    variants: owed.written,
+    droppedVariants: owed.dropped,
   };
 }
 
@@ -174,6 +258,8 @@ function added(a: CountedOutcomes, b: CountedOutcomes): CountedOutcomes {
     scored: a.scored + b.scored,
     scoreSum: a.scoreSum + b.scoreSum,
     minScore: scores.length > 0 ? Math.min(...scores) : null,
+    variants: a.variants + b.variants,
+    droppedVariants: a.droppedVariants + b.droppedVariants,
   };
 }
 
@@ -232,13 +318,17 @@ export class ImageOutcomesRepository {
       const recorded: RecordedOutcome[] = [];
       const counted = new Map<number, { counts: CountedOutcomes; last: RecordedOutcome }>();
       for (const { work, outcome, attempts } of entries) {
-        const images = await this.markIn(manager, work, outcome, attempts, now);
-        const result = { recorded: images > 0, requestFinished: false };
+        const marked = await this.markIn(manager, work, outcome, attempts, now);
+        const result: RecordedOutcome = {
+          recorded: marked !== null,
+          requestFinished: false,
+          pendingVariants: marked?.owed.pending ?? [],
+        };
         recorded.push(result);
-        if (images === 0) continue;
+        if (!marked) continue;
         const counts = counted.get(work.requestPk)?.counts ?? NOTHING_COUNTED;
         counted.set(work.requestPk, {
-          counts: added(counts, countOf(outcome, images)),
+          counts: added(counts, countOf(outcome, marked.images, marked.owed)),
           last: result,
         });
       }
@@ -256,16 +346,17 @@ export class ImageOutcomesRepository {
     attempts: number,
   ): Promise<RecordedOutcome> {
     const now = new Date();
-    const images = await this.markIn(manager, work, outcome, attempts, now);
-    if (images === 0) return { recorded: false, requestFinished: false };
-    const counts = countOf(outcome, images);
+    const marked = await this.markIn(manager, work, outcome, attempts, now);
+    if (!marked) return { recorded: false, requestFinished: false, pendingVariants: [] };
+    const counts = countOf(outcome, marked.images, marked.owed);
     const requestFinished = await this.countOutcomes(manager, work.requestPk, counts, now);
-    return { recorded: true, requestFinished };
+    return { recorded: true, requestFinished, pendingVariants: marked.owed.pending };
   }
 
   /**
-   * Gives the image its outcome, and every other pending image of the request with its URL;
-   * returns how many images that was (none when the image had its outcome already).
+   * Gives the image its outcome, and every other pending image of the request with its URL,
+   * and owes its variants; returns how many images that was and what it owes (null when the
+   * image had its outcome already).
    */
   private async markIn(
     manager: EntityManager,
@@ -273,21 +364,26 @@ export class ImageOutcomesRepository {
     outcome: ImageOutcome,
     attempts: number,
     now: Date,
-  ): Promise<number> {
+  ): Promise<{ images: number; owed: OwedVariants } | null> {
     const values = { ...outcomeColumns(outcome), processedAt: now, imageId: work.imageId };
     const own = await runStatement(manager, RECORD_OWN, { ...values, attempts });
-    if (own.affected !== 1) return 0;
+    if (own.affected !== 1) return null;
     const sameUrl = { requestPk: work.requestPk, urlHash: work.urlHash, inputUrl: work.inputUrl };
     const copies =
       work.sameUrlImages > 1
         ? (await runStatement(manager, RECORD_SAME_URL, { ...values, ...sameUrl })).affected
         : 0;
-    return 1 + copies;
+    const images = 1 + copies;
+    const owed =
+      outcome.status === ImageStatus.Completed && outcome.variants
+        ? await oweVariants(manager, work.requestPk, work.imageId, outcome.variants, now)
+        : NO_VARIANTS;
+    return { images, owed };
   }
 
   /**
-   * Adds to the request's counters; true when every image now has an outcome, and then owes
-   * the request's finalisation in the same transaction.
+   * Adds to the request's counters; true when every image and variant now has an outcome, and
+   * then owes the request's finalisation in the same transaction.
    */
   private async countOutcomes(
     manager: EntityManager,
@@ -295,13 +391,12 @@ export class ImageOutcomesRepository {
     counts: CountedOutcomes,
     now: Date,
   ): Promise<boolean> {
-    const { rows } = await runStatement<{ processed_images: number; total_images: number }>(
-      manager,
-      COUNT_OUTCOMES,
-      { requestPk, ...counts, now },
-    );
-    const [row] = rows;
-    const finished = row !== undefined && Number(row.processed_images) >= Number(row.total_images);
+    const { rows } = await runStatement<DoneCounts>(manager, COUNT_OUTCOMES, {
+      requestPk,
+      ...counts,
+      now,
+    });
+    const finished = isFinished(rows[0]);
     if (finished) await runStatement(manager, OWE_FINALISATION, { requestPk, now });
     return finished;
   }
@@ -348,5 +443,6 @@ function workOf(row: WorkRow): ImageWork {
     requestDeleted: Number(row.request_deleted) === 1,
     owner: row.owner === null ? null : String(row.owner),
     refresh: Number(row.refresh) === 1,
+    variants: parseVariantList(String(row.variants ?? '')) ?? [],
   };
 }

@@ -57,6 +57,20 @@ export class ImageProcessingRequest {
   @Column({ type: 'boolean', default: false })
   refresh!: boolean;
 
+  /** The modern formats (`webp,avif`) each compressed image gets a variant in; '' for none. */
+  @Column({ type: 'varchar', length: 16, default: '' })
+  variants!: string;
+
+  /** Variants owed so far (a row per compressed image and asked format), done, and kept. */
+  @Column({ name: 'total_variants', type: 'integer', default: 0 })
+  totalVariants!: number;
+
+  @Column({ name: 'processed_variants', type: 'integer', default: 0 })
+  processedVariants!: number;
+
+  @Column({ name: 'kept_variants', type: 'integer', default: 0 })
+  keptVariants!: number;
+
   /** How many times the request's failed and cancelled images were tried again. */
   @Column({ type: 'integer', default: 0 })
   retries!: number;

@@ -75,7 +75,7 @@ export class OutboxRepository {
   }
 
   /**
-   * Gives a request whose every image has an outcome its final status, once: of two
+   * Gives a request whose every image and variant has an outcome its final status, once: of two
    * finalisations only the first changes anything. The finalisation entry goes, and a webhook,
    * when the request has one, is owed from now on.
    */
@@ -98,7 +98,7 @@ export class OutboxRepository {
             : {}),
         })
         .where('id = :requestPk AND completed_at IS NULL', { requestPk })
-        .andWhere('processed_images >= total_images')
+        .andWhere('processed_images >= total_images AND processed_variants >= total_variants')
         .execute();
       await this.remove(manager, requestPk, OutboxKind.FinaliseRequest);
       if (finished.affected !== 1) return false;

@@ -125,6 +125,13 @@ export class RequestResults {
       score: image.score,
       result,
       details: result === 'Source kept' ? image.skipReason : image.error,
+      variants: image.variants.map((variant) => ({
+        format: variant.format,
+        url: variant.outputKey ? this.links.image(variant.outputKey) : null,
+        bytes: variant.bytes,
+        score: variant.score,
+        dropReason: variant.reason,
+      })),
     };
   }
 

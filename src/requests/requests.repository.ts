@@ -6,6 +6,7 @@ import { ParsedProduct } from '../csv/product-rows';
 import { insertRows } from './bulk-insert';
 import { ImageProcessingRequest } from './image-processing-request.entity';
 import { ImageReuse } from './image-outcome';
+import { ImageVariantsRepository, VariantListing } from './image-variants.repository';
 import { Product } from './product.entity';
 import { ImageStatus, RequestStatus, ReuseReason } from './request-status';
 import { entityFromRow, runStatement } from './sql-statements';
@@ -20,6 +21,8 @@ export interface NewRequest {
   csvDelimiter: CsvDelimiter;
   /** Processes every image afresh, reusing no earlier request's result. */
   refresh: boolean;
+  /** The modern formats each image gets a variant in, as `variantListText` writes them. */
+  variants: string;
 }
 
 /**
@@ -53,6 +56,8 @@ export interface ImageListing {
   reusedFrom: { rowNumber: number; position: number } | null;
   /** Where the result was copied from, when an earlier request's was reused. */
   reuse: ImageReuse | null;
+  /** Its WebP and AVIF variants (those of the image it shares its result with). */
+  variants: VariantListing[];
 }
 
 /** A product with its images' outcomes, in URL order, as the output shows them. */
@@ -83,6 +88,7 @@ const PAGE_IMAGES = `
          i.width AS width, i.height AS height, i.skip_reason AS skip_reason,
          i.score AS score, i.reuse_reason AS reuse_reason,
          i.reuse_request_id AS reuse_request_id,
+         COALESCE(i.reused_from, i.id) AS compressed_id,
          rp.row_number AS reused_row, r.position AS reused_position
     FROM images i
     JOIN products p ON p.id = i.product_id
@@ -113,7 +119,10 @@ const IMAGE_INSERT_CHUNK = 2000;
  */
 @Injectable()
 export class RequestsRepository {
-  constructor(private readonly database: Database) {}
+  constructor(
+    private readonly database: Database,
+    private readonly variants: ImageVariantsRepository,
+  ) {}
 
   /**
    * Records that the upload's `202` was handed to the socket, so that the request may be
@@ -299,6 +308,10 @@ export class RequestsRepository {
       PAGE_IMAGES,
       { requestPk, afterOrdinal, lastOrdinal: afterOrdinal + limit, limit },
     );
+    const completed = rows.filter((row) => row.status === ImageStatus.Completed);
+    const variants = await this.variants.ofImages(
+      completed.map((row) => Number(row.compressed_id)),
+    );
     return rows.map((row) => ({
       ordinal: Number(row.ordinal),
       rowNumber: Number(row.row_number),
@@ -330,6 +343,8 @@ export class RequestsRepository {
               reason: row.reuse_reason as ReuseReason,
               requestId: String(row.reuse_request_id),
             },
+      variants:
+        row.status === ImageStatus.Completed ? (variants.get(Number(row.compressed_id)) ?? []) : [],
     }));
   }
 

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { parseVariantList } from '../common/variant-formats';
 import { PublicLinks } from '../links/public-links';
 import { ImageProcessingRequest } from '../requests/image-processing-request.entity';
 import { RequestSummaryDto } from './dto/status-response.dto';
@@ -37,6 +38,15 @@ export class RequestSummaries {
               min: request.minScore,
             }
           : null,
+      variants: request.variants
+        ? {
+            formats: parseVariantList(request.variants) ?? [],
+            total: request.totalVariants,
+            processed: request.processedVariants,
+            kept: request.keptVariants,
+            dropped: request.processedVariants - request.keptVariants,
+          }
+        : null,
       output_csv_url: request.completedAt ? this.links.outputCsv(request.requestId) : null,
       report_csv_url: request.completedAt ? this.links.reportCsv(request.requestId) : null,
       webhook_url: request.webhookUrl,

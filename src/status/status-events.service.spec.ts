@@ -29,6 +29,7 @@ function summary(status: RequestStatus, processed: number): RequestSummaryDto {
     retries: 0,
     cancelled_at: null,
     scores: null,
+    variants: null,
     output_csv_url: null,
     report_csv_url: null,
     webhook_url: null,

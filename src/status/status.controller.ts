@@ -79,6 +79,7 @@ const summaryExample = (
   retries: 0,
   cancelled_at: null,
   scores: processed - failed > 0 ? { scored: processed - failed, mean: 0.9654, min: 0.9411 } : null,
+  variants: null,
   output_csv_url: finishedAt ? `http://localhost:3000/status/${EXAMPLE_ID}/output.csv` : null,
   report_csv_url: finishedAt ? `http://localhost:3000/status/${EXAMPLE_ID}/report.csv` : null,
   webhook_url: 'https://example.com/hooks/images',

@@ -1,6 +1,7 @@
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { Readable } from 'node:stream';
 import { StatusConfig } from '../config/config';
+import { VariantFormat } from '../common/variant-formats';
 import { PublicLinks } from '../links/public-links';
 import { ImageProcessingRequest } from '../requests/image-processing-request.entity';
 import { RequestResults } from '../requests/request-results';
@@ -103,6 +104,15 @@ export class StatusService {
       height: image.height,
       skip_reason: image.skipReason,
       score: image.score,
+      variants: image.variants.map((variant) => ({
+        format: variant.format as VariantFormat,
+        status: variant.status,
+        url: variant.outputKey ? this.links.image(variant.outputKey) : null,
+        bytes: variant.bytes,
+        quality: variant.quality,
+        score: variant.score,
+        reason: variant.reason,
+      })),
     };
   }
 

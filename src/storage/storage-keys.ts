@@ -26,8 +26,10 @@ const FORMAT_BY_EXTENSION = new Map<string, ImageFormat>(
 
 /**
  * The one owner of the storage layout: `<request id>/<row>-<position>.<extension>` for a
- * compressed image and `<request id>/output.csv` for the output CSV. Everything that writes,
- * serves or links to a stored object asks here.
+ * compressed image and for each of its WebP and AVIF variants (a variant is never made in the
+ * image's own format, so the extension tells them apart), `<request id>/<row>-<position>.source`
+ * for the source kept while its variants are encoded, and `<request id>/output.csv` for the
+ * output CSV. Everything that writes, serves or links to a stored object asks here.
  */
 export const StorageKeys = {
   /** The folder that holds every object of a request. */
@@ -41,6 +43,19 @@ export const StorageKeys = {
 
   image({ requestId, rowNumber, position, format }: ImageKeyParts): string {
     return `${requestId}/${rowNumber}-${position}.${IMAGE_FORMATS[format].extension}`;
+  },
+
+  /** A WebP or AVIF variant, beside the image's same-format output. */
+  variant(parts: ImageKeyParts): string {
+    return StorageKeys.image(parts);
+  },
+
+  /**
+   * The downloaded source of an image with variants to encode, kept until they are; never
+   * served (its extension is no image format's).
+   */
+  variantSource({ requestId, rowNumber, position }: Omit<ImageKeyParts, 'format'>): string {
+    return `${requestId}/${rowNumber}-${position}.source`;
   },
 
   /**

@@ -23,5 +23,10 @@ describe('PayloadFingerprint', () => {
     expect(drained.of(null)).not.toBe(expected);
     expect(drained.of('https://hooks.example/a', true)).not.toBe(expected);
     expect(drained.of('https://hooks.example/a', false)).toBe(expected);
+    expect(drained.of('https://hooks.example/a', false, '')).toBe(expected);
+    expect(drained.of('https://hooks.example/a', false, 'webp')).not.toBe(expected);
+    expect(drained.of('https://hooks.example/a', false, 'webp')).not.toBe(
+      drained.of('https://hooks.example/a', false, 'webp,avif'),
+    );
   });
 });

@@ -4,7 +4,7 @@ import { Readable } from 'node:stream';
 /**
  * What makes two uploads the same payload for an idempotency key: the SHA-256 of the file's
  * bytes, taken as they stream past (the file is never held whole), the webhook URL and whether
- * it asked to `refresh`.
+ * it asked to `refresh`, and the `variants` it named.
  */
 export class PayloadFingerprint {
   private readonly file = createHash('sha256');
@@ -21,12 +21,14 @@ export class PayloadFingerprint {
   }
 
   /**
-   * The fingerprint, once the whole file has been read: SHA-256 (hex) of its hash, URL and
-   * `refresh` (added only when set, so that a key stored before that field existed still matches).
+   * The fingerprint, once the whole file has been read: SHA-256 (hex) of its hash, URL,
+   * `refresh` and `variants` (each added only when set, so that a key stored before that field
+   * existed still matches).
    */
-  of(webhookUrl: string | null, refresh = false): string {
+  of(webhookUrl: string | null, refresh = false, variants = ''): string {
+    const options = `${refresh ? '\nrefresh' : ''}${variants ? `\nvariants=${variants}` : ''}`;
     return createHash('sha256')
-      .update(`${this.file.copy().digest('hex')}\n${webhookUrl ?? ''}${refresh ? '\nrefresh' : ''}`)
+      .update(`${this.file.copy().digest('hex')}\n${webhookUrl ?? ''}${options}`)
       .digest('hex');
   }
 

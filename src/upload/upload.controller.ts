@@ -88,9 +88,9 @@ const IDEMPOTENCY_KEY_DESCRIPTION =
   'such as `"8e03978e-40d5-43e8-bc93-6894a57f9324"` (the quotes may be left out); a new UUID ' +
   'per upload is best. Keys belong to the API key that sends them. For ' +
   '`IDEMPOTENCY_KEY_TTL_HOURS` (24 by default) after an upload with a key is stored, a retry ' +
-  'with the same key, the same file, `webhook_url` and `refresh` answers `202` with the request ' +
+  'with the same key, the same file, `webhook_url`, `refresh` and `variants` answers `202` with the request ' +
   `that upload created and \`${IDEMPOTENT_REPLAYED_HEADER}: true\`, creating nothing; the same ` +
-  'key with another file, `webhook_url` or `refresh` answers `422`; while the first upload with the key ' +
+  'key with another file, `webhook_url`, `refresh` or `variants` answers `422`; while the first upload with the key ' +
   'is still being received or stored, `409`. An upload that fails (`400`, `413`...) leaves ' +
   'its key free.';
 
@@ -168,7 +168,7 @@ export class UploadController {
     type: ErrorResponseDto,
     description:
       `The \`${IDEMPOTENCY_KEY_HEADER}\` was used for an upload with another file, ` +
-      '`webhook_url` or `refresh`.',
+      '`webhook_url`, `refresh` or `variants`.',
     example: { statusCode: 422, error: 'Unprocessable Entity', message: KEY_REUSED },
   })
   @ApiPayloadTooLargeResponse({

@@ -10,7 +10,13 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Readable } from 'node:stream';
-import { CsvConfig } from '../config/config';
+import { CsvConfig, VariantsConfig } from '../config/config';
+import {
+  parseVariantList,
+  VARIANT_LIST_RULE,
+  VariantFormat,
+  variantListText,
+} from '../common/variant-formats';
 import { readProductsCsv } from '../csv/products-csv.reader';
 import { DispatchLoop } from '../dispatch/dispatch-loop';
 import { PublicLinks } from '../links/public-links';
@@ -75,6 +81,7 @@ export class UploadService {
     private readonly keys: IdempotencyKeys,
     private readonly dispatch: DispatchLoop,
     private readonly links: PublicLinks,
+    private readonly variants: VariantsConfig,
   ) {}
 
   async accept(request: IncomingMessage, options: UploadOptions): Promise<AcceptedUpload> {
@@ -124,6 +131,7 @@ export class UploadService {
       );
       const webhookUrl = checkWebhookUrl(upload.fields.webhook_url ?? options.webhookUrl);
       const refresh = checkRefresh(upload.fields.refresh);
+      const variants = checkVariants(upload.fields.variants);
       if (upload.file.problems.length > 0) {
         throw new BadRequestException({
           statusCode: 400,
@@ -145,11 +153,16 @@ export class UploadService {
           fileName: upload.fileName,
           csvDelimiter: upload.file.delimiter,
           refresh,
+          variants: variantListText(variants ?? this.variants.defaultFormats),
         },
         spool.batches(),
         key
           ? (manager, requestPk) =>
-              key.complete(manager, requestPk, fingerprint.of(webhookUrl, refresh))
+              key.complete(
+                manager,
+                requestPk,
+                fingerprint.of(webhookUrl, refresh, askedVariants(variants)),
+              )
           : undefined,
       );
       return this.answer(requestId, RequestStatus.Pending);
@@ -194,7 +207,8 @@ export class UploadService {
     const upload = await this.read(request, (file) => fingerprint.drain(file));
     const webhookUrl = upload.fields.webhook_url ?? options.webhookUrl;
     const refresh = checkRefresh(upload.fields.refresh);
-    if (fingerprint.of(webhookUrl || null, refresh) !== used.fingerprint) {
+    const variants = askedVariants(checkVariants(upload.fields.variants));
+    if (fingerprint.of(webhookUrl || null, refresh, variants) !== used.fingerprint) {
       throw new UnprocessableEntityException(KEY_REUSED);
     }
     return this.answer(used.requestId, used.status);
@@ -233,6 +247,24 @@ function checkRefresh(value: string | undefined): boolean {
   if (value === undefined || value === '' || value === 'false') return false;
   if (value === 'true') return true;
   throw new BadRequestException('refresh must be true or false');
+}
+
+/**
+ * The variants an upload asks for (`variants=webp,avif`); null when the field is missing or
+ * empty, which leaves them to OUTPUT_VARIANTS. `none` asks for none whatever the setting.
+ */
+function checkVariants(value: string | undefined): VariantFormat[] | null {
+  if (value === undefined || value.trim() === '') return null;
+  if (value.trim().toLowerCase() === 'none') return [];
+  const formats = parseVariantList(value);
+  if (formats === null) throw new BadRequestException(`${VARIANT_LIST_RULE} (or none)`);
+  return formats;
+}
+
+/** The variants as the upload named them, for its fingerprint: '' when it named none. */
+function askedVariants(formats: VariantFormat[] | null): string {
+  if (formats === null) return '';
+  return formats.length === 0 ? 'none' : variantListText(formats);
 }
 
 /** An empty field (as Swagger UI and `curl -F webhook_url=` send it) means no webhook. */

@@ -14,6 +14,8 @@ export interface WebhookPayload {
     cancelled_images: number;
     /** How many times the request's failed and cancelled images were tried again. */
     retries: number;
+    /** WebP and AVIF variants owed, kept and dropped; null when none were asked. */
+    variants: { total: number; kept: number; dropped: number } | null;
     output_csv_url: string;
     status_url: string;
     created_at: string;

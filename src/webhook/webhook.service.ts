@@ -105,6 +105,13 @@ export class WebhookService {
         failed_images: request.failedImages,
         cancelled_images: request.cancelledImages,
         retries: request.retries,
+        variants: request.variants
+          ? {
+              total: request.totalVariants,
+              kept: request.keptVariants,
+              dropped: request.processedVariants - request.keptVariants,
+            }
+          : null,
         output_csv_url: this.links.outputCsv(request.requestId),
         status_url: this.links.status(request.requestId),
         created_at: request.createdAt.toISOString(),

@@ -42,11 +42,13 @@ export async function uploadCsv(
     webhookUrl,
     headers = {},
     refresh = false,
-  }: { webhookUrl?: string; headers?: Headers; refresh?: boolean } = {},
+    variants,
+  }: { webhookUrl?: string; headers?: Headers; refresh?: boolean; variants?: string } = {},
 ): Promise<string> {
   const upload = request(baseUrl).post('/upload').set(headers);
   if (webhookUrl) void upload.field('webhook_url', webhookUrl);
   if (refresh) void upload.field('refresh', 'true');
+  if (variants !== undefined) void upload.field('variants', variants);
   const response = await upload
     .attach('file', Buffer.from(csv), { filename: 'products.csv', contentType: 'text/csv' })
     .expect(202);

@@ -3,8 +3,96 @@ import {
   ImageStatus,
   RequestStatus,
   ReuseReason,
+  VariantDropReason,
+  VariantStatus,
   WebhookStatus,
 } from '../../requests/request-status';
+import { VARIANT_FORMATS, VariantFormat } from '../../common/variant-formats';
+
+export class VariantResultDto {
+  @ApiProperty({ enum: VARIANT_FORMATS, example: 'avif' })
+  format!: VariantFormat;
+
+  @ApiProperty({
+    enum: VariantStatus,
+    example: VariantStatus.Kept,
+    description: '`Pending` until encoded; `Kept` when stored; `Dropped` with a `reason`.',
+  })
+  status!: VariantStatus;
+
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    format: 'uri',
+    example: 'http://localhost:3000/images/3f1c2a9e-5b7d-4c1e-9a42-0d6b8f1e2c3a/1-1.avif',
+    description:
+      'Where the variant is downloaded, beside the same-format output; null unless kept.',
+  })
+  url!: string | null;
+
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    example: 30112,
+    description: "The variant's size; for a `not-smaller` one, the size it would have had.",
+  })
+  bytes!: number | null;
+
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    example: 58,
+    description: "The encoder quality (1–100) chosen to reach the same-format output's score.",
+  })
+  quality!: number | null;
+
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    minimum: 0,
+    maximum: 1,
+    example: 0.9731,
+    description:
+      "Its score against the source, taken as the same-format output's is: at least that " +
+      "output's score when kept.",
+  })
+  score!: number | null;
+
+  @ApiProperty({
+    enum: VariantDropReason,
+    nullable: true,
+    example: null,
+    description:
+      'Why it was dropped: `not-smaller` (not smaller than the same-format output at its ' +
+      'score), `below-score` (no quality reached that score), `too-large` (AVIF above ' +
+      '`AVIF_MAX_MEGAPIXELS`), `animated` (animations get no variant), `same-format`, ' +
+      '`not-scored` (too small to score), `cancelled`, or `failed`.',
+  })
+  reason!: VariantDropReason | null;
+}
+
+export class VariantCountsDto {
+  @ApiProperty({ enum: VARIANT_FORMATS, isArray: true, example: ['webp', 'avif'] })
+  formats!: VariantFormat[];
+
+  @ApiProperty({
+    example: 8,
+    description: 'Variants owed so far: one per compressed image and format.',
+  })
+  total!: number;
+
+  @ApiProperty({ example: 8, description: 'Of those, kept or dropped.' })
+  processed!: number;
+
+  @ApiProperty({
+    example: 5,
+    description: 'Kept: smaller than the same-format output at its score.',
+  })
+  kept!: number;
+
+  @ApiProperty({ example: 3, description: 'Dropped, each with a reason in its image.' })
+  dropped!: number;
+}
 
 export class ProgressDto {
   @ApiProperty({ example: 6, description: 'Images in the request.' })
@@ -179,6 +267,34 @@ export class ImageResultDto {
       'the image failed, the source was kept, or QUALITY_SCORE is off.',
   })
   score!: number | null;
+
+  @ApiProperty({
+    type: [VariantResultDto],
+    example: [
+      {
+        format: 'webp',
+        status: 'Kept',
+        url: 'http://localhost:3000/images/3f1c2a9e-5b7d-4c1e-9a42-0d6b8f1e2c3a/1-1.webp',
+        bytes: 41210,
+        quality: 71,
+        score: 0.9725,
+        reason: null,
+      },
+      {
+        format: 'avif',
+        status: 'Dropped',
+        url: null,
+        bytes: 62240,
+        quality: 64,
+        score: 0.9716,
+        reason: 'not-smaller',
+      },
+    ],
+    description:
+      'The WebP and AVIF variants its request asked for (`variants`, or `OUTPUT_VARIANTS`), ' +
+      'once the image is compressed; empty when none were asked.',
+  })
+  variants!: VariantResultDto[];
 }
 
 export class ImagePageDto {
@@ -285,6 +401,16 @@ export class RequestSummaryDto {
     description: "The images' quality scores so far; null until an image has one.",
   })
   scores!: QualityScoresDto | null;
+
+  @ApiProperty({
+    type: VariantCountsDto,
+    nullable: true,
+    example: { formats: ['webp', 'avif'], total: 8, processed: 8, kept: 5, dropped: 3 },
+    description:
+      'The variants asked for and how far they are; null when none were asked. The request ' +
+      'finishes once every one is kept or dropped.',
+  })
+  variants!: VariantCountsDto | null;
 
   @ApiProperty({
     type: String,

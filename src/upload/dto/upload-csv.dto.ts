@@ -45,6 +45,16 @@ export class UploadCsvBodyDto {
       'request (see REUSE_RESULTS).',
   })
   refresh?: 'true' | 'false';
+
+  @ApiPropertyOptional({
+    example: 'webp,avif',
+    description:
+      'Modern formats to offer next to each same-format output: `webp`, `avif` or both, ' +
+      'comma-separated; `none` for none. Each variant is encoded at the lowest quality whose ' +
+      "score reaches the same-format output's, and kept only when it is smaller. Missing or " +
+      'empty: the `OUTPUT_VARIANTS` setting.',
+  })
+  variants?: string;
 }
 
 /** `webhook_url` may also come as a query parameter, as the reference service's clients send it. */

@@ -10,6 +10,17 @@ type WebhookProduct = WebhookData['products'][number];
  * makes the compiler fail when the payload gains or changes a field that is not described here.
  */
 @ApiSchema({ name: 'WebhookProduct' })
+export class WebhookVariantCountsDto {
+  @ApiProperty({ example: 4 })
+  total!: number;
+
+  @ApiProperty({ example: 3 })
+  kept!: number;
+
+  @ApiProperty({ example: 1 })
+  dropped!: number;
+}
+
 export class WebhookProductDto implements WebhookProduct {
   @ApiProperty({ example: '1' })
   serial_number!: string;
@@ -64,6 +75,16 @@ export class WebhookDataDto implements WebhookData {
     description: 'How many times the failed and cancelled images were tried again.',
   })
   retries!: number;
+
+  @ApiProperty({
+    type: WebhookVariantCountsDto,
+    nullable: true,
+    example: { total: 4, kept: 3, dropped: 1 },
+    description:
+      'The WebP and AVIF variants owed (one per compressed image and asked format), kept and ' +
+      'dropped; null when the request asked for none. The status says why each was dropped.',
+  })
+  variants!: WebhookVariantCountsDto | null;
 
   @ApiProperty({
     example: 'http://localhost:3000/status/3f1c2a9e-5b7d-4c1e-9a42-0d6b8f1e2c3a/output.csv',
