@@ -139,6 +139,27 @@ describe('The image-batch command line', () => {
     );
   });
 
+  it('asks for the variants given with --variants, and counts them in its summary', async () => {
+    const csv = writeCsv('variants.csv', [`1,Shoes,"${images.url('/front.jpg')}"`]);
+
+    const run = await imageBatch([
+      'submit',
+      csv,
+      '--variants',
+      'webp',
+      '--wait',
+      '--interval',
+      '0.2',
+    ]);
+
+    expect(run).toMatchObject({ exitCode: 0 });
+    const status = (await getStatus(service.baseUrl, requestIdIn(run), keyHeader)) as unknown as {
+      images: { items: { variants: { format: string }[] }[] };
+    };
+    expect(status.images.items[0].variants.map((variant) => variant.format)).toEqual(['webp']);
+    expect(run.stdout).toMatch(/^Variants +/m);
+  });
+
   it('exits 1 when the request ends Failed because every image failed', async () => {
     const csv = writeCsv('gone.csv', [
       `1,Mug,${images.url('/gone-1.jpg')}`,

@@ -51,6 +51,8 @@ describe('parseCliArguments', () => {
             'order-42',
             '--allow-failures',
             '--refresh',
+            '--variants',
+            'webp,avif',
           ],
           {},
         ),
@@ -59,6 +61,7 @@ describe('parseCliArguments', () => {
         csvFile: 'products.csv',
         webhookUrl: undefined,
         refresh: true,
+        variants: 'webp,avif',
         wait: true,
         outFile: undefined,
         reportFile: undefined,
@@ -154,6 +157,10 @@ describe('parseCliArguments', () => {
       [
         ['submit', 'a.csv', `--idempotency-key=${'x'.repeat(256)}`],
         `--idempotency-key must be 1 to 255 printable ASCII characters, not "${'x'.repeat(256)}"`,
+      ],
+      [
+        ['submit', 'a.csv', '--variants', 'webp,jxl'],
+        '--variants must be webp, avif or both, comma-separated, or none; not "webp,jxl"',
       ],
     ])('refuses %j: %s', (args, message) => {
       expect(usageMessage(args)).toBe(message);

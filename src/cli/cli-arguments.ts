@@ -25,6 +25,8 @@ export interface SubmitCommand {
   webhookUrl?: string;
   /** Have every image processed afresh, reusing no earlier request's result. */
   refresh: boolean;
+  /** Modern formats to ask for next to each output (`webp,avif`, `none`); the service's default when absent. */
+  variants?: string;
   /** Follow the request until it finishes; `--out` and `--report` imply it. */
   wait: boolean;
   outFile?: string;
@@ -91,6 +93,7 @@ const OPTIONS = {
   'idempotency-key': { type: 'string' },
   'allow-failures': { type: 'boolean' },
   refresh: { type: 'boolean' },
+  variants: { type: 'string' },
 } as const;
 
 type OptionName = keyof typeof OPTIONS;
@@ -107,6 +110,7 @@ const COMMAND_OPTIONS: Record<CommandName, readonly OptionName[]> = {
     'idempotency-key',
     'allow-failures',
     'refresh',
+    'variants',
   ],
   status: [...COMMON_OPTIONS, 'allow-failures'],
   cancel: COMMON_OPTIONS,
@@ -172,6 +176,9 @@ the service never creates the request twice.
   --allow-failures       Exit 0, not 6, when the request Completed with some images failed
   --refresh              Download and encode every image afresh, reusing no result of an
                          earlier request (the service reuses unchanged images by default)
+  --variants LIST        Also offer each image as webp, avif or both (comma-separated), where
+                         smaller at the same score; none for none (default: the service's
+                         OUTPUT_VARIANTS)
 
 A finished request's failed images are listed, the first 10 with their reasons.
 While waiting, progress goes to stderr: a live bar on a terminal; otherwise a line for each
@@ -286,6 +293,13 @@ export function parseCliArguments(args: readonly string[], env: Environment): Cl
         'submit',
       );
     }
+    const variants = text('variants');
+    if (variants !== undefined && !isVariantList(variants)) {
+      throw usageError(
+        `--variants must be webp, avif or both, comma-separated, or none; not "${variants}"`,
+        'submit',
+      );
+    }
     const outFile = text('out');
     const reportFile = text('report');
     return {
@@ -293,6 +307,7 @@ export function parseCliArguments(args: readonly string[], env: Environment): Cl
       csvFile,
       webhookUrl,
       refresh: flag('refresh'),
+      variants,
       wait: flag('wait') || outFile !== undefined || reportFile !== undefined,
       outFile,
       reportFile,
@@ -425,4 +440,10 @@ const isOptionName = (text: string): text is OptionName => Object.hasOwn(OPTIONS
 function usageError(message: string, topic?: CommandName): CliError {
   const help = topic === undefined ? 'image-batch help' : `image-batch help ${topic}`;
   return new CliError(message, ExitCode.Usage, { details: [`Run "${help}" for usage.`] });
+}
+
+/** The formats the service offers as variants, or `none`; the service checks the list again. */
+function isVariantList(value: string): boolean {
+  const items = value.split(',').map((item) => item.trim().toLowerCase());
+  return items.length > 0 && items.every((item) => ['webp', 'avif', 'none'].includes(item));
 }

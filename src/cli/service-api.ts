@@ -68,14 +68,20 @@ export class ServiceApi {
       webhookUrl,
       idempotencyKey,
       refresh = false,
-    }: { webhookUrl?: string; idempotencyKey: string; refresh?: boolean },
+      variants,
+    }: { webhookUrl?: string; idempotencyKey: string; refresh?: boolean; variants?: string },
     signal: AbortSignal,
   ): Promise<UploadAccepted> {
     const file = new File([await openAsBlob(csvPath)], basename(csvPath), { type: 'text/csv' });
     const { data, error, response } = await this.call('upload', () =>
       this.client.POST('/upload', {
         params: { header: { 'Idempotency-Key': idempotencyKeyHeader(idempotencyKey) } },
-        body: { file, webhook_url: webhookUrl, ...(refresh ? { refresh: 'true' as const } : {}) },
+        body: {
+          file,
+          webhook_url: webhookUrl,
+          ...(refresh ? { refresh: 'true' as const } : {}),
+          ...(variants !== undefined ? { variants } : {}),
+        },
         bodySerializer: multipartBody,
         // Following a redirect means sending the body again, so fetch would keep all of it in
         // memory; refusing redirects lets the file stream from disk.

@@ -44,13 +44,13 @@ export async function submit(command: SubmitCommand, io: CliIo): Promise<ExitCod
  */
 async function upload(
   api: ServiceApi,
-  { csvFile, webhookUrl, refresh, idempotencyKey = newIdempotencyKey() }: SubmitCommand,
+  { csvFile, webhookUrl, refresh, variants, idempotencyKey = newIdempotencyKey() }: SubmitCommand,
   display: ProgressDisplay,
   io: CliIo,
 ): Promise<UploadAccepted> {
   try {
     return await retryWhileTransient(
-      () => api.upload(csvFile, { webhookUrl, idempotencyKey, refresh }, io.signal),
+      () => api.upload(csvFile, { webhookUrl, idempotencyKey, refresh, variants }, io.signal),
       {
         signal: io.signal,
         delayMs: (failures, _, problem) => uploadRetryDelayMs(failures, problem),
