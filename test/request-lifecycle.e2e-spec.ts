@@ -149,6 +149,42 @@ describe.each(STORAGE_DRIVERS)("A request's whole life, stored on %s", (driver) 
     expect(after.json).toMatchObject({ data: { failed_images: 0, retries: 1 } });
   });
 
+  it("sends a retry's webhook even when the first one was still being delivered", async () => {
+    const flaky = ['/flaky/late-a.jpg', '/flaky/late-b.jpg'];
+    hostDown = true;
+    const requestId = await uploadCsv(service.baseUrl, csvOf(['/shop/late.jpg', ...flaky]), {
+      webhookUrl: receiver.url,
+    });
+    // The first webhook is received but answered late: its attempt is recorded after the retry
+    // has started the request's next round.
+    receiver.holdAnswersMs = 1500;
+    try {
+      await waitUntilFinished(service.baseUrl, requestId);
+      await waitFor(() => webhooksOf(requestId).length === 1, { what: 'the first webhook' });
+      await api().post(`/requests/${requestId}/retry`).expect(202);
+      hostDown = false;
+    } finally {
+      receiver.holdAnswersMs = 0;
+    }
+
+    await waitFor(() => webhooksOf(requestId).length === 2, {
+      timeoutMs: 30_000,
+      what: "the retry's webhook",
+    });
+    const [before, after] = webhooksOf(requestId);
+    expect(after.headers['webhook-id']).not.toBe(before.headers['webhook-id']);
+    expect(after.json).toMatchObject({ data: { failed_images: 0, retries: 1 } });
+    await waitFor(
+      async () => {
+        const status = (await getStatus(service.baseUrl, requestId)) as unknown as {
+          webhook: { status: string; attempts: number } | null;
+        };
+        return status.webhook?.status === 'delivered' && status.webhook.attempts === 1;
+      },
+      { what: "the retry's webhook to be recorded as delivered, at its first attempt" },
+    );
+  });
+
   it('deletes a request at once for its readers, then every row and file of it', async () => {
     const requestId = await uploadCsv(service.baseUrl, csvOf(['/gone/a.jpg', '/gone/b.jpg']), {
       webhookUrl: receiver.url,

@@ -93,8 +93,15 @@ export class OutboxRepository {
           status,
           completedAt: now,
           updatedAt: now,
+          // A new round of delivery, for a retried request too: the attempts of its earlier
+          // round (even one recorded after the retry began) do not count against it.
           ...(hasWebhook
-            ? { webhookStatus: WebhookStatus.Pending, webhookNextAttemptAt: now }
+            ? {
+                webhookStatus: WebhookStatus.Pending,
+                webhookAttempts: 0,
+                webhookLastError: null,
+                webhookNextAttemptAt: now,
+              }
             : {}),
         })
         .where('id = :requestPk AND completed_at IS NULL', { requestPk })

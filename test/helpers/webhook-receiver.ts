@@ -12,6 +12,8 @@ export interface ReceivedWebhook {
 /** A loopback webhook receiver that records every POST and answers with scripted statuses. */
 export class WebhookReceiver {
   readonly received: ReceivedWebhook[] = [];
+  /** How long each call is held before it is answered (recorded at once all the same). */
+  holdAnswersMs = 0;
   private readonly server = new FixtureServer();
 
   /**
@@ -42,13 +44,16 @@ export class WebhookReceiver {
           receivedAt: Date.now(),
         });
         const location = status >= 300 && status < 400 ? { Location: '/elsewhere' } : {};
-        response
-          .writeHead(status, {
-            'Content-Type': 'text/plain',
-            ...location,
-            ...this.extraHeaders[index],
-          })
-          .end(this.answerBody);
+        const answer = () =>
+          response
+            .writeHead(status, {
+              'Content-Type': 'text/plain',
+              ...location,
+              ...this.extraHeaders[index],
+            })
+            .end(this.answerBody);
+        if (this.holdAnswersMs > 0) setTimeout(answer, this.holdAnswersMs);
+        else answer();
       });
     });
     return this;
