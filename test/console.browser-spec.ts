@@ -59,12 +59,22 @@ const progressOf = async (page: Page) => {
 
 /**
  * Resolves once the original and compressed thumbnails of every compressed image are shown,
- * scrolled into view since they load lazily.
+ * scrolled into view since they load lazily. The rows may be drawn again meanwhile (the
+ * request's last events), which detaches the row being scrolled to: then the next look tries
+ * again.
  */
-const thumbnailsShown = async (page: Page) => {
-  await page.locator('#images-body tr').last().scrollIntoViewIfNeeded();
-  return waitFor(
+const thumbnailsShown = async (page: Page) =>
+  waitFor(
     async () => {
+      const scrolled = await page
+        .locator('#images-body tr')
+        .last()
+        .scrollIntoViewIfNeeded({ timeout: 2000 })
+        .then(
+          () => true,
+          () => false,
+        );
+      if (!scrolled) return false;
       const widths = await page
         .locator('tr.image-completed img.thumb')
         .evaluateAll((images: { naturalWidth: number }[]) =>
@@ -74,7 +84,6 @@ const thumbnailsShown = async (page: Page) => {
     },
     { what: 'the thumbnails' },
   );
-};
 
 /** An image that the fixture server sends only once the test releases it. */
 function heldImage(
