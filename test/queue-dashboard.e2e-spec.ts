@@ -38,7 +38,7 @@ describe('The queue dashboard', () => {
         .auth('admin', PASSWORD)
         .expect(200);
       const names = (api.body as { queues: { name: string }[] }).queues.map((queue) => queue.name);
-      expect(names.sort()).toEqual(['images', 'requests', 'reuse', 'webhooks']);
+      expect(names.sort()).toEqual(['images', 'requests', 'reuse', 'variants', 'webhooks']);
     } finally {
       await service.close();
       await removeTestData(service.env);
