@@ -203,6 +203,63 @@ describe.each([
     });
   });
 
+  it('reads again a source served without validators, and encodes it when its bytes changed', async () => {
+    const served = async (seed: number) => ({
+      body: (await jpeg(seed)).body,
+      contentType: 'image/jpeg',
+      validators: false,
+    });
+    const url = origin.set('/changed-unvalidated/photo.jpg', await served(33));
+    const first = await run(csvOf(url), alice);
+    origin.set('/changed-unvalidated/photo.jpg', await served(34));
+
+    const changed = await run(csvOf(url), alice);
+    const unchanged = await run(csvOf(url), alice);
+
+    expect(changed.images[0].reuse).toBeNull();
+    // The batch of known sources reads the body and finds other bytes; the image's own job
+    // downloads them again to encode them. Read again unchanged, the new result is reused.
+    expect(origin.answersFor('/changed-unvalidated/photo.jpg')).toEqual([
+      'GET 200',
+      'GET 200',
+      'GET 200',
+      'GET 200',
+    ]);
+    expect(await download(changed.images[0], alice)).not.toEqual(
+      await download(first.images[0], alice),
+    );
+    expect(unchanged.images[0].reuse).toEqual({
+      reason: 'same-bytes',
+      request_id: changed.requestId,
+    });
+  });
+
+  it('reads the body again when the origin stops sending validators, and reuses the same bytes', async () => {
+    const { body } = await jpeg(35);
+    const url = origin.set('/validators-dropped/photo.jpg', {
+      body,
+      contentType: 'image/jpeg',
+      validators: true,
+    });
+    const first = await run(csvOf(url), alice);
+    origin.set('/validators-dropped/photo.jpg', {
+      body,
+      contentType: 'image/jpeg',
+      validators: false,
+    });
+
+    const again = await run(csvOf(url), alice);
+
+    expect(again.images[0].reuse).toEqual({ reason: 'same-bytes', request_id: first.requestId });
+    expect(origin.answersFor('/validators-dropped/photo.jpg')).toEqual([
+      'GET 200',
+      'HEAD 200',
+      'GET 200',
+    ]);
+    // Asked for whole: the HEAD said the validators it would send are gone.
+    expect(origin.requestsFor('/validators-dropped/photo.jpg')[2].ifNoneMatch).toBeUndefined();
+  });
+
   it('never serves a result encoded with another recipe', async () => {
     const url = origin.set('/recipe/photo.jpg', await jpeg(41));
     await run(csvOf(url), alice);

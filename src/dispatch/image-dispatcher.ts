@@ -41,8 +41,8 @@ const LOWEST_PRIORITY = 2_000_000;
  * job's priority is its place among its own request's queued jobs. A ten-image upload that
  * arrives behind a million-image catalog therefore runs next, not after the catalog.
  *
- * Images whose URLs the request's owner has processed before, with validators, are not given a
- * job each: they go in batches to the reuse queue, whose worker revalidates a batch at once and
+ * Images whose URLs the request's owner has processed before are not given a job each: they go
+ * in batches to the reuse queue, whose worker revalidates (or re-reads) a batch at once and
  * records every unchanged image in one transaction, so that an image reused costs a fraction of
  * a job. Each batch counts for as many places of the window as it may hold images.
  */
@@ -143,7 +143,7 @@ export class ImageDispatcher {
     const through =
       images.length < places ? request.totalImages : images[images.length - 1].ordinal;
     const inWindow = Math.max(0, request.dispatchedThrough - request.processedImages);
-    const known = await this.revalidatable(request, images);
+    const known = await this.reusable(request, images);
     const compressed = images.filter((image) => !known.has(image.inputUrl));
     await addJobs(
       this.queue,
@@ -163,11 +163,8 @@ export class ImageDispatcher {
     return advanced ? images.length : 0;
   }
 
-  /** The URLs among `images` that the request's owner has stored results of, with validators. */
-  private async revalidatable(
-    request: OpenRequest,
-    images: DispatchableImage[],
-  ): Promise<Set<string>> {
+  /** The URLs among `images` that the request's owner has stored results of. */
+  private async reusable(request: OpenRequest, images: DispatchableImage[]): Promise<Set<string>> {
     if (
       !this.images.reuseResults ||
       request.refresh ||
@@ -177,7 +174,7 @@ export class ImageDispatcher {
       return new Set();
     }
     return this.sources
-      .revalidatableUrls(
+      .knownUrls(
         request.owner ?? SERVICE_OWNER,
         images.map((image) => image.inputUrl),
       )

@@ -28,6 +28,10 @@ export type FetchedSource =
   | { notModified: true; validators: string }
   | { notModified: false; bytes: Buffer; validators: string | null };
 
+/** What a conditional `HEAD` said of a source: see `ImageFetcher.revalidate`. */
+export type RevalidationAnswer =
+  { notModified: true; validators: string } | { notModified: false; validators: string | null };
+
 interface Download {
   status: number;
   headers: Headers;
@@ -68,11 +72,12 @@ export class ImageFetcher {
 
   /**
    * Asks with a conditional `HEAD` whether the source is still the one the kept validators
-   * describe, so that no body is sent either way: the validators to keep on a `304` that
-   * confirms them; null on any other answer or error, for a full download (and its error
-   * classification) to deal with.
+   * describe, so that no body is sent either way. On a `304` that confirms them: the validators
+   * to keep. On any other success: whether the answer carries validators of its own (a changed
+   * source) or none (an origin that stopped sending them, whose body alone can tell). Null on
+   * any other answer or error, for a full download (and its error classification) to deal with.
    */
-  async revalidate(url: string, known: string): Promise<string | null> {
+  async revalidate(url: string, known: string): Promise<RevalidationAnswer | null> {
     const revalidation = revalidationOf(known, { url, headers: REQUEST_HEADERS });
     if (!revalidation) return null;
     try {
@@ -81,8 +86,14 @@ export class ImageFetcher {
         timeoutMs: this.config.downloadTimeoutMs,
         maxRedirects: this.config.downloadMaxRedirects,
       });
-      if (answer.status !== HTTP_NOT_MODIFIED) return null;
-      return revalidation.confirm({ status: 304, headers: answer.headers });
+      if (answer.status === HTTP_NOT_MODIFIED) {
+        const validators = revalidation.confirm({ status: 304, headers: answer.headers });
+        return validators ? { notModified: true, validators } : null;
+      }
+      if (answer.status < 200 || answer.status >= 300) return null;
+      const response = { status: answer.status, headers: answer.headers };
+      const validators = validatorsOf({ url, headers: REQUEST_HEADERS }, response);
+      return { notModified: false, validators };
     } catch {
       return null;
     }

@@ -1,6 +1,7 @@
 import { InjectQueue } from '@nestjs/bull';
 import { Injectable, Logger } from '@nestjs/common';
 import { Queue } from 'bull';
+import { createHash } from 'node:crypto';
 import { ImagesConfig } from '../config/config';
 import { DispatchLoop } from '../dispatch/dispatch-loop';
 import { MetricsService } from '../metrics/metrics.service';
@@ -14,23 +15,25 @@ import {
 import { ImageOutcomesRepository, ImageWork } from '../requests/image-outcomes.repository';
 import { ImageStatus, ReuseReason } from '../requests/request-status';
 import { RequestsRepository } from '../requests/requests.repository';
+import { SourceRecord } from '../requests/source-record.entity';
 import { SERVICE_OWNER, SourceRecordsRepository } from '../requests/source-records.repository';
 import { ImageStorage } from '../storage/image-storage';
 import { StorageKeys } from '../storage/storage-keys';
 import { ImageCompressor } from './image-compressor';
 import { ImageFetcher } from './image-fetcher';
-import { isImageFormat, Processed, reusedResult } from './reused-result';
+import { isImageFormat, Processed, reusedResult, SeenSource } from './reused-result';
 
 /** Conditional requests of one batch in flight at once, over the guarded keep-alive agents. */
 const REVALIDATIONS_AT_ONCE = 16;
 
 /**
- * Resolves a batch of images whose URLs the owner has processed before with validators: each
- * URL is revalidated (no body is read), each `304` has its stored result copied to the image's
- * own key, and every such image is recorded in one transaction. The rest (changed sources,
- * another recipe, errors, results gone, cancelled requests) become compress-image jobs, which
- * download and classify them as any other image. Safe to run twice: a copy overwrites, an
- * outcome is recorded once.
+ * Resolves a batch of images whose URLs the owner has processed before. Each URL kept with
+ * validators is revalidated (no body is read); each one kept without, or whose origin no longer
+ * sends any, is downloaded and hashed. An unchanged source has its stored result copied to the
+ * image's own key, and every such image is recorded in one transaction. The rest (changed
+ * sources, another recipe, errors, results gone, cancelled requests) become compress-image
+ * jobs, which download and classify them as any other image. Safe to run twice: a copy
+ * overwrites, an outcome is recorded once.
  */
 @Injectable()
 export class ImageRevalidationService {
@@ -100,7 +103,11 @@ export class ImageRevalidationService {
     }
   }
 
-  /** The images answered `304` whose stored result was copied, with their outcomes. */
+  /**
+   * The images whose stored result was copied, with their outcomes: those answered `304` to a
+   * conditional `HEAD`, and those of a source kept without validators whose bytes, read again,
+   * hash as before.
+   */
   private async resolve(works: ImageWork[]): Promise<(Processed & { work: ImageWork })[]> {
     if (works.length === 0) return [];
     const owner = works[0].owner ?? SERVICE_OWNER;
@@ -110,25 +117,52 @@ export class ImageRevalidationService {
     );
     const resolved: (Processed & { work: ImageWork })[] = [];
     let next = 0;
-    const revalidateNext = async (): Promise<void> => {
+    const resolveNext = async (): Promise<void> => {
       while (next < works.length) {
         const work = works[next++];
         const earlier = records.get(work.inputUrl);
-        if (!earlier?.validators || earlier.recipe !== this.compressor.recipe) continue;
+        if (!earlier || earlier.recipe !== this.compressor.recipe) continue;
         if (!isImageFormat(earlier.format)) continue;
-        const validators = await this.fetcher.revalidate(work.inputUrl, earlier.validators);
-        if (!validators) continue;
+        const seen = await this.seeAgain(work.inputUrl, earlier);
+        if (!seen) continue;
         const outputKey = StorageKeys.image({ ...work, format: earlier.format });
         const copied = await this.storage.copy(earlier.outputKey, outputKey).catch(() => false);
         if (!copied) continue;
-        const seen = { validators, sha256: earlier.sha256 };
-        resolved.push({
-          work,
-          ...reusedResult(work, earlier, ReuseReason.NotModified, seen, outputKey),
-        });
+        resolved.push({ work, ...reusedResult(work, earlier, seen.reason, seen, outputKey) });
       }
     };
-    await Promise.all(Array.from({ length: REVALIDATIONS_AT_ONCE }, revalidateNext));
+    await Promise.all(Array.from({ length: REVALIDATIONS_AT_ONCE }, resolveNext));
     return resolved;
+  }
+
+  /**
+   * How the source is seen to be unchanged, or null when it may have changed (or could not be
+   * read). With validators kept: a `304` to a conditional `HEAD`. Without, or when the origin
+   * answers with none any more: the same SHA-256 of a download. A changed source's job
+   * downloads it again, as any image's.
+   */
+  private async seeAgain(
+    url: string,
+    earlier: SourceRecord,
+  ): Promise<(SeenSource & { reason: ReuseReason }) | null> {
+    if (earlier.validators) {
+      const answer = await this.fetcher.revalidate(url, earlier.validators);
+      if (!answer) return null;
+      if (answer.notModified) {
+        return {
+          reason: ReuseReason.NotModified,
+          validators: answer.validators,
+          sha256: earlier.sha256,
+        };
+      }
+      // New validators name a new source: its job downloads it once.
+      if (answer.validators) return null;
+    }
+    const downloaded = await this.fetcher.fetch(url).catch(() => null);
+    if (!downloaded || downloaded.notModified) return null;
+    const sha256 = createHash('sha256').update(downloaded.bytes).digest('hex');
+    return sha256 === earlier.sha256
+      ? { reason: ReuseReason.SameBytes, validators: downloaded.validators, sha256 }
+      : null;
   }
 }

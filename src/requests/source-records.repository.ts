@@ -17,9 +17,8 @@ const FIND_BY_URL = `
 const FIND_BY_URLS =
   'SELECT * FROM source_records WHERE owner = :owner AND url_key IN (:...urlKeys)';
 
-const FIND_REVALIDATABLE_URLS = `
-  SELECT url FROM source_records
-   WHERE owner = :owner AND url_key IN (:...urlKeys) AND validators IS NOT NULL`;
+const FIND_KNOWN_URLS = `
+  SELECT url FROM source_records WHERE owner = :owner AND url_key IN (:...urlKeys)`;
 
 const FIND_BY_BYTES = `
   SELECT * FROM source_records
@@ -118,12 +117,10 @@ export class SourceRecordsRepository {
     return found;
   }
 
-  /** The URLs among `urls` that the owner's sources keep validators of: no more is read. */
-  async revalidatableUrls(owner: string, urls: readonly string[]): Promise<Set<string>> {
+  /** The URLs among `urls` that the owner has a stored result of: no more is read. */
+  async knownUrls(owner: string, urls: readonly string[]): Promise<Set<string>> {
     const found = new Set<string>();
-    await this.selectByUrls(owner, urls, FIND_REVALIDATABLE_URLS, (_, row) =>
-      found.add(String(row.url)),
-    );
+    await this.selectByUrls(owner, urls, FIND_KNOWN_URLS, (_, row) => found.add(String(row.url)));
     return found;
   }
 
