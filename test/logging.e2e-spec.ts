@@ -80,7 +80,7 @@ describe('Structured logs', () => {
     expect(finishLine.job).toEqual({
       queue: 'requests',
       name: 'finalise-request',
-      id: expect.stringMatching(/^finalise-\d+$/),
+      id: expect.stringMatching(/^finalise-\d+-\d+$/),
       attempt: 1,
     });
   });

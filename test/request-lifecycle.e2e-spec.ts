@@ -260,3 +260,47 @@ describe.each(STORAGE_DRIVERS)('Retention, stored on %s', (driver) => {
     expect(metrics.text).toMatch(/^image_batch_stored_bytes_removed_total [1-9]\d*$/m);
   });
 });
+
+describe('A retried request, with the queue resynced only once a minute', () => {
+  it("queues the retry's images, finalisation and webhook at once, not at the next resync", async () => {
+    const photo = await jpegPhoto(64, 48, 90);
+    let hostDown = true;
+    const images = await new FixtureServer().start();
+    images.otherwise((incoming, response) => {
+      if (incoming.url?.startsWith('/flaky/') && hostDown) {
+        response.writeHead(404).end('down');
+        return;
+      }
+      response.writeHead(200, { 'Content-Type': 'image/jpeg', 'Content-Length': photo.length });
+      response.end(photo);
+    });
+    const receiver = await new WebhookReceiver().start();
+    // Finished jobs stay in Redis under their ids: jobs of a second round must not share them.
+    const service = await startTestApp(
+      await testEnvironment({ IMAGE_JOB_ATTEMPTS: '1', QUEUE_RESYNC_INTERVAL_MS: '60000' }),
+    );
+    try {
+      const csv = `${HEADER}1,Item 1,${images.url('/shop/a.jpg')},${images.url('/flaky/a.jpg')}\n`;
+      const requestId = await uploadCsv(service.baseUrl, csv, { webhookUrl: receiver.url });
+      await waitUntilFinished(service.baseUrl, requestId);
+      await waitFor(() => receiver.received.length === 1, { what: 'the first webhook' });
+      hostDown = false;
+
+      const retried = performance.now();
+      await request(service.baseUrl).post(`/requests/${requestId}/retry`).expect(202);
+      await waitFor(() => receiver.received.length === 2, {
+        timeoutMs: 20_000,
+        what: "the retry's webhook, well before the next resync",
+      });
+
+      expect(performance.now() - retried).toBeLessThan(20_000);
+      expect(receiver.received[1].json).toMatchObject({ data: { failed_images: 0, retries: 1 } });
+      expect(images.hitsOf('/flaky/a.jpg')).toBe(2);
+    } finally {
+      await service.close();
+      await images.stop();
+      await receiver.stop();
+      await removeTestData(service.env);
+    }
+  });
+});

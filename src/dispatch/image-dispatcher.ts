@@ -103,7 +103,7 @@ export class ImageDispatcher {
       ).filter((image) => !inBatches.has(image.imageId));
       requeued += await ensureJobs(
         this.queue,
-        inFlight.map((image, index) => this.jobFor(image.imageId, index + 1)),
+        inFlight.map((image, index) => this.jobFor(request, image.imageId, index + 1)),
         async (jobs) => {
           const pending = await this.dispatch.stillPending(jobs.map((job) => job.data.imageId));
           return jobs.filter((job) => pending.has(job.data.imageId));
@@ -147,12 +147,12 @@ export class ImageDispatcher {
     const compressed = images.filter((image) => !known.has(image.inputUrl));
     await addJobs(
       this.queue,
-      compressed.map((image, index) => this.jobFor(image.imageId, inWindow + index + 1)),
+      compressed.map((image, index) => this.jobFor(request, image.imageId, inWindow + index + 1)),
     );
     await addJobs(
       this.reuseQueue,
       batchesOf(images.filter((image) => known.has(image.inputUrl))).map((batch) =>
-        this.revalidationJobFor(batch),
+        this.revalidationJobFor(request, batch),
       ),
     );
     const advanced = await this.dispatch.advance(
@@ -185,24 +185,27 @@ export class ImageDispatcher {
       });
   }
 
-  private revalidationJobFor(batch: DispatchableImage[]): JobSpec<RevalidateImagesJob> {
+  private revalidationJobFor(
+    request: OpenRequest,
+    batch: DispatchableImage[],
+  ): JobSpec<RevalidateImagesJob> {
     return {
       name: REVALIDATE_IMAGES_JOB,
       data: { imageIds: batch.map((image) => image.imageId) },
       opts: {
-        jobId: JobIds.revalidateImages(batch[0].imageId),
+        jobId: JobIds.revalidateImages(batch[0].imageId, request.retries),
         attempts: this.images.attempts,
         backoff: { type: 'exponential', delay: this.images.backoffMs },
       },
     };
   }
 
-  private jobFor(imageId: number, place: number): JobSpec<CompressImageJob> {
+  private jobFor(request: OpenRequest, imageId: number, place: number): JobSpec<CompressImageJob> {
     return {
       name: COMPRESS_IMAGE_JOB,
       data: { imageId },
       opts: {
-        jobId: JobIds.compressImage(imageId),
+        jobId: JobIds.compressImage(imageId, request.retries),
         priority: Math.min(place, LOWEST_PRIORITY),
         attempts: this.images.attempts,
         backoff: { type: 'exponential', delay: this.images.backoffMs },

@@ -86,7 +86,7 @@ function finaliseJob(entry: OutboxEntry): JobSpec<FinaliseRequestJob>[] {
       name: FINALISE_REQUEST_JOB,
       data: { requestPk: entry.requestPk },
       opts: {
-        jobId: JobIds.finaliseRequest(entry.requestPk),
+        jobId: JobIds.finaliseRequest(entry.requestPk, entry.id),
         attempts: FINALISE_ATTEMPTS,
         backoff: { type: 'exponential', delay: FINALISE_BACKOFF_MS },
       },
@@ -101,7 +101,10 @@ function webhookJob(entry: OutboxEntry): JobSpec<DeliverWebhookJob>[] {
     {
       name: DELIVER_WEBHOOK_JOB,
       data: { requestPk: entry.requestPk, attempt: entry.attempt },
-      opts: { jobId: JobIds.deliverWebhook(entry.requestPk, entry.attempt), attempts: 1 },
+      opts: {
+        jobId: JobIds.deliverWebhook(entry.requestPk, entry.id, entry.attempt),
+        attempts: 1,
+      },
     },
   ];
 }

@@ -75,7 +75,7 @@ export class ImageRevalidationService {
           name: COMPRESS_IMAGE_JOB,
           data: { imageId: work.imageId },
           opts: {
-            jobId: JobIds.compressImage(work.imageId),
+            jobId: JobIds.compressImage(work.imageId, work.retries),
             attempts: this.config.attempts,
             backoff: { type: 'exponential', delay: this.config.backoffMs },
           },

@@ -57,12 +57,20 @@ export interface DeliverWebhookJob {
 
 /**
  * Job ids follow from what the job is for, so that queueing the same work twice adds one job,
- * and whoever finds work missing from Redis can tell whether its job exists.
+ * and whoever finds work missing from Redis can tell whether its job exists. Work done again
+ * gets new ids: an image's in each retry round of its request, a finalisation and a webhook in
+ * each outbox entry. Bull keeps finished jobs for a while, and would not add a job whose id it
+ * still holds.
  */
+const ofRound = (round: number): string => (round === 0 ? '' : `-round-${round}`);
+
 export const JobIds = {
-  compressImage: (imageId: number): string => `image-${imageId}`,
-  revalidateImages: (firstImageId: number): string => `revalidate-${firstImageId}`,
+  compressImage: (imageId: number, round: number): string => `image-${imageId}${ofRound(round)}`,
+  revalidateImages: (firstImageId: number, round: number): string =>
+    `revalidate-${firstImageId}${ofRound(round)}`,
   encodeVariant: (variantId: number): string => `variant-${variantId}`,
-  finaliseRequest: (requestPk: number): string => `finalise-${requestPk}`,
-  deliverWebhook: (requestPk: number, attempt: number): string => `webhook-${requestPk}-${attempt}`,
+  finaliseRequest: (requestPk: number, entryId: number): string =>
+    `finalise-${requestPk}-${entryId}`,
+  deliverWebhook: (requestPk: number, entryId: number, attempt: number): string =>
+    `webhook-${requestPk}-${entryId}-${attempt}`,
 };

@@ -20,6 +20,8 @@ export interface OpenRequest {
   refresh: boolean;
   /** Asks for variants, which are encoded from the sources: no earlier result may be reused. */
   hasVariants: boolean;
+  /** How many times its failed images were retried: the round its images' jobs belong to. */
+  retries: number;
 }
 
 export interface DispatchableImage {
@@ -57,6 +59,7 @@ export class DispatchRepository {
           'r.owner AS owner',
           'CASE WHEN r.refresh THEN 1 ELSE 0 END AS refresh',
           'r.variants AS variants',
+          'r.retries AS retries',
         ])
         .where('r.completed_at IS NULL AND r.deleted_at IS NULL AND r.unconfirmed_since IS NULL')
         .orderBy('r.id', 'ASC')
@@ -72,6 +75,7 @@ export class DispatchRepository {
       owner: row.owner === null ? null : String(row.owner),
       refresh: Number(row.refresh) === 1,
       hasVariants: typeof row.variants === 'string' && row.variants !== '',
+      retries: Number(row.retries),
     }));
   }
 

@@ -36,6 +36,8 @@ export interface ImageWork {
   refresh: boolean;
   /** The modern formats its request asked for next to each same-format output. */
   variants: VariantFormat[];
+  /** How many times its request's failed images were retried. */
+  retries: number;
 }
 
 export interface RecordedOutcome {
@@ -59,7 +61,8 @@ const WORK_COLUMNS = `
   i.url_hash AS url_hash, i.status AS status, i.attempts AS attempts,
   CASE WHEN r.cancelled_at IS NULL THEN 0 ELSE 1 END AS request_cancelled,
   CASE WHEN r.deleted_at IS NULL THEN 0 ELSE 1 END AS request_deleted,
-  r.owner AS owner, CASE WHEN r.refresh THEN 1 ELSE 0 END AS refresh, r.variants AS variants`;
+  r.owner AS owner, CASE WHEN r.refresh THEN 1 ELSE 0 END AS refresh, r.variants AS variants,
+  r.retries AS retries`;
 
 const FIND_WORK = `
   SELECT ${WORK_COLUMNS},
@@ -444,5 +447,6 @@ function workOf(row: WorkRow): ImageWork {
     owner: row.owner === null ? null : String(row.owner),
     refresh: Number(row.refresh) === 1,
     variants: parseVariantList(String(row.variants ?? '')) ?? [],
+    retries: Number(row.retries),
   };
 }
