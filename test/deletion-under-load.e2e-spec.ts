@@ -31,6 +31,8 @@ const RUNNING_ROWS = 20_000;
  * 15 s or more gives about 1,000 samples.
  */
 const SAMPLE_INTERVAL_MS = 15;
+/** How often a wait for the deletion counts the files left. */
+const FILES_COUNTED_EVERY_MS = 5_000;
 /** Samples taken during the deletion, at least. */
 const MIN_SAMPLES_DURING = 500;
 /** Samples taken before the deletion starts, and as many again after it ends. */
@@ -78,6 +80,11 @@ class FirstImageWatcher {
         await sleep(20);
       }
     })();
+  }
+
+  /** How many first ordinals were seen so far: it grows as long as rows are deleted. */
+  get moves(): number {
+    return this.seen.size;
   }
 
   /** The first ordinals left that were seen, gone (null) included. */
@@ -251,9 +258,19 @@ describe.each(DRIVERS)('Deleting a large request, stored on %s', (driver) => {
       const deletionStarted = epochMs();
       const answer = await fetch(`${api}/requests/${bigId}`, { method: 'DELETE' });
       expect(answer.status).toBe(202);
+      // A busy machine makes the deletion slower: the wait lasts as long as its rows or its
+      // files keep going (files counted every few seconds, a listing of thousands each time).
+      let filesLeft: { at: number; count: number | undefined } = { at: 0, count: undefined };
       await waitFor(async () => (await requestsRemoved(api)) > removedBefore, {
         intervalMs: 250,
         what: 'the large request to be removed',
+        progress: async () => {
+          if (performance.now() - filesLeft.at > FILES_COUNTED_EVERY_MS) {
+            const count = (await storage.storedUnder(env, bigId))?.length ?? 0;
+            filesLeft = { at: performance.now(), count };
+          }
+          return [watcher.moves, filesLeft.count];
+        },
       });
       const deletionEnded = epochMs();
       const processedDuring = await processed();
