@@ -260,6 +260,34 @@ describe.each([
     expect(origin.requestsFor('/validators-dropped/photo.jpg')[2].ifNoneMatch).toBeUndefined();
   });
 
+  it('reads a few bodies at a time when a batch of sources has no validators', async () => {
+    const urls = await Promise.all(
+      Array.from({ length: 12 }, async (_, index) =>
+        origin.set(`/many-unvalidated/${index}.jpg`, {
+          body: (await jpeg(100 + index)).body,
+          contentType: 'image/jpeg',
+          validators: false,
+        }),
+      ),
+    );
+    const first = await run(csvOf(...urls), alice);
+    origin.bodyDelayMs = 100;
+    origin.mostBodiesAtOnce = 0;
+    try {
+      const again = await run(csvOf(...urls), alice);
+
+      expect(again.images.map((image) => image.reuse)).toEqual(
+        urls.map(() => ({ reason: 'same-bytes', request_id: first.requestId })),
+      );
+      // Read whole before they are hashed, so bounded: a body may be as large as the download
+      // limit. The batch still reads several at once.
+      expect(origin.mostBodiesAtOnce).toBeLessThanOrEqual(4);
+      expect(origin.mostBodiesAtOnce).toBeGreaterThan(1);
+    } finally {
+      origin.bodyDelayMs = 0;
+    }
+  });
+
   it('never serves a result encoded with another recipe', async () => {
     const url = origin.set('/recipe/photo.jpg', await jpeg(41));
     await run(csvOf(url), alice);

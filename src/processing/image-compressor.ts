@@ -27,7 +27,7 @@ import { CompressionConfig, CompressionProfile } from '../config/config';
 import { IMAGE_FORMATS, ImageFormat } from '../storage/image-formats';
 import { walkGif } from './containers/gif-blocks';
 import { isLosslessWebp } from './containers/webp-chunks';
-import { CpuSlots } from './cpu-slots';
+import { Slots } from './slots';
 import { estimateJpegQuality } from './jpeg-quality';
 import { stripJpegMetadata } from './metadata/jpeg-metadata';
 import { findMetadata } from './metadata/metadata-scan';
@@ -136,7 +136,7 @@ interface EncodingPlan {
 @Injectable()
 export class ImageCompressor {
   private readonly settings: EncoderSettings;
-  private readonly slots: CpuSlots;
+  private readonly slots: Slots;
   /**
    * A hash of everything that decides the output bytes of a given source: the quality rule,
    * the profile's encoder settings and the sharp and libvips versions. A stored result is
@@ -146,7 +146,7 @@ export class ImageCompressor {
 
   constructor(config: CompressionConfig) {
     this.settings = ENCODER_SETTINGS[config.profile];
-    this.slots = new CpuSlots(config.concurrency);
+    this.slots = new Slots(config.concurrency);
     this.recipe = createHash('sha256')
       .update(
         JSON.stringify({

@@ -22,9 +22,15 @@ import { StorageKeys } from '../storage/storage-keys';
 import { ImageCompressor } from './image-compressor';
 import { ImageFetcher } from './image-fetcher';
 import { isImageFormat, Processed, reusedResult, SeenSource } from './reused-result';
+import { Slots } from './slots';
 
 /** Conditional requests of one batch in flight at once, over the guarded keep-alive agents. */
 const REVALIDATIONS_AT_ONCE = 16;
+/**
+ * Sources read whole and hashed at once in this process, over every batch: a body may be as
+ * large as DOWNLOAD_MAX_BYTES, and is held until it is hashed.
+ */
+const BODIES_AT_ONCE = 4;
 
 /**
  * Resolves a batch of images whose URLs the owner has processed before. Each URL kept with
@@ -38,6 +44,7 @@ const REVALIDATIONS_AT_ONCE = 16;
 @Injectable()
 export class ImageRevalidationService {
   private readonly logger = new Logger(ImageRevalidationService.name);
+  private readonly bodyReads = new Slots(BODIES_AT_ONCE);
 
   constructor(
     @InjectQueue(IMAGES_QUEUE) private readonly images: Queue<CompressImageJob>,
@@ -158,11 +165,13 @@ export class ImageRevalidationService {
       // New validators name a new source: its job downloads it once.
       if (answer.validators) return null;
     }
-    const downloaded = await this.fetcher.fetch(url).catch(() => null);
-    if (!downloaded || downloaded.notModified) return null;
-    const sha256 = createHash('sha256').update(downloaded.bytes).digest('hex');
-    return sha256 === earlier.sha256
-      ? { reason: ReuseReason.SameBytes, validators: downloaded.validators, sha256 }
-      : null;
+    return this.bodyReads.run(async () => {
+      const downloaded = await this.fetcher.fetch(url).catch(() => null);
+      if (!downloaded || downloaded.notModified) return null;
+      const sha256 = createHash('sha256').update(downloaded.bytes).digest('hex');
+      return sha256 === earlier.sha256
+        ? { reason: ReuseReason.SameBytes, validators: downloaded.validators, sha256 }
+        : null;
+    });
   }
 }

@@ -8,7 +8,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import sharp from 'sharp';
 import { CompressionConfig, QualityConfig } from '../config/config';
-import { CpuSlots } from './cpu-slots';
+import { Slots } from './slots';
 import { GreyImage, structuralSimilarity } from './structural-similarity';
 
 /** The largest comparison, in pixels: enough to see compression artefacts, cheap to compute. */
@@ -52,11 +52,11 @@ export interface ScoredImage extends ImageSize {
 @Injectable()
 export class QualityScorer {
   private readonly logger = new Logger(QualityScorer.name);
-  private readonly slots: CpuSlots;
+  private readonly slots: Slots;
   private readonly enabled: boolean;
 
   constructor(compression: CompressionConfig, quality: QualityConfig) {
-    this.slots = new CpuSlots(compression.concurrency);
+    this.slots = new Slots(compression.concurrency);
     this.enabled = quality.scoreImages;
   }
 

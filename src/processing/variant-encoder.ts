@@ -13,7 +13,7 @@ import { Injectable } from '@nestjs/common';
 import sharp, { AvifOptions, Sharp, WebpOptions } from 'sharp';
 import { CompressionConfig, VariantsConfig } from '../config/config';
 import { VariantFormat } from '../common/variant-formats';
-import { CpuSlots } from './cpu-slots';
+import { Slots } from './slots';
 import { MAX_INPUT_PIXELS } from './image-compressor';
 import { findMetadata } from './metadata/metadata-scan';
 import {
@@ -57,7 +57,7 @@ export type EncodedVariant =
 
 @Injectable()
 export class VariantEncoder {
-  private readonly slots: Record<VariantFormat, CpuSlots>;
+  private readonly slots: Record<VariantFormat, Slots>;
 
   constructor(
     compression: CompressionConfig,
@@ -65,8 +65,8 @@ export class VariantEncoder {
     private readonly scorer: QualityScorer,
   ) {
     this.slots = {
-      webp: new CpuSlots(compression.concurrency),
-      avif: new CpuSlots(variants.avifConcurrency),
+      webp: new Slots(compression.concurrency),
+      avif: new Slots(variants.avifConcurrency),
     };
   }
 

@@ -29,6 +29,11 @@ const FIRST_MODIFIED = Date.parse('2025-06-01T08:00:00Z');
  */
 export class ValidatingImageServer {
   readonly served: ServedRequest[] = [];
+  /** How long each body waits before it is sent, so that the downloads under way overlap. */
+  bodyDelayMs = 0;
+  /** The most bodies that were under way at once (being delayed) since the count was reset. */
+  mostBodiesAtOnce = 0;
+  private bodiesUnderWay = 0;
   private readonly server = new FixtureServer();
   private readonly images = new Map<string, ServedImage & { etag: string; lastModified: string }>();
   private changes = 0;
@@ -98,11 +103,23 @@ export class ValidatingImageServer {
       response.writeHead(304, validators).end();
       return;
     }
-    response.writeHead(200, {
-      'Content-Type': image.contentType,
-      'Content-Length': image.body.length,
-      ...validators,
-    });
-    response.end(image.body);
+    const send = () => {
+      response.writeHead(200, {
+        'Content-Type': image.contentType,
+        'Content-Length': image.body.length,
+        ...validators,
+      });
+      response.end(image.body);
+    };
+    if (this.bodyDelayMs === 0 || request.method === 'HEAD') {
+      send();
+      return;
+    }
+    this.bodiesUnderWay += 1;
+    this.mostBodiesAtOnce = Math.max(this.mostBodiesAtOnce, this.bodiesUnderWay);
+    setTimeout(() => {
+      this.bodiesUnderWay -= 1;
+      send();
+    }, this.bodyDelayMs);
   }
 }

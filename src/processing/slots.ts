@@ -1,8 +1,9 @@
 /**
  * A counting semaphore: at most `size` holders at once, the others waiting in arrival order.
- * It keeps CPU-bound work to one task per core while many more jobs wait on the network.
+ * It keeps CPU-bound work to one task per core while many more jobs wait on the network, and
+ * bounds how many downloaded bodies are held at once.
  */
-export class CpuSlots {
+export class Slots {
   private free: number;
   private readonly waiting: (() => void)[] = [];
 
