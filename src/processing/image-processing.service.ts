@@ -1,7 +1,6 @@
 import { InjectQueue } from '@nestjs/bull';
 import { Injectable, Logger } from '@nestjs/common';
 import { Queue } from 'bull';
-import { createHash } from 'node:crypto';
 import { ImagesConfig, VariantsConfig } from '../config/config';
 import { DispatchLoop } from '../dispatch/dispatch-loop';
 import { addJobs } from '../dispatch/queued-jobs';
@@ -28,7 +27,7 @@ import { StorageKeys } from '../storage/storage-keys';
 import { CompressedImage, ImageCompressor } from './image-compressor';
 import { ImageFetcher, ImageFetchError } from './image-fetcher';
 import { QualityScorer } from './quality-scorer';
-import { isImageFormat, Processed, reusedResult, SeenSource } from './reused-result';
+import { isImageFormat, Processed, reusedResult, SeenSource, sourceSha256 } from './reused-result';
 import { planVariants } from './variant-plan';
 
 /** Writing the compressed image failed (a full disk, an unreachable bucket): worth retrying. */
@@ -170,7 +169,7 @@ export class ImageProcessingService {
       if (downloaded.notModified) throw new ImageFetchError('Download answered 304', false);
       const source = downloaded.bytes;
       bytesIn = source.length;
-      const sha256 = createHash('sha256').update(source).digest('hex');
+      const sha256 = sourceSha256(source);
       if (reusing) {
         const same =
           usable?.sha256 === sha256

@@ -1,7 +1,6 @@
 import { InjectQueue } from '@nestjs/bull';
 import { Injectable, Logger } from '@nestjs/common';
 import { Queue } from 'bull';
-import { createHash } from 'node:crypto';
 import { ImagesConfig } from '../config/config';
 import { DispatchLoop } from '../dispatch/dispatch-loop';
 import { MetricsService } from '../metrics/metrics.service';
@@ -21,7 +20,7 @@ import { ImageStorage } from '../storage/image-storage';
 import { StorageKeys } from '../storage/storage-keys';
 import { ImageCompressor } from './image-compressor';
 import { ImageFetcher } from './image-fetcher';
-import { isImageFormat, Processed, reusedResult, SeenSource } from './reused-result';
+import { isImageFormat, Processed, reusedResult, SeenSource, sourceSha256 } from './reused-result';
 import { Slots } from './slots';
 
 /** Conditional requests of one batch in flight at once, over the guarded keep-alive agents. */
@@ -168,7 +167,7 @@ export class ImageRevalidationService {
     return this.bodyReads.run(async () => {
       const downloaded = await this.fetcher.fetch(url).catch(() => null);
       if (!downloaded || downloaded.notModified) return null;
-      const sha256 = createHash('sha256').update(downloaded.bytes).digest('hex');
+      const sha256 = sourceSha256(downloaded.bytes);
       return sha256 === earlier.sha256
         ? { reason: ReuseReason.SameBytes, validators: downloaded.validators, sha256 }
         : null;

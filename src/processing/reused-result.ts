@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { ImageOutcome } from '../requests/image-outcome';
 import { ImageWork } from '../requests/image-outcomes.repository';
 import { ImageStatus, ReuseReason } from '../requests/request-status';
@@ -16,6 +17,13 @@ export interface SeenSource {
   validators: string | null;
   sha256: string;
 }
+
+/**
+ * The hash a source's bytes are remembered and matched by: every download, first or re-read,
+ * must hash alike for same-bytes reuse to find it.
+ */
+export const sourceSha256 = (bytes: Buffer): string =>
+  createHash('sha256').update(bytes).digest('hex');
 
 export const isImageFormat = (format: string): format is ImageFormat =>
   Object.hasOwn(IMAGE_FORMATS, format);
