@@ -169,8 +169,9 @@ export class ImageProcessingService {
       if (downloaded.notModified) throw new ImageFetchError('Download answered 304', false);
       const source = downloaded.bytes;
       bytesIn = source.length;
-      const sha256 = sourceSha256(source);
-      if (reusing) {
+      // The hash finds and remembers results; with REUSE_RESULTS off nothing reads it.
+      const sha256 = this.config.reuseResults ? sourceSha256(source) : null;
+      if (reusing && sha256 !== null) {
         const same =
           usable?.sha256 === sha256
             ? usable
@@ -202,13 +203,19 @@ export class ImageProcessingService {
         score,
         variants,
       } as const;
-      const remembered = this.config.reuseResults
-        ? { ...outcome, owner, url: work.inputUrl, validators: downloaded.validators }
-        : null;
-      return {
-        outcome,
-        source: remembered && { ...remembered, sha256, recipe, requestId: work.requestId },
-      };
+      const remembered =
+        sha256 !== null
+          ? {
+              ...outcome,
+              owner,
+              url: work.inputUrl,
+              validators: downloaded.validators,
+              sha256,
+              recipe,
+              requestId: work.requestId,
+            }
+          : null;
+      return { outcome, source: remembered };
     } catch (error) {
       if (isWorthRetrying(error) && !finalAttempt) {
         await this.outcomes.recordFailedAttempt(work.imageId, attempts, errorMessage(error));
