@@ -87,7 +87,12 @@ describe('walkJpegSegments', () => {
 
   it('refuses a scan that runs to the end of the file, whatever its last bytes', async () => {
     for (const tail of [[0xff], [0xff, 0x00], [0xff, 0xff], [0x12]]) {
-      const scan = [...Array<number>(5000).fill(0).flatMap(() => [0xff, 0x00]), ...tail];
+      const scan = [
+        ...Array<number>(5000)
+          .fill(0)
+          .flatMap(() => [0xff, 0x00]),
+        ...tail,
+      ];
       const jpeg = Buffer.from([...SOI, ...SOS, ...scan]);
 
       await expect(walkJpegSegments(jpeg, () => undefined)).rejects.toThrow(
