@@ -29,9 +29,10 @@ export function sizeThreadPool(config: Config): void {
  * a quarter at a time keeps that upload near 210 MB.
  *
  * A worker is the opposite case: its ~40 MB live heap (NestJS, TypeORM, Bull) allocates slowly,
- * because the image work is native, so V8's own rule lets it grow by only a tenth, which is less
- * than the young generation it must be able to promote. Incremental marking then starts again
- * as soon as the last one ends: a full collection every few images, about 15 ms of CPU per JPEG.
+ * because the image work is native, so V8's own rule sets the next limit only about 24 MB above
+ * it, less than the young generation it must be able to promote. Incremental marking then starts
+ * again as soon as the last one ends: a full collection every few images, about 15 ms of CPU per
+ * JPEG.
  * Doubling the heap at a time costs at most about 40 MB and leaves dozens of images between
  * collections. The flag is read at each collection, so it applies from here on.
  */
