@@ -1,6 +1,15 @@
 import { EntityManager } from 'typeorm';
 
 /**
+ * Statements are kept by shape (database, table, columns, row count, returned columns): an upload
+ * of a million rows inserts thousands of chunks of one shape, and writing the same ten thousand
+ * placeholders again for each cost more CPU than SQLite spent on some of them. Only the last
+ * chunk of each table of an upload has a shape of its own, so a few dozen shapes are plenty.
+ */
+const MAX_KEPT_STATEMENTS = 64;
+const keptStatements = new Map<string, string>();
+
+/**
  * One multi-row INSERT in plain SQL. For uploads of 100,000 rows TypeORM's entity insert
  * spends far more time and memory on metadata than the database spends on the rows.
  */
@@ -13,13 +22,30 @@ export async function insertRows<Returned extends object = object>(
 ): Promise<Returned[]> {
   if (rows.length === 0) return [];
   const postgres = manager.connection.options.type === 'postgres';
-  let parameter = 0;
-  const placeholder = () => (postgres ? `$${++parameter}` : '?');
-  const values = rows.map((row) => `(${row.map(() => placeholder()).join(', ')})`).join(', ');
-  const suffix = returning.length > 0 ? ` RETURNING ${returning.join(', ')}` : '';
   const result: unknown = await manager.query(
-    `INSERT INTO ${table} (${columns.join(', ')}) VALUES ${values}${suffix}`,
+    insertStatement(postgres, table, columns, rows.length, returning),
     rows.flat(),
   );
   return returning.length > 0 ? (result as Returned[]) : [];
+}
+
+function insertStatement(
+  postgres: boolean,
+  table: string,
+  columns: string[],
+  rowCount: number,
+  returning: string[],
+): string {
+  const shape = [postgres, table, columns.join(','), rowCount, returning.join(',')].join('|');
+  const kept = keptStatements.get(shape);
+  if (kept !== undefined) return kept;
+  let parameter = 0;
+  const placeholder = () => (postgres ? `$${++parameter}` : '?');
+  const row = () => `(${columns.map(() => placeholder()).join(', ')})`;
+  const values = Array.from({ length: rowCount }, row).join(', ');
+  const suffix = returning.length > 0 ? ` RETURNING ${returning.join(', ')}` : '';
+  const statement = `INSERT INTO ${table} (${columns.join(', ')}) VALUES ${values}${suffix}`;
+  if (keptStatements.size >= MAX_KEPT_STATEMENTS) keptStatements.clear();
+  keptStatements.set(shape, statement);
+  return statement;
 }
