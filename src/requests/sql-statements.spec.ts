@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { DataSource } from 'typeorm';
+import { DataSource, QueryFailedError } from 'typeorm';
 import { runStatement } from './sql-statements';
 
 describe('runStatement on SQLite', () => {
@@ -80,5 +80,70 @@ describe('runStatement on SQLite', () => {
       { id: 1, at: '2025-11-25 10:00:00.000', ok: 1 },
       { id: 3, at: null, ok: null },
     ]);
+  });
+
+  it('reads and writes inside a transaction as the transaction sees them', async () => {
+    await expect(
+      dataSource.transaction(async (manager) => {
+        await runStatement(manager, 'INSERT INTO item (id, size) VALUES (:id, :size)', {
+          id: 1,
+          size: 10,
+        });
+        const { rows } = await runStatement(manager, 'SELECT id, size FROM item', {});
+        expect(rows).toEqual([{ id: 1, size: 10 }]);
+        throw new Error('roll back');
+      }),
+    ).rejects.toThrow('roll back');
+    const { rows, affected } = await runStatement(dataSource.manager, 'SELECT id FROM item', {});
+    expect(rows).toEqual([]);
+    expect(affected).toBe(0);
+  });
+
+  it('counts the rows a write changed, and names every column of a wide row', async () => {
+    await dataSource.query('INSERT INTO item (id, size) VALUES (1, 1), (2, 2), (3, 3)');
+    const { affected } = await runStatement(
+      dataSource.manager,
+      'UPDATE item SET score = :score WHERE size >= :size',
+      { score: 0.5, size: 2 },
+    );
+    expect(affected).toBe(2);
+    const columns = Array.from({ length: 30 }, (_, index) => `size + ${index} AS c${index}`);
+    const { rows } = await runStatement<Record<string, number>>(
+      dataSource.manager,
+      `SELECT ${columns.join(', ')} FROM item WHERE id = :id`,
+      { id: 3 },
+    );
+    expect(rows).toEqual([Object.fromEntries(columns.map((_, index) => [`c${index}`, 3 + index]))]);
+  });
+
+  it('names the columns of a kept statement anew when the table gains one', async () => {
+    await dataSource.query('INSERT INTO item (id, size) VALUES (1, 7)');
+    const readAll = () =>
+      runStatement(dataSource.manager, 'SELECT * FROM item WHERE id = :id', { id: 1 });
+    expect((await readAll()).rows).toEqual([{ id: 1, size: 7, score: null }]);
+    await dataSource.query("ALTER TABLE item ADD COLUMN label TEXT DEFAULT 'new'");
+    expect((await readAll()).rows).toEqual([{ id: 1, size: 7, score: null, label: 'new' }]);
+  });
+
+  it('binds booleans in a list as 0 and 1', async () => {
+    await dataSource.query('INSERT INTO item (id, size) VALUES (1, 0), (2, 1), (3, 2)');
+    const { rows } = await runStatement(
+      dataSource.manager,
+      'SELECT id FROM item WHERE size IN (:...flags) ORDER BY id',
+      { flags: [true, false] },
+    );
+    expect(rows).toEqual([{ id: 1 }, { id: 2 }]);
+  });
+
+  it("fails as TypeORM fails, with the driver's error", async () => {
+    const failure = runStatement(dataSource.manager, 'INSERT INTO item (id) VALUES (:id)', {
+      id: 1,
+    }).then(() =>
+      runStatement(dataSource.manager, 'INSERT INTO item (id) VALUES (:id)', { id: 1 }),
+    );
+    await expect(failure).rejects.toBeInstanceOf(QueryFailedError);
+    await expect(failure).rejects.toMatchObject({
+      driverError: { code: 'SQLITE_CONSTRAINT_PRIMARYKEY' },
+    });
   });
 });

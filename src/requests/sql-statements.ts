@@ -1,4 +1,5 @@
-import { DataSource, EntityManager, EntityTarget, QueryRunner } from 'typeorm';
+import type { Database as SqliteConnection, Statement } from 'better-sqlite3';
+import { DataSource, EntityManager, EntityTarget, QueryFailedError, QueryRunner } from 'typeorm';
 
 /** What a statement did: the rows it returned, and how many it changed. */
 export interface StatementResult<Row> {
@@ -22,13 +23,88 @@ export async function runStatement<Row = Record<string, unknown>>(
     sql,
     sqlite ? boxNumbers(parameters) : parameters,
   );
-  const values = sqlite ? escaped.map(toSqliteValue) : escaped;
-  const run = (runner: QueryRunner) => runner.query(query, values, true);
+  if (sqlite) return runOnSqlite<Row>(manager, query, escaped.map(toSqliteValue));
+  const run = (runner: QueryRunner) => runner.query(query, escaped, true);
   const result = manager.queryRunner
     ? await run(manager.queryRunner)
     : await withRunner(manager.connection, run);
   const rows = Array.isArray(result.records) ? (result.records as Row[]) : [];
   return { rows, affected: result.affected ?? rows.length };
+}
+
+/** Statements kept prepared per SQLite connection, by their text. */
+const MAX_PREPARED_STATEMENTS = 256;
+
+interface PreparedStatement {
+  statement: Statement;
+  /** The result's column names, read once: better-sqlite3 builds them anew on every call. */
+  columns: string[];
+}
+
+const preparedStatements = new WeakMap<SqliteConnection, Map<string, PreparedStatement>>();
+
+/**
+ * Runs a statement on the SQLite connection that TypeORM's query runner would use (the only one,
+ * so inside a transaction too), with its rows read as arrays and named in JavaScript.
+ * better-sqlite3 builds a row object property by property in C++, which for a status page of
+ * 100 rows by 24 columns costs twice the query itself; rows built here get one shape, read fast.
+ * Failures are thrown as TypeORM throws them, with the driver's error as `driverError`.
+ */
+function runOnSqlite<Row>(
+  manager: EntityManager,
+  query: string,
+  values: unknown[],
+): StatementResult<Row> {
+  const { databaseConnection } = manager.connection.driver as unknown as {
+    databaseConnection: SqliteConnection;
+  };
+  try {
+    const prepared = prepare(databaseConnection, query);
+    if (!prepared.statement.reader) {
+      return { rows: [], affected: prepared.statement.run(...values).changes };
+    }
+    const rows = namedRows<Row>(prepared, prepared.statement.all(...values) as unknown[][]);
+    return { rows, affected: rows.length };
+  } catch (error) {
+    throw new QueryFailedError(query, values, error as Error);
+  }
+}
+
+function prepare(connection: SqliteConnection, query: string): PreparedStatement {
+  let statements = preparedStatements.get(connection);
+  if (!statements) {
+    statements = new Map();
+    preparedStatements.set(connection, statements);
+  }
+  let prepared = statements.get(query);
+  if (!prepared) {
+    if (statements.size >= MAX_PREPARED_STATEMENTS) statements.clear();
+    const statement = connection.prepare(query);
+    if (statement.reader) statement.raw(true);
+    prepared = { statement, columns: statement.reader ? columnNames(statement) : [] };
+    statements.set(query, prepared);
+  }
+  return prepared;
+}
+
+function columnNames(statement: Statement): string[] {
+  return statement.columns().map((column) => column.name);
+}
+
+function namedRows<Row>(prepared: PreparedStatement, values: unknown[][]): Row[] {
+  // A migration run by another process can change what `SELECT *` returns.
+  if (values.length > 0 && values[0].length !== prepared.columns.length) {
+    prepared.columns = columnNames(prepared.statement);
+  }
+  const { columns } = prepared;
+  const rows = new Array<Row>(values.length);
+  for (let index = 0; index < values.length; index++) {
+    const value = values[index];
+    const row: Record<string, unknown> = {};
+    for (let column = 0; column < columns.length; column++) row[columns[column]] = value[column];
+    rows[index] = row as Row;
+  }
+  return rows;
 }
 
 /**
@@ -50,10 +126,12 @@ function boxNumbers(parameters: Record<string, unknown>): Record<string, unknown
 
 /**
  * better-sqlite3 binds every JavaScript number as a REAL; a whole number goes as a BigInt, so
- * that it binds as an INTEGER and compares, divides and prints as the literal it replaces.
+ * that it binds as an INTEGER and compares, divides and prints as the literal it replaces. A
+ * boolean goes as 0 or 1, as TypeORM's query runner binds it.
  */
 function toSqliteValue(value: unknown): unknown {
   const unboxed = value instanceof BoundNumber ? value.value : value;
+  if (typeof unboxed === 'boolean') return unboxed ? 1n : 0n;
   return typeof unboxed === 'number' && Number.isSafeInteger(unboxed) ? BigInt(unboxed) : unboxed;
 }
 
