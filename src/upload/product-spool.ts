@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { removeStaleFiles } from '../common/stale-files';
-import { ParsedProduct } from '../csv/product-rows';
+import { ParsedProduct, splitUrlList } from '../csv/product-rows';
 
 const BATCH_SIZE = 1000;
 /** Spool files are named `image-batch-upload-<uuid>.ndjson`, in the OS temp folder. */
@@ -17,6 +17,19 @@ const SPOOL_FILE_NAME = /^image-batch-upload-[0-9a-f-]{36}\.ndjson$/;
  * at most; one untouched for this long belongs to an API that was killed.
  */
 const ABANDONED_AFTER_MS = 60 * 60 * 1000;
+
+/**
+ * A product as a line of the spool: its fields in a JSON array, without their names and without
+ * its URL list, which is its URL cell split again. Written and read back this way, a million
+ * products cost about half the CPU they cost as named objects with both forms of the URLs.
+ */
+type SpooledProduct = [
+  rowNumber: number,
+  lineNumber: number,
+  serialNumber: string,
+  productName: string,
+  inputImageUrls: string,
+];
 
 /**
  * A temporary file of validated products, one JSON line each. An upload is read and validated
@@ -40,7 +53,7 @@ export class ProductSpool {
   }
 
   async write(products: ParsedProduct[]): Promise<void> {
-    const lines = products.map((product) => JSON.stringify(product)).join('\n') + '\n';
+    const lines = products.map((product) => JSON.stringify(spooled(product))).join('\n') + '\n';
     if (!this.file.write(lines)) await once(this.file, 'drain');
   }
 
@@ -50,7 +63,7 @@ export class ProductSpool {
     const lines = createInterface({ input: createReadStream(this.path), crlfDelay: Infinity });
     let batch: ParsedProduct[] = [];
     for await (const line of lines) {
-      batch.push(JSON.parse(line) as ParsedProduct);
+      batch.push(unspooled(JSON.parse(line) as SpooledProduct));
       if (batch.length === BATCH_SIZE) {
         yield batch;
         batch = [];
@@ -70,4 +83,31 @@ export class ProductSpool {
     if (!this.file.writableEnded) this.file.end();
     await once(this.file, 'close');
   }
+}
+
+function spooled(product: ParsedProduct): SpooledProduct {
+  return [
+    product.rowNumber,
+    product.lineNumber,
+    product.serialNumber,
+    product.productName,
+    product.inputImageUrls,
+  ];
+}
+
+function unspooled([
+  rowNumber,
+  lineNumber,
+  serialNumber,
+  productName,
+  inputImageUrls,
+]: SpooledProduct): ParsedProduct {
+  return {
+    rowNumber,
+    lineNumber,
+    serialNumber,
+    productName,
+    inputImageUrls,
+    imageUrls: splitUrlList(inputImageUrls),
+  };
 }
