@@ -23,6 +23,8 @@ export interface CatalogFigures {
   requestId: string | null;
   error: string | null;
   msTo202: number;
+  /** CPU the API spent from the upload's first byte to its `202`. */
+  uploadCpuMs: number;
   apiBaselineRssBytes: number;
   /** VmHWM after the upload: the API's true peak since it started. */
   apiPeakRssBytes: number;
@@ -72,6 +74,7 @@ export async function measureCatalog(
     const redisBaselineBytes = await redisUsedMemory(redisUrl);
     log(`catalog ${rows}: uploading ${(Buffer.byteLength(csv) / 1e6).toFixed(0)} MB`);
     const sampler = new MemorySampler(api, 50);
+    const uploadCpuBefore = api.cpuMs();
     sampler.start();
     const upload = await uploadCsv(api.baseUrl, csv, UPLOAD_TIMEOUT_MS).finally(() =>
       sampler.stop(),
@@ -84,6 +87,7 @@ export async function measureCatalog(
       requestId: upload.requestId,
       error: upload.requestId ? null : upload.body,
       msTo202: upload.ms,
+      uploadCpuMs: api.cpuMs() - uploadCpuBefore,
       apiBaselineRssBytes: baseline.rssBytes,
       apiPeakRssBytes: api.memory().peakRssBytes,
       redisBaselineBytes,

@@ -226,6 +226,7 @@ function catalogSection(catalogs: CatalogFigures[]): string[] {
         'rows × 3 URLs',
         'CSV MB',
         '202 after s',
+        'upload CPU s',
         'API peak RSS MB',
         'Redis added MB',
         'status p50/p99 ms',
@@ -236,6 +237,7 @@ function catalogSection(catalogs: CatalogFigures[]): string[] {
         catalog.rows.toLocaleString('en-US'),
         megabytes(catalog.csvBytes),
         catalog.requestId ? seconds(catalog.msTo202) : `HTTP ${catalog.httpStatus}`,
+        seconds(catalog.uploadCpuMs),
         megabytes(catalog.apiPeakRssBytes),
         megabytes(catalog.redisPeakBytes - catalog.redisBaselineBytes),
         catalog.status
