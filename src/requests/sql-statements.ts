@@ -47,7 +47,8 @@ const preparedStatements = new WeakMap<SqliteConnection, Map<string, PreparedSta
  * Runs a statement on the SQLite connection that TypeORM's query runner would use (the only one,
  * so inside a transaction too), with its rows read as arrays and named in JavaScript.
  * better-sqlite3 builds a row object property by property in C++, which for a status page of
- * 100 rows by 24 columns costs twice the query itself; rows built here get one shape, read fast.
+ * 100 rows by 24 columns costs as much again as the query itself (0.57 ms against 0.27 ms as
+ * arrays); named here, the rows cost 0.37 ms and all get one shape.
  * Failures are thrown as TypeORM throws them, with the driver's error as `driverError`.
  */
 function runOnSqlite<Row>(
@@ -110,7 +111,7 @@ function namedRows<Row>(prepared: PreparedStatement, values: unknown[][]): Row[]
 /**
  * A number to bind as a parameter. TypeORM writes numbers into SQLite statements as literals,
  * so that a statement run with another id or size is another text: better-sqlite3 prepares it
- * afresh every time, and the runner's cache of prepared statements holds nothing useful.
+ * afresh every time, and the cache of prepared statements holds nothing useful.
  */
 class BoundNumber {
   constructor(readonly value: number) {}
