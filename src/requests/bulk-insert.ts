@@ -1,4 +1,5 @@
 import { EntityManager } from 'typeorm';
+import { keptOrMade } from '../common/kept-or-made';
 
 /**
  * Statements are kept by shape (database, table, columns, row count, returned columns): an upload
@@ -37,15 +38,12 @@ function insertStatement(
   returning: string[],
 ): string {
   const shape = [postgres, table, columns.join(','), rowCount, returning.join(',')].join('|');
-  const kept = keptStatements.get(shape);
-  if (kept !== undefined) return kept;
-  let parameter = 0;
-  const placeholder = () => (postgres ? `$${++parameter}` : '?');
-  const row = () => `(${columns.map(() => placeholder()).join(', ')})`;
-  const values = Array.from({ length: rowCount }, row).join(', ');
-  const suffix = returning.length > 0 ? ` RETURNING ${returning.join(', ')}` : '';
-  const statement = `INSERT INTO ${table} (${columns.join(', ')}) VALUES ${values}${suffix}`;
-  if (keptStatements.size >= MAX_KEPT_STATEMENTS) keptStatements.clear();
-  keptStatements.set(shape, statement);
-  return statement;
+  return keptOrMade(keptStatements, shape, MAX_KEPT_STATEMENTS, () => {
+    let parameter = 0;
+    const placeholder = () => (postgres ? `$${++parameter}` : '?');
+    const row = () => `(${columns.map(() => placeholder()).join(', ')})`;
+    const values = Array.from({ length: rowCount }, row).join(', ');
+    const suffix = returning.length > 0 ? ` RETURNING ${returning.join(', ')}` : '';
+    return `INSERT INTO ${table} (${columns.join(', ')}) VALUES ${values}${suffix}`;
+  });
 }

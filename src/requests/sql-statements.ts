@@ -1,5 +1,6 @@
 import type { Database as SqliteConnection, Statement } from 'better-sqlite3';
 import { DataSource, EntityManager, EntityTarget, QueryFailedError, QueryRunner } from 'typeorm';
+import { keptOrMade } from '../common/kept-or-made';
 
 /** What a statement did: the rows it returned, and how many it changed. */
 export interface StatementResult<Row> {
@@ -77,15 +78,12 @@ function prepare(connection: SqliteConnection, query: string): PreparedStatement
     statements = new Map();
     preparedStatements.set(connection, statements);
   }
-  let prepared = statements.get(query);
-  if (!prepared) {
-    if (statements.size >= MAX_PREPARED_STATEMENTS) statements.clear();
+  return keptOrMade(statements, query, MAX_PREPARED_STATEMENTS, () => {
     const statement = connection.prepare(query);
-    if (statement.reader) statement.raw(true);
-    prepared = { statement, columns: statement.reader ? columnNames(statement) : [] };
-    statements.set(query, prepared);
-  }
-  return prepared;
+    if (!statement.reader) return { statement, columns: [] };
+    statement.raw(true);
+    return { statement, columns: columnNames(statement) };
+  });
 }
 
 function columnNames(statement: Statement): string[] {
