@@ -6,6 +6,7 @@ import { freePort } from './helpers/free-port';
 import { StartedCommand } from './helpers/started-command';
 import { Env, removeTestData, testEnvironment } from './helpers/test-app';
 import { removeRedisKeys, SHARED_REDIS_URL, testQueuePrefix } from './helpers/test-run';
+import { TYPESCRIPT_LOADER_ARGS } from './helpers/typescript-loader';
 import { waitFor } from './helpers/wait-for';
 
 /** Whether something accepts connections on the port, on 127.0.0.1. */
@@ -69,11 +70,10 @@ describe('Stopping with a signal', () => {
     beforeAll(async () => {
       env = await testEnvironment({ LOG_LEVEL: 'info' });
       // The service as `node dist/src/main.js` runs it, from the sources rather than a build.
-      service = new StartedCommand(
-        process.execPath,
-        ['-r', 'ts-node/register/transpile-only', 'src/main.ts'],
-        { HOME: process.env.HOME ?? '', ...env },
-      );
+      service = new StartedCommand(process.execPath, [...TYPESCRIPT_LOADER_ARGS, 'src/main.ts'], {
+        HOME: process.env.HOME ?? '',
+        ...env,
+      });
       await service.printed('Listening on');
     });
 

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
+import { TYPESCRIPT_LOADER_ARGS } from './typescript-loader';
 import { STALL_MS } from './wait-for';
 
 export interface CliRun {
@@ -20,8 +21,8 @@ export interface CliRunOptions {
 
 const projectRoot = resolve(__dirname, '../..');
 const cliEntry = resolve(projectRoot, 'src/cli/main.ts');
-// Resolved here: the child may run in a folder with no node_modules or tsconfig.json of its own.
-const tsNodeRegister = require.resolve('ts-node/register/transpile-only');
+// The loader is resolved here, and the tsconfig.json named: the child may run in a folder with
+// no node_modules or tsconfig.json of its own.
 const tsConfig = resolve(projectRoot, 'tsconfig.json');
 
 /**
@@ -32,13 +33,13 @@ export function runCliProcess(
   args: readonly string[],
   { env = {}, cwd = projectRoot, timeoutMs = STALL_MS, terminal = false }: CliRunOptions = {},
 ): Promise<CliRun> {
-  const command = [process.execPath, '-r', tsNodeRegister, cliEntry, ...args];
+  const command = [process.execPath, ...TYPESCRIPT_LOADER_ARGS, cliEntry, ...args];
   const [file, ...fileArgs] = terminal
     ? ['script', '-qefc', command.map(shellQuoted).join(' '), '/dev/null']
     : command;
   const child = spawn(file, fileArgs, {
     cwd,
-    env: { PATH: process.env.PATH ?? '', TS_NODE_PROJECT: tsConfig, ...env },
+    env: { PATH: process.env.PATH ?? '', SWC_NODE_PROJECT: tsConfig, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';

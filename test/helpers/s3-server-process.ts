@@ -4,6 +4,7 @@ import { setPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { S3Server } from './s3-server';
 import type { Env } from './test-app';
+import { TYPESCRIPT_LOADER_ARGS } from './typescript-loader';
 
 /** The niceness of a process that runs only when nothing else wants the CPU. */
 const LOWEST_PRIORITY = 19;
@@ -30,7 +31,7 @@ export class S3ServerProcess {
   static async start(): Promise<S3ServerProcess> {
     const directory = mkdtempSync(join(tmpdir(), 's3rver-'));
     const child = fork(__filename, [directory], {
-      execArgv: ['-r', 'ts-node/register/transpile-only'],
+      execArgv: [...TYPESCRIPT_LOADER_ARGS],
     });
     try {
       // It stands for a store on other machines: on a busy one its work should wait for the

@@ -1,5 +1,6 @@
 import { ChildProcess, fork } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { TYPESCRIPT_LOADER_ARGS } from './typescript-loader';
 
 export interface StatusSample {
   /** When the sample was due (epoch ms): a stall delays its answer, not the sample. */
@@ -27,7 +28,7 @@ export class StatusSampler {
 
   static start(baseUrl: string, requestIds: string[], intervalMs: number): StatusSampler {
     const child = fork(__filename, [baseUrl, String(intervalMs), ...requestIds], {
-      execArgv: ['-r', 'ts-node/register/transpile-only'],
+      execArgv: [...TYPESCRIPT_LOADER_ARGS],
     });
     return new StatusSampler(child);
   }

@@ -13,6 +13,7 @@ import { freePort } from './free-port';
 import { waitFor } from './wait-for';
 import { createPostgresDatabase, dropPostgresDatabase, usesPostgres } from './test-database';
 import { removeRedisKeys, SHARED_REDIS_URL, testQueuePrefix } from './test-run';
+import { TYPESCRIPT_LOADER_ARGS } from './typescript-loader';
 
 export type Env = Record<string, string>;
 
@@ -111,7 +112,7 @@ export class ServiceProcess {
     // Workers listen for health checks; on a free port of their own unless one is given, so
     // that several of them can share the API's environment.
     const healthPort = env.MODE === 'worker' && !env.HEALTH_PORT ? { HEALTH_PORT: '0' } : {};
-    this.child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', entry], {
+    this.child = spawn(process.execPath, [...TYPESCRIPT_LOADER_ARGS, entry], {
       cwd: resolve(__dirname, '../..'),
       // Its log is captured, not printed, and tests look for debug lines in it.
       env: { ...process.env, ...env, ...healthPort, LOG_LEVEL: 'debug', LOG_PRETTY: 'false' },
