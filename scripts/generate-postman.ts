@@ -85,9 +85,10 @@ const EVENTS: Record<string, Event[]> = {
     ]),
     script('test', [
       'const body = pm.response.code === 200 ? pm.response.json() : {};',
-      '// In a collection run, ask again (up to 120 times) until the request has finished.',
+      '// In a collection run, ask again (up to statusPollLimit times) until the request has finished.',
       "const polls = Number(pm.collectionVariables.get('statusPolls') || 0);",
-      "const again = ['Pending', 'Processing'].includes(body.status) && polls < 120;",
+      "const limit = Number(pm.variables.get('statusPollLimit') || 120);",
+      "const again = ['Pending', 'Processing'].includes(body.status) && polls < limit;",
       "pm.test('answers 200 with the status of the request, which completes with every image', function () {",
       '  pm.response.to.have.status(200);',
       "  pm.expect(body.request_id).to.eql(pm.collectionVariables.get('requestId'));",
@@ -208,6 +209,12 @@ const VARIABLES: Variable[] = [
   { key: 'requestId', value: '', description: 'Set by the upload request.' },
   { key: 'fileName', value: '1-1.jpg', description: 'Set by the status request.' },
   { key: 'apiKey', value: '', description: 'Needed only when the service has `API_KEYS`.' },
+  {
+    key: 'statusPollLimit',
+    value: '120',
+    description:
+      'How many times a collection run asks for the status again, half a second apart, before it fails; raise it for a large CSV.',
+  },
   {
     key: 'webhookUrl',
     value: '',

@@ -7,6 +7,9 @@ import { SampleImageServer } from '../scripts/demo/sample-image-server';
 import { COLLECTION_PATH, EXAMPLE_CSV } from '../scripts/generate-postman';
 import { removeTestData, startTestApp, TestApp, testEnvironment } from './helpers/test-app';
 
+/** Status polls, half a second apart: more than jest's timeout lets a run last. */
+const STATUS_POLLS_FOR_AN_HOUR = 7_200;
+
 const runNewman = (options: NewmanRunOptions) =>
   new Promise<NewmanRunSummary>((resolve, reject) => {
     run(options, (error, summary) => (error ? reject(error) : resolve(summary)));
@@ -27,6 +30,8 @@ describe('The Postman collection, run by newman against a live service with API 
       envVar: [
         { key: 'baseUrl', value: service.baseUrl },
         { key: 'apiKey', value: 'key-postman' },
+        // A busy machine makes the batch slower, not stuck: jest's timeout ends a hung run.
+        { key: 'statusPollLimit', value: String(STATUS_POLLS_FOR_AN_HOUR) },
       ],
       reporters: [],
       timeoutRequest: 10_000,
