@@ -7,6 +7,12 @@ const common = {
   testEnvironment: 'node',
 };
 
+/**
+ * End-to-end tests that compare the service's answers during some work with its answers before
+ * and after it: they run alone, after or before the others (test/setup/serial-runner.ts).
+ */
+const RUN_ALONE = '/deletion-under-load\\.e2e-spec\\.ts$';
+
 module.exports = {
   // Tests wait on progress and fail when nothing moves for a long while (test/helpers/wait-for.ts);
   // this only ends a test that hangs, on however busy a machine.
@@ -25,6 +31,14 @@ module.exports = {
       displayName: 'e2e',
       rootDir: 'test',
       testRegex: '.*\\.e2e-spec\\.ts$',
+      testPathIgnorePatterns: ['/node_modules/', RUN_ALONE],
+    },
+    {
+      ...common,
+      displayName: 'e2e-alone',
+      rootDir: 'test',
+      testRegex: RUN_ALONE,
+      runner: '<rootDir>/setup/serial-runner.ts',
     },
     {
       ...common,
