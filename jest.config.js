@@ -19,8 +19,10 @@ module.exports = {
   testTimeout: 15 * 60 * 1000,
   // An end-to-end test spends most of its time waiting on the services it started, so two test
   // files share a 2-core machine well (the suite's wall time nearly halves); on larger machines
-  // half of the cores, leaving the rest to the services and commands the tests start.
-  maxWorkers: Math.max(2, Math.floor(availableParallelism() / 2)),
+  // half of the cores, leaving the rest to the services and commands the tests start. At most
+  // four: each service process may hold 10 PostgreSQL connections, and a test may start several,
+  // against the server's default of 100.
+  maxWorkers: Math.min(4, Math.max(2, Math.floor(availableParallelism() / 2))),
   // Names the run; removes its Redis keys, temporary files and databases when it ends.
   globalSetup: '<rootDir>/test/setup/global-setup.ts',
   globalTeardown: '<rootDir>/test/setup/global-teardown.ts',
