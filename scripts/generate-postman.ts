@@ -20,6 +20,8 @@ import { OPENAPI_PATH } from './openapi-document';
 export const COLLECTION_PATH = resolve(__dirname, '..', 'postman', 'collection.json');
 export const EXAMPLE_CSV = 'example-products.csv';
 const EXAMPLE_CSV_PATH = resolve(__dirname, '..', 'postman', EXAMPLE_CSV);
+/** How many times a run asks for the status again when `statusPollLimit` is not set. */
+const DEFAULT_STATUS_POLL_LIMIT = 120;
 
 interface Variable {
   key: string;
@@ -87,7 +89,7 @@ const EVENTS: Record<string, Event[]> = {
       'const body = pm.response.code === 200 ? pm.response.json() : {};',
       '// In a collection run, ask again (up to statusPollLimit times) until the request has finished.',
       "const polls = Number(pm.collectionVariables.get('statusPolls') || 0);",
-      "const limit = Number(pm.variables.get('statusPollLimit') || 120);",
+      `const limit = Number(pm.variables.get('statusPollLimit') || ${DEFAULT_STATUS_POLL_LIMIT});`,
       "const again = ['Pending', 'Processing'].includes(body.status) && polls < limit;",
       "pm.test('answers 200 with the status of the request, which completes with every image', function () {",
       '  pm.response.to.have.status(200);',
@@ -211,7 +213,7 @@ const VARIABLES: Variable[] = [
   { key: 'apiKey', value: '', description: 'Needed only when the service has `API_KEYS`.' },
   {
     key: 'statusPollLimit',
-    value: '120',
+    value: String(DEFAULT_STATUS_POLL_LIMIT),
     description:
       'How many times a collection run asks for the status again, half a second apart, before it fails; raise it for a large CSV.',
   },
